@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import * as T from '../engine/index.js';
+import { Rng } from '../random/rng.js';
+import { useEngine } from '../test-utils/engine.js';
+import { langevin } from './langevin.js';
+
+await useEngine();
+
+// E(z) = 0.5 * sum_d c_d (z_d - m_d)^2 per row: minimum at m.
+const target = [0.3, -0.6, 0.9];
+const curvature = [1, 2, 0.5];
+const quadratic = (z: T.Tensor) =>
+  T.mul(T.sum(T.mul(T.square(T.sub(z, T.tensor([target]))), T.tensor([curvature])), 1), 0.5);
+
+describe('langevin', () => {
+  it('with zero noise reaches the minimum of a quadratic', () => {
+    const z0 = T.zeros([2, 3]);
+    const { z } = langevin(quadratic, z0, { steps: 200, stepSize: 0.5, noise: 0, gradClamp: 5 });
+    const v = T.read(z);
+    for (let b = 0; b < 2; b++) {
+      for (let d = 0; d < 3; d++) expect(v[b * 3 + d]).toBeCloseTo(target[d], 4);
+    }
+    T.dispose([z, z0]);
+  });
+
+  it('follows the documented update rule exactly for one step', () => {
+    const z0 = T.tensor([[1, 1, 1]]);
+    const rng = new Rng(3);
+    const n = new Rng(3).normals(3);
+    const { z } = langevin(quadratic, z0, { steps: 1, stepSize: 0.2, noise: 0.1, gradClamp: 0.5 }, { rng });
+    const v = T.read(z);
+    for (let d = 0; d < 3; d++) {
+      const g = Math.max(-0.5, Math.min(0.5, curvature[d] * (1 - target[d])));
+      expect(v[d]).toBeCloseTo(1 - 0.1 * g + 0.1 * n[d], 5);
+    }
+    T.dispose([z, z0]);
+  });
+
+  it('holds masked elements and clamps to the range', () => {
+    const z0 = T.tensor([[0, 0, 0]]);
+    const mask = T.tensor([[1, 0, 1]]);
+    const { z } = langevin(quadratic, z0, { steps: 100, stepSize: 0.5, noise: 0, gradClamp: 5 }, {
+      mask,
+      range: { lo: [-1, -1, -0.2], hi: [0.2, 1, 1] },
+    });
+    const v = T.read(z);
+    expect(v[0]).toBeCloseTo(0.2, 5); // clamped below its minimum 0.3
+    expect(v[1]).toBe(0); // held
+    expect(v[2]).toBeCloseTo(0.9, 3);
+    T.dispose([z, z0, mask]);
+  });
+
+  it('is reproducible for a seed and records its trajectory', () => {
+    const run = () => {
+      const z0 = T.zeros([1, 3]);
+      const r = langevin(quadratic, z0, { steps: 5, stepSize: 0.1, noise: 0.3, gradClamp: 5 }, {
+        rng: new Rng(42),
+        record: true,
+      });
+      const out = { z: Array.from(T.read(r.z)), traj: r.trajectory! };
+      T.dispose([r.z, z0]);
+      return out;
+    };
+    const a = run();
+    const b = run();
+    expect(a.z).toEqual(b.z);
+    expect(a.traj).toHaveLength(6);
+    expect(Array.from(a.traj[5].values)).toEqual(a.z);
+    expect(a.traj[0].energy[0]).toBeCloseTo(0.5 * (0.09 + 2 * 0.36 + 0.5 * 0.81), 5);
+  });
+
+  it('refuses noise without an rng and bad settings', () => {
+    const z0 = T.zeros([1, 3]);
+    expect(() => langevin(quadratic, z0, { steps: 1, stepSize: 0.1, noise: 0.1, gradClamp: 5 })).toThrow(/rng/);
+    expect(() => langevin(quadratic, z0, { steps: -1, stepSize: 0.1, noise: 0, gradClamp: 5 })).toThrow(/steps/);
+    z0.dispose();
+  });
+
+  it('leaks no tensors over many calls', () => {
+    const z0 = T.zeros([4, 3]);
+    const mask = T.ones([4, 3]);
+    const once = () => {
+      const { z } = langevin(quadratic, z0, { steps: 10, stepSize: 0.1, noise: 0.1, gradClamp: 5 }, {
+        rng: new Rng(1),
+        mask,
+        range: { lo: [-1, -1, -1], hi: [1, 1, 1] },
+      });
+      z.dispose();
+    };
+    once();
+    const before = T.liveTensors();
+    for (let i = 0; i < 50; i++) once();
+    expect(T.liveTensors()).toBe(before);
+    T.dispose([z0, mask]);
+  });
+});

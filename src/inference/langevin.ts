@@ -1,0 +1,163 @@
+/**
+ * Langevin descent on an energy, one routine for x, a and w.
+ *
+ * The exact update, for k = 1..K (every term elementwise):
+ *
+ *   g_k = clamp( dE/dz(z_{k-1}), -gradClamp, +gradClamp )        sampler-gradient clamp
+ *   g_k = g_k * min(1, gradClipNorm / ||g_k||)   per batch row, only if gradClipNorm is set
+ *   z_k = z_{k-1} - (stepSize / 2) * m * g_k + noise * m * n_k,   n_k ~ N(0, I)
+ *   z_k = min(max(z_k, lo), hi)                                   range clamp
+ *
+ * where dE/dz is the gradient of sum_b E_b (rows of a batch are independent),
+ * m is the optional mask of elements allowed to change (1 everywhere by
+ * default), and lo/hi are scalars or per-attribute vectors on the last axis.
+ * Step size, noise and K are separate knobs: noise = 0 gives plain gradient
+ * descent; the step is not rescaled by the noise (unlike some EBM code that
+ * ties noise = sqrt(step)).
+ *
+ * Differentiability: every step is built from engine ops, so when the caller
+ * runs this inside a gradient computation the whole chain is on the tape and
+ * the outer gradient flows through it (second order). `differentiableSteps`
+ * truncates: only the last k steps stay differentiable (the chain state is
+ * passed through a first-order stop before them).
+ */
+import * as T from '../engine/index.js';
+import type { Tensor } from '../engine/index.js';
+import type { Rng } from '../random/rng.js';
+
+export interface ChainSettings {
+  /** K: number of steps. */
+  steps: number;
+  /** The step size; the update moves by (stepSize / 2) * gradient. */
+  stepSize: number;
+  /** Standard deviation of the Gaussian noise added at each step (0: none). */
+  noise: number;
+  /** Elementwise clamp of the sampler gradient dE/dz (method.md: +-5). */
+  gradClamp: number;
+  /** Optional per-row L2 clip of the (clamped) gradient. */
+  gradClipNorm?: number;
+}
+
+export interface ChainRange {
+  lo: number | readonly number[];
+  hi: number | readonly number[];
+}
+
+export interface TrajectoryStep {
+  /** The chain's state after this step (step 0 is the start), row-major. */
+  values: Float32Array;
+  /** E per batch row at that state. */
+  energy: Float32Array;
+}
+
+export interface LangevinOptions {
+  /** Where the noise comes from; required when settings.noise > 0. */
+  rng?: Rng;
+  /** 1 where z may change, 0 where it is held; broadcastable to z. */
+  mask?: Tensor;
+  /** Clamp range for z (none by default). */
+  range?: ChainRange;
+  /** Keep every step differentiable (training); otherwise each step is tidied and freed. */
+  differentiable?: boolean;
+  /** With `differentiable`: only the last k steps are differentiable. */
+  differentiableSteps?: number;
+  /** Record every state and its energy (costs a read per step). */
+  record?: boolean;
+}
+
+export interface LangevinResult {
+  z: Tensor;
+  trajectory?: TrajectoryStep[];
+}
+
+function boundTensor(bound: number | readonly number[], last: number): Tensor | number {
+  if (typeof bound === 'number') return bound;
+  if (bound.length !== last) {
+    throw new Error(`langevin: range has ${bound.length} entries, the last axis has ${last}`);
+  }
+  return T.tensor(bound as number[]);
+}
+
+export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
+  const bad = (what: string) => {
+    throw new Error(`${label}: ${what}`);
+  };
+  if (!Number.isInteger(s.steps) || s.steps < 0) bad(`steps must be an integer >= 0, got ${s.steps}`);
+  if (!(s.stepSize >= 0) || !Number.isFinite(s.stepSize)) bad(`stepSize must be >= 0, got ${s.stepSize}`);
+  if (!(s.noise >= 0) || !Number.isFinite(s.noise)) bad(`noise must be >= 0, got ${s.noise}`);
+  if (!(s.gradClamp > 0)) bad(`gradClamp must be > 0 (Infinity for none), got ${s.gradClamp}`);
+  if (s.gradClipNorm !== undefined && !(s.gradClipNorm > 0)) {
+    bad(`gradClipNorm must be > 0, got ${s.gradClipNorm}`);
+  }
+}
+
+/**
+ * Run K Langevin steps from z0 on `energyFn` (which maps z to per-row energies [B]).
+ * z0 is not disposed; the returned z is a new tensor owned by the caller.
+ */
+export function langevin(
+  energyFn: (z: Tensor) => Tensor,
+  z0: Tensor,
+  settings: ChainSettings,
+  options: LangevinOptions = {},
+): LangevinResult {
+  validateChainSettings(settings);
+  const { mask, range, differentiable = false, record = false, rng } = options;
+  if (settings.noise > 0 && !rng) throw new Error('langevin: noise > 0 needs an rng');
+  const K = settings.steps;
+  const firstDiff = differentiable
+    ? Math.max(0, K - (options.differentiableSteps ?? K))
+    : K;
+  const last = z0.shape[z0.rank - 1];
+  const lo = range ? boundTensor(range.lo, last) : null;
+  const hi = range ? boundTensor(range.hi, last) : null;
+  const gradFn = T.grad((v: Tensor) => T.sum(energyFn(v)));
+  const trajectory: TrajectoryStep[] | undefined = record ? [] : undefined;
+
+  const snapshot = (z: Tensor) => {
+    if (!trajectory) return;
+    const e = T.tidy(() => energyFn(T.stopGradient(z)));
+    trajectory.push({ values: Float32Array.from(T.read(z)), energy: Float32Array.from(T.read(e)) });
+    e.dispose();
+  };
+
+  const step = (z: Tensor): Tensor => {
+    let g = gradFn(z);
+    if (Number.isFinite(settings.gradClamp)) g = T.clipByValue(g, -settings.gradClamp, settings.gradClamp);
+    if (settings.gradClipNorm !== undefined) {
+      const axes = Array.from({ length: g.rank - 1 }, (_, i) => i + 1);
+      const norm = T.sqrt(T.add(T.sum(T.square(g), axes, true), 1e-12));
+      g = T.mul(g, T.minimum(1, T.div(settings.gradClipNorm, norm)));
+    }
+    let delta = T.mul(g, -settings.stepSize / 2);
+    if (settings.noise > 0 && rng) {
+      const n = T.tensor(rng.normals(z.size), z.shape);
+      delta = T.add(delta, T.mul(n, settings.noise));
+    }
+    if (mask) delta = T.mul(delta, mask);
+    let next = T.add(z, delta);
+    if (lo !== null && hi !== null) next = T.minimum(T.maximum(next, lo), hi);
+    return next;
+  };
+
+  snapshot(z0);
+  let z = z0;
+  for (let k = 0; k < K; k++) {
+    if (differentiable) {
+      if (k === firstDiff && firstDiff > 0) z = T.stopGradient(z);
+      z = step(z);
+    } else {
+      const prev = z;
+      z = T.tidy(() => step(prev));
+      if (prev !== z0) prev.dispose();
+    }
+    snapshot(z);
+  }
+  if (z === z0) z = differentiable ? T.add(z0, 0) : T.tidy(() => T.add(z0, 0));
+  // On a tape the bounds are inputs of recorded ops: the caller's scope frees them.
+  if (!differentiable) {
+    if (lo !== null && typeof lo !== 'number') lo.dispose();
+    if (hi !== null && typeof hi !== 'number') hi.dispose();
+  }
+  return { z, trajectory };
+}

@@ -1,0 +1,96 @@
+/**
+ * The concept energy E(x, a, w) of method.md section 2, batched:
+ *
+ *   relational:          E = f( sum_{i,j} s(a_i) s(a_j) g([x_i, x_j, w]), w )^2
+ *   relational-one-side: E = f( sum_{i,j} s(a_i)        g([x_i, x_j, w]), w )^2
+ *   non-relational:      E = f( sum_i    s(a_i)        g([x_i, w]),      w )^2
+ *
+ * with s = sigmoid, g and f MLPs with SiLU (smooth: the method needs second
+ * derivatives). Shapes: x [B, N, D], a [B, N] (attention logits), w [B, DW];
+ * the result is [B]. N may differ between calls.
+ *
+ * The first layer of g is linear in its concatenated input, so
+ * W [x_i, x_j, w] = Wi x_i + Wj x_j + Ww w: it is computed per entity and
+ * broadcast over pairs (N D H instead of N^2 (2D + DW) H multiplies), which
+ * also avoids concat and gather on the pair tensor.
+ */
+import * as T from '../engine/index.js';
+import type { Tensor } from '../engine/index.js';
+import type { ModelConfig } from './config.js';
+
+/** Parameters as tensors (variables while training, constants or stopped while frozen). */
+export type ParamTensors = Record<string, Tensor>;
+
+function dense(x: Tensor, w: Tensor, b: Tensor): Tensor {
+  return T.add(T.matMul(x, w), b);
+}
+
+/** Pooled relation features [B, H]. */
+function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: Tensor): Tensor {
+  const [B, N, D] = x.shape;
+  const H = config.hidden;
+  const xf = T.reshape(x, [B * N, D]);
+  const gate1 = T.sigmoid(a); // [B, N]
+  const wProj = T.add(T.matMul(w, p['g0.ww']), p['g0.b']); // [B, H]
+  const pi = T.matMul(xf, p['g0.wi']); // [B*N, H]
+
+  if (config.variant === 'non-relational') {
+    let h = T.silu(T.add(T.reshape(pi, [B, N, H]), T.reshape(wProj, [B, 1, H])));
+    for (let k = 1; k < config.gLayers; k++) {
+      h = T.silu(dense(T.reshape(h, [B * N, H]), p[`g${k}.w`], p[`g${k}.b`]));
+    }
+    h = T.reshape(h, [B, N, H]);
+    return T.sum(T.mul(h, T.reshape(gate1, [B, N, 1])), 1);
+  }
+
+  const pj = T.matMul(xf, p['g0.wj']);
+  let h = T.silu(
+    T.add(
+      T.add(T.reshape(pi, [B, N, 1, H]), T.reshape(pj, [B, 1, N, H])),
+      T.reshape(wProj, [B, 1, 1, H]),
+    ),
+  ); // [B, N, N, H]
+  for (let k = 1; k < config.gLayers; k++) {
+    h = T.silu(dense(T.reshape(h, [B * N * N, H]), p[`g${k}.w`], p[`g${k}.b`]));
+  }
+  h = T.reshape(h, [B, N, N, H]);
+  const gate =
+    config.variant === 'relational'
+      ? T.mul(T.reshape(gate1, [B, N, 1, 1]), T.reshape(gate1, [B, 1, N, 1]))
+      : T.reshape(gate1, [B, N, 1, 1]);
+  return T.sum(T.mul(h, gate), [1, 2]);
+}
+
+/** E(x, a, w) for a batch: [B]. */
+export function energy(
+  config: ModelConfig,
+  p: ParamTensors,
+  x: Tensor,
+  a: Tensor,
+  w: Tensor,
+): Tensor {
+  const [B, N, D] = x.shape;
+  if (x.rank !== 3 || D !== config.attributes) {
+    throw new Error(`energy: x must be [B, N, ${config.attributes}], got [${x.shape}]`);
+  }
+  if (a.rank !== 2 || a.shape[0] !== B || a.shape[1] !== N) {
+    throw new Error(`energy: a must be [${B}, ${N}], got [${a.shape}]`);
+  }
+  if (w.rank !== 2 || w.shape[0] !== B || w.shape[1] !== config.codeSize) {
+    throw new Error(`energy: w must be [${B}, ${config.codeSize}], got [${w.shape}]`);
+  }
+  const pool = pooled(config, p, x, a, w);
+  let h = T.silu(T.add(T.add(T.matMul(pool, p['f0.wp']), T.matMul(w, p['f0.ww'])), p['f0.b']));
+  for (let k = 1; k < config.fLayers; k++) {
+    h = T.silu(dense(h, p[`f${k}.w`], p[`f${k}.b`]));
+  }
+  const out = dense(h, p['out.w'], p['out.b']); // [B, 1]
+  return T.reshape(T.square(out), [B]);
+}
+
+/** The parameters seen through a first-order stop: used for the KL term's E_stop(theta). */
+export function frozen(p: ParamTensors): ParamTensors {
+  const out: ParamTensors = {};
+  for (const [k, v] of Object.entries(p)) out[k] = T.stopGradient(v);
+  return out;
+}
