@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { relativeError, useEngine } from '../test-utils/engine.js';
 import * as T from './index.js';
@@ -50,18 +49,6 @@ describe('engine ops: first and second derivatives', () => {
     const s2 = (v: number) => s1(v) * (1 - 2 * sig(v));
     const expected = xs.reduce((acc, v) => acc + s1(w0 * v) + w0 * v * s2(w0 * v), 0);
     expect(Math.abs(got - expected) / Math.abs(expected)).toBeLessThan(1e-5);
-  });
-
-  it("documents why we wrap it: tfjs's own sigmoid gets that mixed partial wrong", () => {
-    // If this starts failing, tfjs fixed #3252 and the wrapper could go.
-    const w0 = 0.7;
-    const x = tf.tensor(xs);
-    const h = (w: tf.Tensor) => tf.sum(tf.grad((t: tf.Tensor) => tf.sum(tf.sigmoid(tf.mul(t, w))))(x));
-    const got = tf.grad(h)(tf.scalar(w0)).dataSync()[0];
-    const s1 = (v: number) => sig(v) * (1 - sig(v));
-    const s2 = (v: number) => s1(v) * (1 - 2 * sig(v));
-    const expected = xs.reduce((acc, v) => acc + s1(w0 * v) + w0 * v * s2(w0 * v), 0);
-    expect(Math.abs(got - expected) / Math.abs(expected)).toBeGreaterThan(0.1);
   });
 
   it('stopGradient passes the value and blocks the gradient', () => {

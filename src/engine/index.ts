@@ -7,7 +7,8 @@
  * gradient from the op's saved output, which an outer tape does not see).
  * The method differentiates through gradients, so the rest of the code may
  * only use the ops below, each of which is either safe at second order or
- * re-implemented here, and each is covered by a finite-difference test.
+ * has its gradient replaced here, and each is covered by a finite-difference
+ * test.
  * Also avoided: `gather` (no gradient on wasm) and batched matMul that
  * broadcasts its second operand (fails on wasm even at first order): pair
  * terms are built with reshape + broadcast-add + 2-D matMul.
@@ -109,39 +110,96 @@ export const variableGrads = tf.variableGrads;
 export const customGrad = tf.customGrad;
 
 // ---------------------------------------------------------------------------
-// Re-implemented ops.
+// Gradients we replace in the engine's registry (once, on import).
+
+function transposeLast(t: Tensor): Tensor {
+  const perm = Array.from({ length: t.rank }, (_, i) => i);
+  [perm[t.rank - 2], perm[t.rank - 1]] = [perm[t.rank - 1], perm[t.rank - 2]];
+  return tf.transpose(t, perm);
+}
 
 /**
- * sigmoid(x) = exp(-softplus(-x)). Composed of softplus and exp would again
- * hit the saved-output problem through exp, so the gradient is given
- * explicitly and computed from the saved INPUT with safe ops:
- * sigmoid'(x) = exp(logSigmoid(x) + logSigmoid(-x)) would still need exp;
- * instead use sigmoid'(x) = sigmoid(x) * (1 - sigmoid(x)) where the inner
- * sigmoid is this same custom op, so the outer tape differentiates it again
- * correctly (recursively, to any order).
+ * matMul's gradient with explicit transposes instead of the transposeA/B
+ * flags: on wasm (XNNPACK) a flagged matMul is about 10x slower than a
+ * transpose followed by a plain one (measured: [5760,64]x[64,64]^T 30 ms vs
+ * 4 ms). Every matMul of a backward pass goes through here, and so, at second
+ * order, do the matMuls of the backward pass's own backward pass.
  */
-export const sigmoid: (x: Tensor) => Tensor = tf.customGrad((x: Tensor, save) => {
-  save([x as Tensor]);
-  const value = tf.sigmoid(x);
-  return {
-    value,
-    gradFunc: (dy: Tensor, saved: Tensor[]) => {
-      const s = sigmoid(saved[0]);
-      return tf.mul(dy, tf.mul(s, tf.sub(1, s)));
-    },
-  };
-}) as (x: Tensor) => Tensor;
+tf.registerGradient({
+  kernelName: 'BatchMatMul',
+  inputsToSave: ['a', 'b'],
+  gradFunc: (dyIn: Tensor | Tensor[], saved: Tensor[], attrs: tf.NamedAttrMap) => {
+    const dy = dyIn as Tensor;
+    const [a, b] = saved;
+    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const at = () => transposeLast(a);
+    const bt = () => transposeLast(b);
+    const dyt = () => transposeLast(dy);
+    if (!transposeA && !transposeB) return { a: () => tf.matMul(dy, bt()), b: () => tf.matMul(at(), dy) };
+    if (!transposeA && transposeB) return { a: () => tf.matMul(dy, b), b: () => tf.matMul(dyt(), a) };
+    if (transposeA && !transposeB) return { a: () => tf.matMul(b, dyt()), b: () => tf.matMul(a, dy) };
+    return { a: () => tf.matMul(bt(), dyt()), b: () => tf.matMul(dyt(), at()) };
+  },
+});
+
+/**
+ * sigmoid's gradient from its saved INPUT: s(x)(1 - s(x)) with s recomputed.
+ * tfjs's own uses the saved output y, and its second derivative comes out
+ * silently wrong (tensorflow/tfjs#3252; measured here: a mixed partial 48%
+ * off). Recomputing from x puts the dependence on the tape, and since the
+ * recomputed sigmoid again has this gradient, every order is right. This also
+ * repairs softplus and logSigmoid, whose gradients call sigmoid.
+ */
+tf.registerGradient({
+  kernelName: 'Sigmoid',
+  inputsToSave: ['x'],
+  gradFunc: (dyIn: Tensor | Tensor[], saved: Tensor[]) => {
+    const dy = dyIn as Tensor;
+    const [x] = saved;
+    return {
+      x: () => {
+        const s = tf.sigmoid(x);
+        return tf.mul(dy, tf.mul(s, tf.sub(1, s)));
+      },
+    };
+  },
+});
+
+export const sigmoid = tf.sigmoid;
+
+/**
+ * The wasm backend's Identity copies its input, and the engine clones (through
+ * Identity) every tensor it saves for a backward pass: at second order through
+ * unrolled chains this doubled peak memory (1.6 GB for the small workload).
+ * Tensors are immutable (variables swap buffers on assign), so the clone can
+ * share the buffer, as wasm's own Reshape already does.
+ */
+tf.unregisterKernel('Identity', 'wasm');
+tf.registerKernel({
+  kernelName: 'Identity',
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend }) => {
+    const x = inputs.x as tf.TensorInfo;
+    (backend as unknown as { incRef(id: unknown): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  },
+});
+
+// ---------------------------------------------------------------------------
+// Composite ops.
+
+type GradFn = Parameters<typeof tf.customGrad>[0];
 
 /** SiLU (swish): x * sigmoid(x), smooth, with a correct second derivative. */
 export function silu(x: Tensor): Tensor {
-  return tf.mul(x, sigmoid(x));
+  return tf.mul(x, tf.sigmoid(x));
 }
 
 /** Identity whose gradient is zero: a first-order stop (the value passes, the tape stops). */
-export const stopGradient: <T extends Tensor>(x: T) => T = tf.customGrad((x: Tensor) => ({
+export const stopGradient: <T extends Tensor>(x: T) => T = tf.customGrad(((x: Tensor) => ({
   value: tf.clone(x),
   gradFunc: (dy: Tensor) => tf.zerosLike(dy),
-})) as <T extends Tensor>(x: T) => T;
+})) as unknown as GradFn) as <T extends Tensor>(x: T) => T;
 
 /** Binary cross-entropy with logits, elementwise: softplus(z) - y z (stable, second-order safe). */
 export function bceWithLogits(logits: Tensor, targets: Tensor): Tensor {

@@ -63,13 +63,13 @@ describe.each(ENERGY_VARIANTS)('energy (%s)', (variant) => {
   });
 
   it('has the right gradient w.r.t. x, a and w', () => {
-    const [gx, ga, gw] = T.tidy(() =>
-      T.grads((xx: T.Tensor, aa: T.Tensor, ww: T.Tensor) => T.sum(model.energy(xx, aa, ww)))([
-        xt(),
-        at(),
-        wt(),
-      ]).map((g) => Float64Array.from(T.read(g))),
-    );
+    const gradients = T.grads((xx: T.Tensor, aa: T.Tensor, ww: T.Tensor) => T.sum(model.energy(xx, aa, ww)))([
+      xt(),
+      at(),
+      wt(),
+    ]);
+    const [gx, ga, gw] = gradients.map((g) => Float64Array.from(T.read(g)));
+    T.dispose(gradients);
     const nx = numericGradient((v) => total64(config, values, v, a, w), x);
     const na = numericGradient((v) => total64(config, values, x, v, w), a);
     const nw = numericGradient((v) => total64(config, values, x, a, v), w);

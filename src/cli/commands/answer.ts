@@ -1,0 +1,47 @@
+/**
+ * `concept-ebm answer [--model DIR] EPISODE.json [--trajectory] [--seed S] [--steps K] [--out FILE]`
+ *
+ * Infers the concept code from the episode's demos and answers every query;
+ * prints {"concept": [...], "results": [{"attention": [...]} | {"after": scene}]}.
+ */
+import { answerEpisode } from '../../inference/answer.js';
+import { withChains } from '../../inference/settings.js';
+import { rngFor } from '../../random/rng.js';
+import { writeFileAtomic } from '../../util/fs.js';
+import { parseEpisode } from '../../world/interchange.js';
+import { guarded, integerArg, readInput, type CliIo } from '../io.js';
+import { loadModelArg } from '../model-arg.js';
+
+export interface AnswerArgs {
+  episode: string;
+  model?: string;
+  trajectory?: boolean;
+  seed?: number;
+  steps?: number;
+  out?: string;
+}
+
+export async function runAnswer(args: AnswerArgs, io: CliIo): Promise<number> {
+  return guarded(io, async () => {
+    const episode = parseEpisode(await readInput(args.episode, 'episode'), args.episode);
+    const seed = integerArg('--seed', args.seed ?? 0, Number.MIN_SAFE_INTEGER);
+    const trained = await loadModelArg(args.model);
+    let settings = trained.inference;
+    if (args.steps !== undefined) {
+      const k = integerArg('--steps', args.steps, 0);
+      settings = withChains(settings, { x: { steps: k }, a: { steps: k } });
+    }
+    const answer = answerEpisode(trained.model, episode, settings, rngFor(seed, 'answer'), {
+      trajectory: args.trajectory,
+    });
+    const text = JSON.stringify(answer) + '\n';
+    if (args.out) {
+      await writeFileAtomic(args.out, text);
+      io.stdout(`${args.out}\n`);
+    } else {
+      io.stdout(text);
+    }
+    trained.model.dispose();
+    return 0;
+  });
+}

@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { sampleEpisode } from '../../concepts/episode.js';
+import { writeFileAtomic } from '../../util/fs.js';
+import { serializeEpisode, serializeTruth } from '../../world/interchange.js';
+import { escapeXml } from '../../world/svg.js';
+import { allFamilies } from '../families.js';
+import { guarded, integerArg, UsageError, type CliIo } from '../io.js';
+import { renderBundle } from './render.js';
+import { episodeRng } from './sample.js';
+
+export interface DemoArgs {
+  out: string;
+  seed?: number;
+  demos?: number;
+  queries?: number;
+  entities?: number;
+}
+
+/**
+ * `concept-ebm demo --out DIR`: sample an episode of every concept family
+ * (the same episodes `sample` draws with that seed), write each as
+ * DIR/<family>/episode.json with its truth and figures, and DIR/index.html
+ * showing every overview; prints the index path.
+ */
+export async function runDemo(args: DemoArgs, io: CliIo): Promise<number> {
+  return guarded(io, async () => {
+    if (!args.out) throw new UsageError("required option '--out <dir>' not specified");
+    const seed = integerArg('--seed', args.seed ?? 0, Number.MIN_SAFE_INTEGER);
+    const demos = integerArg('--demos', args.demos ?? 5, 1);
+    const queries = integerArg('--queries', args.queries ?? 3, 0);
+    const entities =
+      args.entities === undefined ? undefined : integerArg('--entities', args.entities, 1);
+    const sections: string[] = [];
+    for (const family of allFamilies()) {
+      const dir = join(args.out, family.name);
+      const n = entities === undefined ? undefined : Math.max(entities, family.minEntities);
+      const { episode, truth } = sampleEpisode(family, episodeRng(seed, family.name), {
+        demos,
+        queries,
+        entities: n,
+      });
+      const episodePath = join(dir, 'episode.json');
+      const truthPath = join(dir, 'episode.truth.json');
+      await writeFileAtomic(episodePath, serializeEpisode(episode));
+      await writeFileAtomic(truthPath, serializeTruth(truth));
+      await renderBundle(
+        { episode, episodePath, truth, truthPath },
+        dir,
+        `concept "${family.name}" (${family.kind})`,
+      );
+      const name = escapeXml(family.name);
+      sections.push(
+        `<section id="${name}">\n<h2>${name} <small>${escapeXml(family.kind)}</small></h2>\n` +
+          `<p>${escapeXml(family.description)}</p>\n` +
+          `<p><a href="${name}/episode.json">episode.json</a> · <a href="${name}/episode.truth.json">truth</a></p>\n` +
+          `<img src="${name}/overview.svg" alt="${name} episode">\n</section>`,
+      );
+    }
+    const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>concept-ebm: one episode of every concept family</title>
+<style>
+body { font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #222; }
+section { margin-bottom: 2.5em; }
+h2 small { color: #777; font-weight: normal; font-size: 0.7em; }
+img { max-width: 100%; border: 1px solid #eee; }
+</style>
+</head>
+<body>
+<h1>One episode of every concept family</h1>
+<p>Seed ${seed}, ${demos} demonstrations and ${queries} queries per family.
+Faded circles are states before, arrows show motion, dark rings mark attention,
+the gray entity with a white cross is the agent.</p>
+${sections.join('\n')}
+</body>
+</html>
+`;
+    const index = join(args.out, 'index.html');
+    await writeFileAtomic(index, html);
+    io.stdout(`${index}\n`);
+    return 0;
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * `concept-ebm train --config FILE --out DIR [--resume] [--steps N] [--seed S]`
+ *
+ * A progress bar on stderr (steps/s, ETA, loss parts, energies of positives
+ * vs samples, gradient norm); OUT/log.jsonl gets the same per step. Ctrl-C
+ * checkpoints and exits 130; a non-finite loss stops cleanly with exit 3,
+ * leaving the last good checkpoint in place.
+ */
+import cliProgress from 'cli-progress';
+import { join } from 'node:path';
+import { initEngine } from '../../engine/index.js';
+import { DEFAULT_TRAINING, resolveTrainingConfig, type TrainingConfig } from '../../training/config.js';
+import { readConfigFile, runTraining } from '../../training/run.js';
+import type { StepRecord } from '../../training/trainer.js';
+import { guarded, integerArg, UsageError, type CliIo } from '../io.js';
+
+export const EXIT_INTERRUPTED = 130;
+export const EXIT_DIVERGED = 3;
+
+export interface TrainArgs {
+  config?: string;
+  out: string;
+  resume?: boolean;
+  steps?: number;
+  seed?: number;
+  /** No progress bar; a plain line every `logEvery` steps. */
+  quiet?: boolean;
+  logEvery?: number;
+}
+
+function describe(r: StepRecord): string {
+  return (
+    `loss ${r.total.toFixed(3)} gen ${r.generation.toFixed(3)} id ${r.identification.toFixed(3)}` +
+    ` E+ ${r.energyPositive.toFixed(3)} Es ${r.energySample.toFixed(3)} |g| ${r.gradNorm.toFixed(2)}`
+  );
+}
+
+export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promise<number> {
+  return guarded(io, async () => {
+    if (!args.out) throw new UsageError("required option '--out <dir>' not specified");
+    if (!args.config && !args.resume) throw new UsageError('give --config FILE (or --resume to continue a run in --out)');
+    let config: TrainingConfig = args.config ? await readConfigFile(args.config) : DEFAULT_TRAINING;
+    if (args.seed !== undefined) config = { ...config, seed: integerArg('--seed', args.seed, Number.MIN_SAFE_INTEGER) };
+    if (args.steps !== undefined) config = { ...config, steps: integerArg('--steps', args.steps, 0) };
+    config = resolveTrainingConfig(config);
+    await initEngine('wasm');
+
+    let stop = false;
+    const onSigint = () => {
+      if (stop) process.exit(EXIT_INTERRUPTED);
+      stop = true;
+      io.stderr('\ninterrupt: saving a checkpoint (Ctrl-C again to quit now)\n');
+    };
+    process.on('SIGINT', onSigint);
+
+    const bar =
+      isTTY && !args.quiet
+        ? new cliProgress.SingleBar(
+            {
+              format: '{bar} {value}/{total} | {rate} steps/s | ETA {eta_formatted} | {parts}',
+              stream: process.stderr,
+              hideCursor: true,
+              etaBuffer: 50,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
+    const logEvery = args.logEvery ?? 50;
+    const started = performance.now();
+    let startStep = -1;
+    try {
+      const result = await runTraining({
+        config,
+        outDir: args.out,
+        resume: args.resume,
+        shouldStop: () => stop,
+        onStep: (r) => {
+          if (startStep < 0) {
+            startStep = r.step - 1;
+            bar?.start(config.steps, startStep, { rate: '-', parts: '' });
+          }
+          const rate = (r.step - startStep) / ((performance.now() - started) / 1000);
+          if (bar) bar.update(r.step, { rate: rate.toFixed(2), parts: describe(r) });
+          else if (r.step % logEvery === 0 || r.step === config.steps) {
+            io.stderr(`step ${r.step}/${config.steps} ${rate.toFixed(2)} steps/s ${describe(r)}\n`);
+          }
+        },
+        onEval: (e) => {
+          const line = `validation @${e.step}: mean ${e.mean.toFixed(3)} ` + Object.entries(e.families).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' ');
+          if (bar) bar.updateETA();
+          io.stderr(`${bar ? '\n' : ''}${line}\n`);
+        },
+      });
+      bar?.stop();
+      if (result.stoppedBy === 'non-finite') {
+        io.stderr(`concept-ebm: error: training diverged (${result.error}); last good checkpoint: ${join(args.out, 'checkpoint')}\n`);
+        return EXIT_DIVERGED;
+      }
+      io.stdout(
+        `${result.stoppedBy === 'signal' ? 'interrupted' : 'trained'} to step ${result.state.step}; checkpoint: ${join(args.out, 'checkpoint')}` +
+          (result.state.best ? `; best (validation ${result.state.best.score.toFixed(3)} @${result.state.best.step}): ${join(args.out, 'best')}` : '') +
+          '\n',
+      );
+      return result.stoppedBy === 'signal' ? EXIT_INTERRUPTED : 0;
+    } finally {
+      bar?.stop();
+      process.off('SIGINT', onSigint);
+    }
+  });
+}

@@ -1,0 +1,177 @@
+/**
+ * The command line, wired with commander. Each command's logic lives in
+ * src/cli/commands/*.ts as a function (args, io) -> exit code; this file only
+ * parses arguments. Every error is one line on stderr, `concept-ebm: error: ...`;
+ * exit 2 for usage errors, 1 for bad input, 0 when the command ran.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { runCheck } from './commands/check.js';
+import { runConcepts } from './commands/concepts.js';
+import { runDemo } from './commands/demo.js';
+import { runRender } from './commands/render.js';
+import { runSample } from './commands/sample.js';
+import { runAnswer } from './commands/answer.js';
+import { runEval } from './commands/eval.js';
+import { runTrain } from './commands/train.js';
+import { EXIT_USAGE, oneLine, printError, PROGRAM, reportError, type CliIo } from './io.js';
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return String(pkg.version);
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function integer(min: number) {
+  return (value: string): number => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(
+        min === Number.MIN_SAFE_INTEGER ? 'expected an integer.' : `expected an integer >= ${min}.`,
+      );
+    }
+    return n;
+  };
+}
+
+const anyInteger = integer(Number.MIN_SAFE_INTEGER);
+
+export function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name(PROGRAM)
+    .description(
+      'Concept learning with energy-based models (Mordatch 2018): episodes, figures, checks.',
+    )
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: (s) => printError(io, oneLine(s).replace(/^error:\s*/, '')),
+    })
+    .showHelpAfterError(false);
+
+  program
+    .command('concepts')
+    .description('list the concept families with their kind and a one-line description')
+    .option('--json', 'print JSON (name, kind, description, checker, entity counts)')
+    .action(async (opts: { json?: boolean }) => setCode(await runConcepts(opts, io)));
+
+  program
+    .command('sample')
+    .description('sample an episode of one concept; write FILE.json and FILE.truth.json beside it')
+    .requiredOption('--concept <name>', 'concept family (see "concept-ebm concepts")')
+    .requiredOption('--out <file>', 'episode file to write (the truth goes to FILE.truth.json)')
+    .option('--demos <n>', 'demonstration events', integer(1), 5)
+    .option('--queries <n>', 'queries', integer(0), 10)
+    .option('--seed <s>', 'random seed (integer)', anyInteger, 0)
+    .option('--entities <n>', "entities per scene (default: the family's)", integer(1))
+    .action(async (opts) => setCode(await runSample(opts, io)));
+
+  program
+    .command('render')
+    .description('draw an episode as SVG figures (one per demo and query, plus overview.svg)')
+    .argument('<file>', 'episode file (its FILE.truth.json, if present, is drawn too)')
+    .requiredOption('--out <dir>', 'folder for the SVG files')
+    .option('--truth <file>', 'truth file (default: FILE.truth.json beside the episode)')
+    .option(
+      '--answer <file>',
+      'an answer to draw beside each query (judged when the truth is known)',
+    )
+    .action(async (file: string, opts: { out: string; truth?: string; answer?: string }) =>
+      setCode(await runRender({ episode: file, ...opts }, io)),
+    );
+
+  program
+    .command('check')
+    .description(
+      'judge an answer with the concept family checker; print ok/error per query and a score',
+    )
+    .argument('<file>', 'episode file')
+    .argument('<answer>', 'answer file (a truth file also works: it is the oracle answer)')
+    .option('--truth <file>', 'truth file (default: FILE.truth.json beside the episode)')
+    .option('--json', 'print the verdicts as JSON')
+    .action(async (file: string, answer: string, opts: { truth?: string; json?: boolean }) =>
+      setCode(await runCheck({ episode: file, answer, ...opts }, io)),
+    );
+
+  program
+    .command('demo')
+    .description('sample and draw an episode of every concept family; write DIR/index.html')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--seed <s>', 'random seed (integer)', anyInteger, 0)
+    .option('--demos <n>', 'demonstration events per episode', integer(1), 5)
+    .option('--queries <n>', 'queries per episode', integer(0), 3)
+    .option('--entities <n>', "entities per scene (at least each family's minimum)", integer(1))
+    .action(async (opts) => setCode(await runDemo(opts, io)));
+
+  program
+    .command('train')
+    .description('train an energy model; checkpoints, best model and per-step logs go to --out')
+    .option('--config <file>', 'training config (JSON; every knob, see docs/TRAINING.md)')
+    .requiredOption('--out <dir>', 'run folder (checkpoint/, best/, log.jsonl, eval.jsonl)')
+    .option('--resume', 'continue from DIR/checkpoint with its saved config')
+    .option('--steps <n>', 'total training steps (overrides the config)', integer(0))
+    .option('--seed <s>', 'random seed (overrides the config)', anyInteger)
+    .option('--quiet', 'no progress bar: a plain line every --log-every steps')
+    .option('--log-every <n>', 'steps between plain progress lines', integer(1), 50)
+    .action(async (opts) =>
+      setCode(await runTrain(opts, io, Boolean(process.stderr.isTTY))),
+    );
+
+  program
+    .command('eval')
+    .description('score a model per family on fresh episodes, beside chance and an untrained model')
+    .option('--model <dir>', 'model folder (default: the shipped model)')
+    .option('--families <list>', 'comma-separated families, or identify / generate / all', 'all')
+    .option('--episodes <n>', 'episodes per family', integer(1), 500)
+    .option('--demos <n>', 'demonstrations per episode (M)', integer(1), 5)
+    .option('--steps <k>', 'test-time Langevin steps for x and a (default: the model\'s)', integer(0))
+    .option('--entities <n>', "entities per scene (default: each family's)", integer(1))
+    .option('--seed <s>', 'random seed of the evaluation episodes', anyInteger, 12345)
+    .option('--json', 'print JSON: {"families": {NAME: {"score", "chance", "untrained", ...}}}')
+    .option('--markdown', 'print a markdown table')
+    .action(async (opts) => setCode(await runEval(opts, io)));
+
+  program
+    .command('answer')
+    .description('infer the concept from an episode\'s demos and answer its queries (JSON out)')
+    .argument('<episode>', 'episode file in the interchange format')
+    .option('--model <dir>', 'model folder (default: the shipped model)')
+    .option('--trajectory', 'include every chain step in the results')
+    .option('--steps <k>', 'test-time Langevin steps for x and a (default: the model\'s)', integer(0))
+    .option('--seed <s>', 'seed of the chains\' noise', anyInteger, 0)
+    .option('--out <file>', 'write the answer here instead of stdout')
+    .action(async (episode: string, opts) => setCode(await runAnswer({ episode, ...opts }, io)));
+
+  return program;
+}
+
+/** Run the command line on `argv` (without node and script); returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.length === 0) {
+    printError(io, `missing command (try "${PROGRAM} --help")`);
+    return EXIT_USAGE;
+  }
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // `help CMD` exits 0; help shown because of an error exits non-zero.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : EXIT_USAGE;
+      // commander already printed its one-line message through outputError.
+      return EXIT_USAGE;
+    }
+    return reportError(io, err);
+  }
+}

@@ -1,0 +1,65 @@
+import { colorDistance } from '../world/scene.js';
+import type { GenerateFamily } from './family.js';
+import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize } from './common.js';
+import {
+  assemble,
+  paletteColor,
+  placePoints,
+  randomColor,
+  withRetries,
+  type Draft,
+} from './geometry.js';
+import { RED, RED_TOLERANCE } from './red.js';
+
+/** Generation: the attended (non-red) entity turns red; its position and everything else stay. */
+export const makeRed: GenerateFamily = {
+  name: 'make-red',
+  kind: 'generate',
+  description: 'turn the attended entity red',
+  checkerDescription:
+    `every attended entity's final colour is within ${RED_TOLERANCE} of (1, 0, 0); the other entities stay put ` +
+    '(mean displacement < 0.05). Target x1: colour exactly (1, 0, 0), position unchanged. ' +
+    'Error: the largest colour distance to red.',
+  defaultEntities: 6,
+  minEntities: 2,
+  usesAgent: false,
+  sample(rng, options) {
+    const n = sceneSize(makeRed, options);
+    return withRetries('make-red', n, SAMPLE_TRIES, () => {
+      const pos = placePoints(rng, [], n);
+      if (!pos) return null;
+      const drafts: Draft[] = pos.map((p, i) =>
+        i === 0
+          ? {
+              pos: p,
+              color: randomColor(rng, ['red']),
+              toColor: paletteColor('red'),
+              attended: true,
+            }
+          : { pos: p, color: randomColor(rng), attended: false },
+      );
+      const { before, after, attention } = assemble(rng, drafts);
+      if (
+        !makeRed.check(before, attention, after).ok ||
+        makeRed.check(before, attention, before).ok
+      )
+        return null;
+      return { before, after, attention };
+    });
+  },
+  check(before, attention, after) {
+    return checkGeneration(before, attention, after, (ctx) => {
+      if (ctx.attended.length < 1) return fail(1, 'no entity is attended');
+      const worst = Math.max(
+        ...ctx.attended.map((i) => colorDistance(after.entities[i].color, RED)),
+      );
+      if (!(worst < RED_TOLERANCE)) {
+        return fail(
+          worst,
+          `an attended entity's colour is ${worst.toFixed(3)} from red (needs < ${RED_TOLERANCE})`,
+        );
+      }
+      return pass(worst);
+    });
+  },
+};

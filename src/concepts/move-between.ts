@@ -1,0 +1,85 @@
+import { distance } from '../world/scene.js';
+import type { GenerateFamily } from './family.js';
+import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize } from './common.js';
+import {
+  MOVED_CLEARANCE,
+  SCENE_HALF,
+  add,
+  agentColor,
+  assemble,
+  farFromAll,
+  fromAngle,
+  inBounds,
+  midpoint,
+  placePoint,
+  placePoints,
+  randomColor,
+  uniformPoint,
+  withRetries,
+  type Draft,
+} from './geometry.js';
+import { agentMoveProblem } from './moves.js';
+
+/** The agent must end within this distance of the midpoint. */
+export const MOVE_BETWEEN_TOLERANCE = 0.1;
+
+/** Generation: the agent moves to the midpoint of the two attended entities. */
+export const moveBetween: GenerateFamily = {
+  name: 'move-between',
+  kind: 'generate',
+  description: 'move the agent to the midpoint of the two attended entities',
+  checkerDescription:
+    'attention marks the agent and two entities; the agent ends within ' +
+    `${MOVE_BETWEEN_TOLERANCE} of the midpoint of the two (final positions); the other entities stay put ` +
+    '(mean displacement < 0.05). Target x1: the agent exactly at the midpoint. Error: distance to the midpoint.',
+  defaultEntities: 6,
+  minEntities: 3,
+  usesAgent: true,
+  sample(rng, options) {
+    const n = sceneSize(moveBetween, options);
+    return withRetries('move-between', n, SAMPLE_TRIES, () => {
+      const pi = uniformPoint(rng);
+      const pj = add(pi, fromAngle(rng.range(0, 2 * Math.PI), rng.range(0.4, 1.4)));
+      if (!inBounds(pj, SCENE_HALF)) return null;
+      const mid = midpoint(pi, pj);
+      const agent = placePoint(rng, [pi, pj], { accept: (p) => distance(p, mid) >= 0.3 });
+      if (!agent) return null;
+      const extra = placePoints(rng, [agent, pi, pj], n - 3, {
+        accept: (p) => farFromAll(p, [mid], MOVED_CLEARANCE),
+      });
+      if (!extra) return null;
+      const drafts: Draft[] = [
+        { pos: agent, toPos: mid, color: agentColor(), attended: true },
+        { pos: pi, color: randomColor(rng), attended: true },
+        { pos: pj, color: randomColor(rng), attended: true },
+        ...extra.map((pos) => ({ pos, color: randomColor(rng), attended: false })),
+      ];
+      const { before, after, attention } = assemble(rng, drafts);
+      if (
+        !moveBetween.check(before, attention, after).ok ||
+        moveBetween.check(before, attention, before).ok
+      ) {
+        return null;
+      }
+      return { before, after, attention };
+    });
+  },
+  check(before, attention, after) {
+    return checkGeneration(before, attention, after, (ctx) => {
+      const problem = agentMoveProblem(ctx, 2);
+      if (problem) return problem;
+      const [i, j] = ctx.others;
+      const e = distance(
+        after.entities[ctx.agent].pos,
+        midpoint(after.entities[i].pos, after.entities[j].pos),
+      );
+      if (!(e < MOVE_BETWEEN_TOLERANCE)) {
+        return fail(
+          e,
+          `the agent is ${e.toFixed(3)} from the midpoint (needs < ${MOVE_BETWEEN_TOLERANCE})`,
+        );
+      }
+      return pass(e);
+    });
+  },
+};

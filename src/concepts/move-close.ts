@@ -1,0 +1,73 @@
+import { distance } from '../world/scene.js';
+import type { GenerateFamily } from './family.js';
+import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize } from './common.js';
+import {
+  MOVED_CLEARANCE,
+  SHAPE_BOUND,
+  add,
+  agentColor,
+  assemble,
+  farFromAll,
+  inBounds,
+  norm,
+  placePoints,
+  randomColor,
+  scale,
+  sub,
+  withRetries,
+  type Draft,
+} from './geometry.js';
+import { agentMoveProblem } from './moves.js';
+
+/** The agent must end closer than this to the target. */
+export const CLOSE_TOLERANCE = 0.2;
+/** Where the target x1 puts the agent: this far from the target, on the way from the agent. */
+export const CLOSE_STOP = 0.1;
+
+/** Generation: the agent moves next to the attended entity. */
+export const moveClose: GenerateFamily = {
+  name: 'move-close',
+  kind: 'generate',
+  description: 'move the agent next to the attended entity',
+  checkerDescription:
+    `attention marks the agent and one target; the agent ends less than ${CLOSE_TOLERANCE} from the target; the ` +
+    'other entities (target included) stay put (mean displacement < 0.05). Target x1: the agent stops ' +
+    `${CLOSE_STOP} from the target on the straight segment toward it. Error: final agent-target distance.`,
+  defaultEntities: 6,
+  minEntities: 2,
+  usesAgent: true,
+  sample(rng, options) {
+    const n = sceneSize(moveClose, options);
+    return withRetries('move-close', n, SAMPLE_TRIES, () => {
+      const pos = placePoints(rng, [], n);
+      if (!pos) return null;
+      const [agent, target] = pos;
+      const d = distance(agent, target);
+      if (d < 0.4) return null;
+      const to = add(target, scale(sub(agent, target), CLOSE_STOP / norm(sub(agent, target))));
+      if (!inBounds(to, SHAPE_BOUND) || !farFromAll(to, pos.slice(2), MOVED_CLEARANCE)) return null;
+      const drafts: Draft[] = pos.map((p, i) =>
+        i === 0
+          ? { pos: p, toPos: to, color: agentColor(), attended: true }
+          : { pos: p, color: randomColor(rng), attended: i === 1 },
+      );
+      const { before, after, attention } = assemble(rng, drafts);
+      if (
+        !moveClose.check(before, attention, after).ok ||
+        moveClose.check(before, attention, before).ok
+      )
+        return null;
+      return { before, after, attention };
+    });
+  },
+  check(before, attention, after) {
+    return checkGeneration(before, attention, after, (ctx) => {
+      const problem = agentMoveProblem(ctx, 1);
+      if (problem) return problem;
+      const d = distance(after.entities[ctx.agent].pos, after.entities[ctx.others[0]].pos);
+      if (!(d < CLOSE_TOLERANCE))
+        return fail(d, `the agent is ${d.toFixed(3)} from the target (needs < ${CLOSE_TOLERANCE})`);
+      return pass(d);
+    });
+  },
+};

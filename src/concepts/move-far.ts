@@ -1,0 +1,84 @@
+import { distance } from '../world/scene.js';
+import type { GenerateFamily } from './family.js';
+import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize } from './common.js';
+import {
+  MOVED_CLEARANCE,
+  SCENE_HALF,
+  SHAPE_BOUND,
+  add,
+  agentColor,
+  assemble,
+  farFromAll,
+  fromAngle,
+  inBounds,
+  placePoints,
+  randomColor,
+  uniformPoint,
+  withRetries,
+  type Draft,
+} from './geometry.js';
+import { agentMoveProblem } from './moves.js';
+
+/** Success when the final distance is at least this multiple of the initial one... */
+export const FAR_FACTOR = 2;
+/** ...or exceeds this. */
+export const FAR_DISTANCE = 1.2;
+/** The target x1 moves the agent straight away from the target to this multiple of the initial distance. */
+export const FAR_TARGET_FACTOR = 2.5;
+
+/** Generation: the agent moves away from the attended entity. */
+export const moveFar: GenerateFamily = {
+  name: 'move-far',
+  kind: 'generate',
+  description: 'move the agent away from the attended entity',
+  checkerDescription:
+    `attention marks the agent and one target; the final agent-target distance is at least ${FAR_FACTOR} x the ` +
+    `initial one or more than ${FAR_DISTANCE}; the other entities stay put (mean displacement < 0.05). ` +
+    `Target x1: the agent moves straight away from the target to ${FAR_TARGET_FACTOR} x the initial distance ` +
+    `(x0 is drawn so that this stays inside [-0.95, 0.95]). Error: shortfall min(${FAR_FACTOR} d0, ${FAR_DISTANCE}) - d1, floored at 0.`,
+  defaultEntities: 6,
+  minEntities: 2,
+  usesAgent: true,
+  sample(rng, options) {
+    const n = sceneSize(moveFar, options);
+    return withRetries('move-far', n, SAMPLE_TRIES, () => {
+      const target = uniformPoint(rng);
+      const theta = rng.range(0, 2 * Math.PI);
+      const d0 = rng.range(0.15, 0.5);
+      const agent = add(target, fromAngle(theta, d0));
+      const to = add(target, fromAngle(theta, FAR_TARGET_FACTOR * d0));
+      if (!inBounds(agent, SCENE_HALF) || !inBounds(to, SHAPE_BOUND)) return null;
+      const extra = placePoints(rng, [agent, target], n - 2, {
+        accept: (p) => farFromAll(p, [to], MOVED_CLEARANCE),
+      });
+      if (!extra) return null;
+      const drafts: Draft[] = [
+        { pos: agent, toPos: to, color: agentColor(), attended: true },
+        { pos: target, color: randomColor(rng), attended: true },
+        ...extra.map((pos) => ({ pos, color: randomColor(rng), attended: false })),
+      ];
+      const { before, after, attention } = assemble(rng, drafts);
+      if (
+        !moveFar.check(before, attention, after).ok ||
+        moveFar.check(before, attention, before).ok
+      )
+        return null;
+      return { before, after, attention };
+    });
+  },
+  check(before, attention, after) {
+    return checkGeneration(before, attention, after, (ctx) => {
+      const problem = agentMoveProblem(ctx, 1);
+      if (problem) return problem;
+      const t = ctx.others[0];
+      const d0 = distance(before.entities[ctx.agent].pos, before.entities[t].pos);
+      const d1 = distance(after.entities[ctx.agent].pos, after.entities[t].pos);
+      const need = Math.min(FAR_FACTOR * d0, FAR_DISTANCE);
+      if (d1 >= FAR_FACTOR * d0 || d1 > FAR_DISTANCE) return pass(0);
+      return fail(
+        Math.max(0, need - d1),
+        `the agent-target distance went from ${d0.toFixed(3)} to ${d1.toFixed(3)} (needs x${FAR_FACTOR} or > ${FAR_DISTANCE})`,
+      );
+    });
+  },
+};

@@ -1,0 +1,106 @@
+/**
+ * Few-shot evaluation against ground truth: fresh seeded episodes of a family,
+ * the concept code inferred from M demos, the test query answered by
+ * Langevin inference, the answer judged by the family's checker (never by the
+ * model's own energy).
+ */
+import * as T from '../engine/index.js';
+import { getFamily } from '../concepts/index.js';
+import type { FamilyName } from '../concepts/family.js';
+import { generateBatch, identifyBatch, inferCodes } from '../inference/infer.js';
+import type { InferenceSettings } from '../inference/settings.js';
+import type { EnergyModel } from '../model/model.js';
+import { rngFor } from '../random/rng.js';
+import { arrayToScene } from '../world/scene.js';
+import { ATTRIBUTES } from '../world/types.js';
+import { sampleEpisode, stackEpisodes, type Episode } from '../training/batch.js';
+import { batchTensors, disposeBatchTensors } from '../training/loss.js';
+
+export interface EvalOptions {
+  episodes: number;
+  demos: number;
+  entities?: number;
+  seed: number;
+  /** Episodes per engine call (memory bound). */
+  chunk?: number;
+}
+
+export interface FamilyScore {
+  family: FamilyName;
+  kind: 'identify' | 'generate';
+  episodes: number;
+  successes: number;
+  score: number;
+  /** Mean of the checker's error over episodes. */
+  meanError: number;
+  /** Identification: fraction of entities whose attended/unattended call is right. */
+  entityAccuracy?: number;
+}
+
+/** The evaluation episodes of a family: a pure function of (seed, family, index). */
+export function evalEpisodes(family: FamilyName, o: EvalOptions): Episode[] {
+  const f = getFamily(family);
+  const entities = o.entities ?? f.defaultEntities;
+  return Array.from({ length: o.episodes }, (_, i) =>
+    sampleEpisode(family, o.demos, entities, rngFor(o.seed, 'eval', family, i)),
+  );
+}
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+export function evaluateFamily(
+  model: EnergyModel,
+  family: FamilyName,
+  settings: InferenceSettings,
+  o: EvalOptions,
+): FamilyScore {
+  const f = getFamily(family);
+  const episodes = evalEpisodes(family, o);
+  const chunk = o.chunk ?? 128;
+  let successes = 0;
+  let errorSum = 0;
+  let entityRight = 0;
+  let entityTotal = 0;
+  for (let start = 0; start < episodes.length; start += chunk) {
+    const part = episodes.slice(start, start + chunk);
+    const batch = stackEpisodes(part);
+    const t = batchTensors(batch, settings.attentionLogit);
+    const rng = rngFor(o.seed, 'eval-chains', family, start);
+    const N = batch.entities;
+    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, { rng: rng.split('w') });
+    if (f.kind === 'identify') {
+      const { a } = identifyBatch(model, t.after, w, settings.a, settings.attentionRange, { rng: rng.split('a') });
+      const logits = T.read(a);
+      part.forEach((ep, b) => {
+        const mask = Array.from(logits.subarray(b * N, (b + 1) * N), (v) => (sigmoid(v) > 0.5 ? 1 : 0));
+        const verdict = f.check(ep.test.after, mask);
+        successes += verdict.ok ? 1 : 0;
+        errorSum += verdict.error;
+        mask.forEach((m, i) => (entityRight += m === (ep.test.attention[i] >= 0.5 ? 1 : 0) ? 1 : 0));
+        entityTotal += N;
+      });
+      a.dispose();
+    } else {
+      const { x } = generateBatch(model, t.before, t.logits, w, t.movable, settings.x, { rng: rng.split('x') });
+      const values = T.read(x);
+      part.forEach((ep, b) => {
+        const after = arrayToScene(values.subarray(b * N * ATTRIBUTES, (b + 1) * N * ATTRIBUTES), N);
+        const verdict = f.check(ep.test.before, ep.test.attention, after);
+        successes += verdict.ok ? 1 : 0;
+        errorSum += verdict.error;
+      });
+      x.dispose();
+    }
+    w.dispose();
+    disposeBatchTensors(t);
+  }
+  return {
+    family,
+    kind: f.kind,
+    episodes: episodes.length,
+    successes,
+    score: successes / Math.max(1, episodes.length),
+    meanError: errorSum / Math.max(1, episodes.length),
+    entityAccuracy: f.kind === 'identify' ? entityRight / Math.max(1, entityTotal) : undefined,
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Per-family evaluation of a model beside its baselines, and its renderings
+ * (terminal table, JSON, markdown).
+ */
+import { getFamily } from '../concepts/index.js';
+import { FAMILY_NAMES, type FamilyName } from '../concepts/family.js';
+import type { InferenceSettings } from '../inference/settings.js';
+import { EnergyModel } from '../model/model.js';
+import { rngFor } from '../random/rng.js';
+import { chanceScore } from './baselines.js';
+import { evaluateFamily, type EvalOptions, type FamilyScore } from './evaluate.js';
+import { wilson } from './stats.js';
+
+export interface FamilyReport {
+  family: FamilyName;
+  kind: 'identify' | 'generate';
+  episodes: number;
+  score: number;
+  ci: [number, number];
+  meanError: number;
+  entityAccuracy?: number;
+  chance: number;
+  untrained: number;
+}
+
+export interface EvalReport {
+  options: EvalOptions;
+  families: Record<string, FamilyReport>;
+  /** Mean score over families, by kind and overall. */
+  mean: { identify: number | null; generate: number | null; all: number };
+}
+
+export interface EvalProgress {
+  (done: number, total: number, family: FamilyName): void;
+}
+
+/** Score `model` on each family, with chance and an untrained model of the same shape measured on the same episodes. */
+export function evaluateModel(
+  model: EnergyModel,
+  settings: InferenceSettings,
+  families: readonly FamilyName[],
+  options: EvalOptions,
+  onProgress?: EvalProgress,
+): EvalReport {
+  const untrained = EnergyModel.init(model.config, rngFor(options.seed, 'untrained-init'));
+  const out: Record<string, FamilyReport> = {};
+  try {
+    families.forEach((family, i) => {
+      onProgress?.(i, families.length, family);
+      const s: FamilyScore = evaluateFamily(model, family, settings, options);
+      const u = evaluateFamily(untrained, family, settings, options);
+      const c = chanceScore(family, options);
+      out[family] = {
+        family,
+        kind: s.kind,
+        episodes: s.episodes,
+        score: s.score,
+        ci: wilson(s.successes, s.episodes),
+        meanError: s.meanError,
+        entityAccuracy: s.entityAccuracy,
+        chance: c.score,
+        untrained: u.score,
+      };
+    });
+    onProgress?.(families.length, families.length, families[families.length - 1]);
+  } finally {
+    untrained.dispose();
+  }
+  const mean = (kind?: 'identify' | 'generate') => {
+    const rows = Object.values(out).filter((r) => !kind || r.kind === kind);
+    return rows.length ? rows.reduce((a, r) => a + r.score, 0) / rows.length : null;
+  };
+  return { options, families: out, mean: { identify: mean('identify'), generate: mean('generate'), all: mean() ?? 0 } };
+}
+
+/** Parse a comma-separated family list ("all", kinds "identify"/"generate", or names). */
+export function parseFamilies(spec: string | undefined): FamilyName[] {
+  if (!spec || spec === 'all') return [...FAMILY_NAMES];
+  const out: FamilyName[] = [];
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (part === 'identify' || part === 'generate') {
+      out.push(...FAMILY_NAMES.filter((f) => getFamily(f).kind === part));
+    } else {
+      out.push(getFamily(part).name);
+    }
+  }
+  return [...new Set(out)];
+}
+
+const pct = (v: number) => v.toFixed(2);
+
+export function reportTable(r: EvalReport): string {
+  const head = ['family', 'kind', 'score', '95% CI', 'chance', 'untrained', 'error'];
+  const rows = Object.values(r.families).map((f) => [
+    f.family,
+    f.kind,
+    pct(f.score),
+    `[${pct(f.ci[0])}, ${pct(f.ci[1])}]`,
+    pct(f.chance),
+    pct(f.untrained),
+    f.meanError.toFixed(3),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const footer = `mean: all ${pct(r.mean.all)}` +
+    (r.mean.identify !== null ? `, identify ${pct(r.mean.identify)}` : '') +
+    (r.mean.generate !== null ? `, generate ${pct(r.mean.generate)}` : '') +
+    ` (${r.options.episodes} episodes per family, ${r.options.demos} demos, seed ${r.options.seed})`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), footer].join('\n') + '\n';
+}
+
+export function reportMarkdown(r: EvalReport): string {
+  const lines = [
+    '| family | kind | score | 95% CI | chance | untrained | mean checker error |',
+    '| --- | --- | ---: | :---: | ---: | ---: | ---: |',
+    ...Object.values(r.families).map(
+      (f) =>
+        `| ${f.family} | ${f.kind} | ${pct(f.score)} | [${pct(f.ci[0])}, ${pct(f.ci[1])}] | ${pct(f.chance)} | ${pct(f.untrained)} | ${f.meanError.toFixed(3)} |`,
+    ),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export function reportJson(r: EvalReport): string {
+  return JSON.stringify(
+    {
+      options: r.options,
+      mean: r.mean,
+      families: Object.fromEntries(
+        Object.values(r.families).map((f) => [
+          f.family,
+          {
+            kind: f.kind,
+            score: f.score,
+            ci: f.ci,
+            chance: f.chance,
+            untrained: f.untrained,
+            episodes: f.episodes,
+            meanError: f.meanError,
+            ...(f.entityAccuracy !== undefined ? { entityAccuracy: f.entityAccuracy } : {}),
+          },
+        ]),
+      ),
+    },
+    null,
+    2,
+  ) + '\n';
+}

@@ -1,0 +1,95 @@
+/**
+ * Generation through the robot arm's forward kinematics: Langevin descent over
+ * the joint angles theta, where the scene's agent sits at the effector
+ * FK(theta) and the energy is the particle world's E(x(theta), a, w). Any
+ * differentiable parameterisation of x works the same way; this is the first.
+ */
+import * as T from '../engine/index.js';
+import type { Tensor } from '../engine/index.js';
+import type { EnergyModel } from '../model/model.js';
+import type { Rng } from '../random/rng.js';
+import { armEffector, type ArmSpec } from '../world/arm.js';
+import { agentIndex, cloneScene, sceneToArray } from '../world/scene.js';
+import { ATTRIBUTES, type Scene } from '../world/types.js';
+import { attentionLogits } from './infer.js';
+import { langevin, type ChainSettings } from './langevin.js';
+
+/** Effector positions [B, 2] from joint angles [B, J], with engine ops. */
+export function effectorTensor(arm: ArmSpec, angles: Tensor): Tensor {
+  const [B, J] = angles.shape;
+  let theta: Tensor = T.zeros([B, 1]);
+  let x: Tensor = T.zeros([B, 1]);
+  let y: Tensor = T.zeros([B, 1]);
+  for (let k = 0; k < J; k++) {
+    theta = T.add(theta, T.slice(angles, [0, k], [B, 1]));
+    x = T.add(x, T.mul(T.cos(theta), arm.links[k]));
+    y = T.add(y, T.mul(T.sin(theta), arm.links[k]));
+  }
+  return T.concat([x, y], 1);
+}
+
+export interface ArmReach {
+  angles: number[];
+  after: Scene;
+  /** Per step: the joint angles and the energy. */
+  trajectory?: { angles: number[][]; energies: number[] };
+}
+
+/**
+ * Move the arm (the agent is its effector) to minimise E under `code`,
+ * starting from `angles0`. Only the agent's position changes.
+ */
+export function reachWithArm(
+  model: EnergyModel,
+  arm: ArmSpec,
+  scene: Scene,
+  attention: readonly number[],
+  code: Float32Array,
+  angles0: readonly number[],
+  chain: ChainSettings,
+  attentionLogit: number,
+  rng: Rng,
+  options: { record?: boolean } = {},
+): ArmReach {
+  const agent = agentIndex(scene);
+  if (agent < 0) throw new Error('arm: the scene has no agent (gray entity) to act as the effector');
+  const N = scene.entities.length;
+  const D = ATTRIBUTES;
+  // x(theta) = base + onehot(agent) * [effector, 0, 0, 0]
+  const baseValues = sceneToArray(scene);
+  baseValues[agent * D] = 0;
+  baseValues[agent * D + 1] = 0;
+  const base = T.tensor(baseValues, [1, N, D]);
+  const select = new Float32Array(N * 2 * D);
+  select[agent * 2 * D] = 1; // [N, 2, D] placing effector x into attribute 0 of the agent row
+  select[agent * 2 * D + D + 1] = 1;
+  const placer = T.tensor(select, [N, 2, D]);
+  const placerRows = T.reshape(T.transpose(placer, [1, 0, 2]), [2, N * D]);
+  const a = attentionLogits([attention], attentionLogit);
+  const w = T.tensor(code, [1, code.length]);
+  const stateOf = (theta: Tensor) => {
+    const eff = effectorTensor(arm, theta); // [1, 2]
+    // [1, 2] x [2, N*D] -> [1, N*D]: the effector written into the agent's position
+    const spread = T.matMul(eff, placerRows);
+    return T.add(base, T.reshape(spread, [1, N, D]));
+  };
+  const energyOf = (theta: Tensor) => model.energy(stateOf(theta), a, w);
+  const theta0 = T.tensor([Array.from(angles0)]);
+  const { z, trajectory } = langevin(energyOf, theta0, chain, {
+    rng,
+    range: { lo: arm.limits.map((l) => l[0]), hi: arm.limits.map((l) => l[1]) },
+    record: options.record,
+  });
+  const angles = Array.from(T.read(z));
+  T.dispose([base, placer, placerRows, a, w, theta0, z]);
+  const after = cloneScene(scene);
+  after.entities[agent].pos = armEffector(arm, angles);
+  return {
+    angles,
+    after,
+    trajectory: trajectory && {
+      angles: trajectory.map((t) => Array.from(t.values)),
+      energies: trajectory.map((t) => t.energy[0]),
+    },
+  };
+}

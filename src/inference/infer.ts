@@ -1,0 +1,223 @@
+/**
+ * Inference is optimisation (method.md section 3): given two of (x, a, w),
+ * find the third by Langevin descent on E.
+ *
+ * Two layers: batched functions on tensors (used by training and evaluation)
+ * and scene-level functions on world objects (used by the CLI, the answer
+ * command and the playground).
+ */
+import * as T from '../engine/index.js';
+import type { Tensor } from '../engine/index.js';
+import { whoMoves } from '../concepts/family.js';
+import type { EnergyModel } from '../model/model.js';
+import type { Rng } from '../random/rng.js';
+import { agentIndex, arrayToScene, sceneToArray } from '../world/scene.js';
+import { ATTRIBUTES, type Event, type Scene } from '../world/types.js';
+import { attentionEnergy, conceptEnergy, stateEnergy } from './chain-energies.js';
+import { langevin, type ChainSettings, type TrajectoryStep } from './langevin.js';
+import { STATE_RANGE, type InferenceSettings } from './settings.js';
+
+// ---------------------------------------------------------------------------
+// Tensor conversions at the edge.
+
+/** Scenes of equal size -> [B, N, D]. */
+export function scenesTensor(scenes: readonly Scene[]): Tensor {
+  const n = scenes[0]?.entities.length ?? 0;
+  const data = new Float32Array(scenes.length * n * ATTRIBUTES);
+  scenes.forEach((s, b) => {
+    if (s.entities.length !== n) {
+      throw new Error(`a batch needs scenes of one size: scene ${b} has ${s.entities.length}, scene 0 has ${n}`);
+    }
+    data.set(sceneToArray(s), b * n * ATTRIBUTES);
+  });
+  return T.tensor(data, [scenes.length, n, ATTRIBUTES]);
+}
+
+/** 0/1 masks -> logits +-L: [B, N]. */
+export function attentionLogits(masks: readonly (readonly number[])[], logit: number): Tensor {
+  const n = masks[0]?.length ?? 0;
+  const data = new Float32Array(masks.length * n);
+  masks.forEach((m, b) => m.forEach((v, i) => (data[b * n + i] = v >= 0.5 ? logit : -logit)));
+  return T.tensor(data, [masks.length, n]);
+}
+
+/** 0/1 movable masks -> [B, N, 1] (broadcast over attributes). */
+export function movableTensor(masks: readonly (readonly number[])[]): Tensor {
+  const n = masks[0]?.length ?? 0;
+  const data = new Float32Array(masks.length * n);
+  masks.forEach((m, b) => m.forEach((v, i) => (data[b * n + i] = v >= 0.5 ? 1 : 0)));
+  return T.tensor(data, [masks.length, n, 1]);
+}
+
+/** The "who moves" rule for a generation query, unless `movable` is given. */
+export function movableMask(before: Scene, attention: readonly number[], movable?: readonly number[]): number[] {
+  if (movable) return movable.map((v) => (v >= 0.5 ? 1 : 0));
+  return whoMoves(before, attention, agentIndex(before));
+}
+
+// ---------------------------------------------------------------------------
+// Batched chains. `differentiable` keeps every step on the tape (training).
+
+export interface ChainOptions {
+  rng?: Rng;
+  differentiable?: boolean;
+  differentiableSteps?: number;
+  record?: boolean;
+}
+
+/** w [B, DW] from demos xd [B*M, N, D], ad [B*M, N] (logits), starting at 0. */
+export function inferCodes(
+  model: EnergyModel,
+  xd: Tensor,
+  ad: Tensor,
+  demos: number,
+  chain: ChainSettings,
+  options: ChainOptions = {},
+): { w: Tensor; trajectory?: TrajectoryStep[] } {
+  const batch = xd.shape[0] / demos;
+  if (!Number.isInteger(batch)) throw new Error(`inferCodes: ${xd.shape[0]} demo rows is not a multiple of ${demos}`);
+  const w0 = T.zeros([batch, model.config.codeSize]);
+  const { z, trajectory } = langevin(conceptEnergy(model, xd, ad, demos), w0, chain, options);
+  if (!options.differentiable) w0.dispose();
+  return { w: z, trajectory };
+}
+
+/** x1 [B, N, D] from x0, attention logits a and codes w; only `movable` rows [B, N, 1] change. */
+export function generateBatch(
+  model: EnergyModel,
+  x0: Tensor,
+  a: Tensor,
+  w: Tensor,
+  movable: Tensor,
+  chain: ChainSettings,
+  options: ChainOptions = {},
+): { x: Tensor; trajectory?: TrajectoryStep[] } {
+  const { z, trajectory } = langevin(stateEnergy(model, a, w), x0, chain, {
+    ...options,
+    mask: movable,
+    range: STATE_RANGE,
+  });
+  return { x: z, trajectory };
+}
+
+/** Attention logits [B, N] for scenes x [B, N, D] under codes w, starting at 0. */
+export function identifyBatch(
+  model: EnergyModel,
+  x: Tensor,
+  w: Tensor,
+  chain: ChainSettings,
+  range: number,
+  options: ChainOptions = {},
+): { a: Tensor; trajectory?: TrajectoryStep[] } {
+  const [B, N] = x.shape;
+  const a0 = T.zeros([B, N]);
+  const { z, trajectory } = langevin(attentionEnergy(model, x, w), a0, chain, {
+    ...options,
+    range: { lo: -range, hi: range },
+  });
+  if (!options.differentiable) a0.dispose();
+  return { a: z, trajectory };
+}
+
+// ---------------------------------------------------------------------------
+// Scene-level API (one episode at a time).
+
+export interface ConceptResult {
+  code: Float32Array;
+  /** Per step: the code and the mean demo energy. */
+  trajectory?: TrajectoryStep[];
+}
+
+/** Infer the concept code from M demonstration events (scored on their final states). */
+export function inferConcept(
+  model: EnergyModel,
+  demos: readonly Event[],
+  settings: InferenceSettings,
+  rng: Rng,
+  options: { record?: boolean } = {},
+): ConceptResult {
+  if (demos.length === 0) throw new Error('inferConcept: at least one demonstration is needed');
+  const xd = scenesTensor(demos.map((d) => d.after));
+  const ad = attentionLogits(
+    demos.map((d) => d.attention),
+    settings.attentionLogit,
+  );
+  const { w, trajectory } = inferCodes(model, xd, ad, demos.length, settings.w, { rng, record: options.record });
+  const code = Float32Array.from(T.read(w));
+  T.dispose([xd, ad, w]);
+  return { code, trajectory };
+}
+
+export interface GenerateResult {
+  after: Scene;
+  /** Per step: the scene's values and its energy. */
+  trajectory?: { scenes: Scene[]; energies: number[] };
+}
+
+/** Generate the final scene from `before` under concept `code` and `attention`. */
+export function generate(
+  model: EnergyModel,
+  before: Scene,
+  attention: readonly number[],
+  code: Float32Array,
+  settings: InferenceSettings,
+  rng: Rng,
+  options: { movable?: readonly number[]; record?: boolean; chain?: ChainSettings } = {},
+): GenerateResult {
+  const n = before.entities.length;
+  if (attention.length !== n) throw new Error(`generate: attention has ${attention.length} entries for ${n} entities`);
+  const x0 = scenesTensor([before]);
+  const a = attentionLogits([attention], settings.attentionLogit);
+  const w = T.tensor(code, [1, code.length]);
+  const mov = movableTensor([movableMask(before, attention, options.movable)]);
+  const { x, trajectory } = generateBatch(model, x0, a, w, mov, options.chain ?? settings.x, {
+    rng,
+    record: options.record,
+  });
+  const after = arrayToScene(T.read(x), n);
+  T.dispose([x0, a, w, mov, x]);
+  return {
+    after,
+    trajectory: trajectory && {
+      scenes: trajectory.map((t) => arrayToScene(t.values, n)),
+      energies: trajectory.map((t) => t.energy[0]),
+    },
+  };
+}
+
+export interface IdentifyResult {
+  /** sigmoid(a_i) per entity. */
+  probabilities: number[];
+  /** {i : probability > 0.5} as a 0/1 mask. */
+  mask: number[];
+  trajectory?: { probabilities: number[][]; energies: number[] };
+}
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** Which entities of `scene` does concept `code` speak of? */
+export function identify(
+  model: EnergyModel,
+  scene: Scene,
+  code: Float32Array,
+  settings: InferenceSettings,
+  rng: Rng,
+  options: { record?: boolean; chain?: ChainSettings } = {},
+): IdentifyResult {
+  const x = scenesTensor([scene]);
+  const w = T.tensor(code, [1, code.length]);
+  const { a, trajectory } = identifyBatch(model, x, w, options.chain ?? settings.a, settings.attentionRange, {
+    rng,
+    record: options.record,
+  });
+  const probabilities = Array.from(T.read(a), sigmoid);
+  T.dispose([x, w, a]);
+  return {
+    probabilities,
+    mask: probabilities.map((p) => (p > 0.5 ? 1 : 0)),
+    trajectory: trajectory && {
+      probabilities: trajectory.map((t) => Array.from(t.values, sigmoid)),
+      energies: trajectory.map((t) => t.energy[0]),
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The knobs of inference: one chain per variable (x, a, w), each with its own
+ * step size, noise, step count and gradient clamp (method.md section 3).
+ */
+import { ATTRIBUTES } from '../world/types.js';
+import { validateChainSettings, type ChainRange, type ChainSettings } from './langevin.js';
+
+export interface InferenceSettings {
+  /** Concept inference: w starts at 0 and descends the mean demo energy. */
+  w: ChainSettings;
+  /** Generation: x starts at x0 and descends; only movable entities change. */
+  x: ChainSettings;
+  /** Identification: a starts at 0 (probability 0.5) and descends. */
+  a: ChainSettings;
+  /** Logit given to a known 0/1 attention (+L attended, -L not). */
+  attentionLogit: number;
+  /** Attention logits are clamped to [-attentionRange, attentionRange]. */
+  attentionRange: number;
+}
+
+/** Starting values from the PyTorch probe (method.md section 4). */
+export const DEFAULT_INFERENCE: InferenceSettings = {
+  w: { steps: 5, stepSize: 1.0, noise: 0.01, gradClamp: 5 },
+  x: { steps: 5, stepSize: 0.2, noise: 0.005, gradClamp: 5 },
+  a: { steps: 5, stepSize: 2.0, noise: 0.1, gradClamp: 5 },
+  attentionLogit: 4,
+  attentionRange: 15,
+};
+
+/** Positions in [-1, 1], colours in [0, 1]. */
+export const STATE_RANGE: ChainRange = {
+  lo: [-1, -1, 0, 0, 0].slice(0, ATTRIBUTES),
+  hi: [1, 1, 1, 1, 1].slice(0, ATTRIBUTES),
+};
+
+export function validateInferenceSettings(s: InferenceSettings): InferenceSettings {
+  validateChainSettings(s.w, 'w-chain');
+  validateChainSettings(s.x, 'x-chain');
+  validateChainSettings(s.a, 'a-chain');
+  if (!(s.attentionLogit > 0)) throw new Error(`attentionLogit must be > 0, got ${s.attentionLogit}`);
+  if (!(s.attentionRange >= s.attentionLogit)) {
+    throw new Error(`attentionRange must be >= attentionLogit, got ${s.attentionRange}`);
+  }
+  return s;
+}
+
+/** A copy with some chains' fields replaced (e.g. a different test-time K). */
+export function withChains(
+  s: InferenceSettings,
+  patch: Partial<Record<'w' | 'x' | 'a', Partial<ChainSettings>>>,
+): InferenceSettings {
+  return {
+    ...s,
+    w: { ...s.w, ...patch.w },
+    x: { ...s.x, ...patch.x },
+    a: { ...s.a, ...patch.a },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * A training run is described by one JSON object with every knob; it is saved
+ * in every checkpoint, so a run can be resumed and reproduced from it alone.
+ */
+import { FAMILY_NAMES, isFamilyName, type FamilyName } from '../concepts/family.js';
+import { DEFAULT_MODEL_CONFIG, validateModelConfig, type ModelConfig } from '../model/config.js';
+import { validateChainSettings } from '../inference/langevin.js';
+import { DEFAULT_INFERENCE, validateInferenceSettings, type InferenceSettings } from '../inference/settings.js';
+
+export interface LossWeights {
+  /** |x1_hat - x1|^2 summed over entities and attributes, mean over episodes. */
+  generation: number;
+  /** BCE(a_hat, a) mean over entities and episodes. */
+  identification: number;
+  /** lambda_KL: E_stop(theta) of the chains' own samples (x1_hat and a_hat). */
+  kl: number;
+  /** Optional maximum-likelihood term softplus(E(x1) - E(x1_hat)). */
+  contrastive: number;
+  /** Small L2 on the energies of positives and samples (with the contrastive term). */
+  energyL2: number;
+}
+
+export interface Truncation {
+  /** Only the last k steps of each chain are differentiable (null: all). */
+  wSteps: number | null;
+  xSteps: number | null;
+  aSteps: number | null;
+  /** Stop the gradient at the inferred code (first order through the w-chain). */
+  firstOrderW: boolean;
+}
+
+export interface TrainingConfig {
+  seed: number;
+  model: ModelConfig;
+  inference: InferenceSettings;
+  /** Family -> sampling weight (families with weight 0 are left out). */
+  families: Partial<Record<FamilyName, number>>;
+  /** Scene size of training episodes. */
+  entities: number;
+  /** Demonstrations per episode (M). */
+  demos: number;
+  batchSize: number;
+  steps: number;
+  learningRate: number;
+  adamBeta1: number;
+  adamBeta2: number;
+  /** Global L2 norm clip of the parameter gradient. */
+  gradClipNorm: number;
+  /** Scale of the initial weights. */
+  initGain: number;
+  loss: LossWeights;
+  truncation: Truncation;
+  /** Save a checkpoint every this many steps. */
+  checkpointEvery: number;
+  /** Evaluate on fresh validation episodes every this many steps (0: never). */
+  evalEvery: number;
+  /** Validation episodes per family. */
+  evalEpisodes: number;
+}
+
+export const DEFAULT_TRAINING: TrainingConfig = {
+  seed: 0,
+  model: DEFAULT_MODEL_CONFIG,
+  inference: DEFAULT_INFERENCE,
+  families: Object.fromEntries(FAMILY_NAMES.map((f) => [f, 1])),
+  entities: 6,
+  demos: 3,
+  batchSize: 32,
+  steps: 2000,
+  learningRate: 1e-3,
+  adamBeta1: 0.9,
+  adamBeta2: 0.999,
+  gradClipNorm: 1,
+  initGain: 1,
+  loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0 },
+  truncation: { wSteps: null, xSteps: null, aSteps: null, firstOrderW: false },
+  checkpointEvery: 100,
+  evalEvery: 250,
+  evalEpisodes: 32,
+};
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep-merge a partial config over the defaults; unknown keys are errors (typos must not pass silently). */
+function merge(base: unknown, patch: unknown, path: string, openKeys: boolean): unknown {
+  if (!isObject(base) || !isObject(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (!openKeys && !(k in base)) throw new Error(`${path}${k}: unknown setting`);
+    out[k] = merge(base[k], v, `${path}${k}.`, false);
+  }
+  return out;
+}
+
+export function resolveTrainingConfig(patch: unknown, source = 'config'): TrainingConfig {
+  if (!isObject(patch)) throw new Error(`${source}: expected a JSON object`);
+  let merged: TrainingConfig;
+  try {
+    const { families, ...rest } = patch;
+    merged = merge(DEFAULT_TRAINING, rest, '', false) as TrainingConfig;
+    if (families !== undefined) {
+      if (!isObject(families)) throw new Error('families: expected an object {name: weight}');
+      merged.families = families as TrainingConfig['families'];
+    }
+  } catch (e) {
+    throw new Error(`${source}: ${(e as Error).message}`);
+  }
+  return validateTrainingConfig(merged, source);
+}
+
+export function validateTrainingConfig(c: TrainingConfig, source = 'config'): TrainingConfig {
+  const fail = (what: string): never => {
+    throw new Error(`${source}: ${what}`);
+  };
+  const posInt = (v: number, name: string) => {
+    if (!Number.isInteger(v) || v < 1) fail(`${name}: expected a positive integer, got ${v}`);
+  };
+  const nonNeg = (v: number, name: string) => {
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) fail(`${name}: expected a number >= 0, got ${v}`);
+  };
+  try {
+    validateModelConfig(c.model);
+    validateInferenceSettings(c.inference);
+    for (const k of ['w', 'x', 'a'] as const) validateChainSettings(c.inference[k], `inference.${k}`);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (!Number.isInteger(c.seed)) fail(`seed: expected an integer, got ${c.seed}`);
+  const names = Object.keys(c.families);
+  if (names.length === 0) fail('families: at least one family is needed');
+  for (const name of names) {
+    if (!isFamilyName(name)) fail(`families.${name}: unknown concept (known: ${FAMILY_NAMES.join(', ')})`);
+    nonNeg(c.families[name as FamilyName]!, `families.${name}`);
+  }
+  if (!names.some((n) => (c.families[n as FamilyName] ?? 0) > 0)) fail('families: every weight is 0');
+  posInt(c.entities, 'entities');
+  posInt(c.demos, 'demos');
+  posInt(c.batchSize, 'batchSize');
+  if (!Number.isInteger(c.steps) || c.steps < 0) fail(`steps: expected an integer >= 0, got ${c.steps}`);
+  nonNeg(c.learningRate, 'learningRate');
+  nonNeg(c.adamBeta1, 'adamBeta1');
+  nonNeg(c.adamBeta2, 'adamBeta2');
+  if (c.adamBeta1 >= 1 || c.adamBeta2 >= 1) fail('adamBeta1 and adamBeta2 must be < 1');
+  if (!(c.gradClipNorm > 0)) fail(`gradClipNorm: expected > 0, got ${c.gradClipNorm}`);
+  nonNeg(c.initGain, 'initGain');
+  for (const k of Object.keys(c.loss) as (keyof LossWeights)[]) nonNeg(c.loss[k], `loss.${k}`);
+  for (const k of ['wSteps', 'xSteps', 'aSteps'] as const) {
+    const v = c.truncation[k];
+    if (v !== null && (!Number.isInteger(v) || v < 0)) fail(`truncation.${k}: expected null or an integer >= 0, got ${v}`);
+  }
+  posInt(c.checkpointEvery, 'checkpointEvery');
+  if (!Number.isInteger(c.evalEvery) || c.evalEvery < 0) fail(`evalEvery: expected an integer >= 0, got ${c.evalEvery}`);
+  posInt(c.evalEpisodes, 'evalEpisodes');
+  return c;
+}
+
+/** The families a run trains on, with their weights normalised to sum to 1. */
+export function familyMixture(c: TrainingConfig): { names: FamilyName[]; weights: number[] } {
+  const names = (Object.keys(c.families) as FamilyName[]).filter((n) => (c.families[n] ?? 0) > 0);
+  const total = names.reduce((s, n) => s + (c.families[n] ?? 0), 0);
+  return { names, weights: names.map((n) => (c.families[n] ?? 0) / total) };
+}

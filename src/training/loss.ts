@@ -1,0 +1,187 @@
+/**
+ * The training loss of method.md section 4, built so that its gradient flows
+ * back through the unrolled w-, x- and a-chains to the parameters (second
+ * order), except where a truncation option says otherwise.
+ *
+ *   1. w     = Langevin over w from 0 on the mean demo energy       (K_w steps)
+ *   2. x1^   = Langevin over x from the test x0, true a, only movers (K_x steps)
+ *   3. a^    = Langevin over a from 0 on the test x1                 (K_a steps)
+ *   loss = generation * mean_b sum_{i,d} (x1^ - x1)^2
+ *        + identification * mean_{b,i} BCE(a^, a*)
+ *        + kl * ( mean_b E_stop(x1^, a, w) + mean_b E_stop(x1, a^, w) )
+ *        + contrastive * mean_b softplus(E(x1, a, w) - E(stop(x1^), a, w))   (and the same for a)
+ *        + energyL2 * mean_b (E_pos^2 + E_sample^2)
+ *
+ * E_stop uses the parameters behind a first-order stop: the KL term reaches
+ * theta only through the samplers (and the code w). a* is the true attention,
+ * except for families with many right answers (count-k): there it is the right
+ * answer nearest the model's own, its top-k logits.
+ */
+import * as T from '../engine/index.js';
+import type { Tensor } from '../engine/index.js';
+import { frozen } from '../model/energy.js';
+import type { EnergyModel } from '../model/model.js';
+import type { Rng } from '../random/rng.js';
+import { ATTRIBUTES } from '../world/types.js';
+import { generateBatch, identifyBatch, inferCodes } from '../inference/infer.js';
+import type { Batch } from './batch.js';
+import type { TrainingConfig } from './config.js';
+
+export interface LossParts {
+  total: number;
+  generation: number;
+  identification: number;
+  kl: number;
+  contrastive: number;
+  /** Mean energy of the true test events (positives). */
+  energyPositive: number;
+  /** Mean energy of the generated samples x1^. */
+  energySample: number;
+  /** Mean energy of the start states x0 under the true attention. */
+  energyStart: number;
+  /** Mean |w| of the inferred codes. */
+  codeNorm: number;
+}
+
+export function emptyParts(): LossParts {
+  return {
+    total: 0,
+    generation: 0,
+    identification: 0,
+    kl: 0,
+    contrastive: 0,
+    energyPositive: 0,
+    energySample: 0,
+    energyStart: 0,
+    codeNorm: 0,
+  };
+}
+
+export interface BatchTensors {
+  demoStates: Tensor;
+  demoLogits: Tensor;
+  before: Tensor;
+  after: Tensor;
+  attention: Tensor;
+  logits: Tensor;
+  movable: Tensor;
+}
+
+export function batchTensors(batch: Batch, attentionLogit: number): BatchTensors {
+  const { size: B, demos: M, entities: N } = batch;
+  const D = ATTRIBUTES;
+  const logit = (m: Float32Array) => Float32Array.from(m, (v) => (v >= 0.5 ? attentionLogit : -attentionLogit));
+  return {
+    demoStates: T.tensor(batch.demoStates, [B * M, N, D]),
+    demoLogits: T.tensor(logit(batch.demoMasks), [B * M, N]),
+    before: T.tensor(batch.before, [B, N, D]),
+    after: T.tensor(batch.after, [B, N, D]),
+    attention: T.tensor(batch.attention, [B, N]),
+    logits: T.tensor(logit(batch.attention), [B, N]),
+    movable: T.tensor(batch.movable, [B, N, 1]),
+  };
+}
+
+export function disposeBatchTensors(t: BatchTensors): void {
+  T.dispose(Object.values(t));
+}
+
+/** Families whose identification answer is not unique: the target is the right set nearest the model's answer. */
+export function identificationTargets(batch: Batch, logits: Float32Array): Float32Array {
+  const N = batch.entities;
+  const target = Float32Array.from(batch.attention);
+  batch.families.forEach((family, b) => {
+    const m = /^count-(\d)(\+?)$/.exec(family);
+    if (!m) return;
+    const k = Number(m[1]);
+    const row = Array.from(logits.subarray(b * N, (b + 1) * N));
+    const order = row.map((v, i) => [v, i] as const).sort((p, q) => q[0] - p[0]);
+    const positive = row.filter((v) => v > 0).length;
+    const size = m[2] === '+' ? Math.max(k, positive) : k;
+    for (let i = 0; i < N; i++) target[b * N + i] = 0;
+    for (let r = 0; r < size; r++) target[b * N + order[r][1]] = 1;
+  });
+  return target;
+}
+
+/** Build the loss inside a gradient computation; scalar parts are written to `parts`. */
+export function trainingLoss(
+  model: EnergyModel,
+  batch: Batch,
+  t: BatchTensors,
+  config: TrainingConfig,
+  rng: Rng,
+  parts: LossParts,
+): T.Scalar {
+  const { inference: inf, loss: weights, truncation } = config;
+  const B = batch.size;
+  const steps = (k: number | null) => (k === null ? undefined : k);
+
+  let { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inf.w, {
+    rng: rng.split('w'),
+    differentiable: true,
+    differentiableSteps: steps(truncation.wSteps),
+  });
+  if (truncation.firstOrderW) w = T.stopGradient(w);
+  parts.codeNorm = T.readScalar(T.mean(T.sqrt(T.add(T.sum(T.square(w), 1), 1e-12))));
+
+  const fz = frozen(model.params);
+  let total: Tensor = T.scalar(0);
+
+  const needX = weights.generation > 0 || weights.kl > 0 || weights.contrastive > 0;
+  if (needX) {
+    const { x: xhat } = generateBatch(model, t.before, t.logits, w, t.movable, inf.x, {
+      rng: rng.split('x'),
+      differentiable: true,
+      differentiableSteps: steps(truncation.xSteps),
+    });
+    const gen = T.div(T.sum(T.square(T.sub(xhat, t.after))), B);
+    parts.generation = T.readScalar(gen);
+    total = T.add(total, T.mul(gen, weights.generation));
+
+    const eSample = model.energy(xhat, t.logits, w, fz);
+    parts.energySample = T.readScalar(T.mean(eSample));
+    if (weights.kl > 0) {
+      const kl = T.mean(eSample);
+      parts.kl += T.readScalar(kl);
+      total = T.add(total, T.mul(kl, weights.kl));
+    }
+    const ePos = model.energy(t.after, t.logits, w);
+    parts.energyPositive = T.readScalar(T.mean(ePos));
+    parts.energyStart = T.readScalar(T.mean(model.energy(t.before, t.logits, T.stopGradient(w), fz)));
+    if (weights.contrastive > 0 || weights.energyL2 > 0) {
+      const eNeg = model.energy(T.stopGradient(xhat), t.logits, w);
+      const c = T.mean(T.softplus(T.sub(ePos, eNeg)));
+      parts.contrastive += T.readScalar(c);
+      total = T.add(total, T.mul(c, weights.contrastive));
+      total = T.add(total, T.mul(T.mean(T.add(T.square(ePos), T.square(eNeg))), weights.energyL2));
+    }
+  }
+
+  const needA = weights.identification > 0 || weights.kl > 0;
+  if (needA) {
+    const { a: ahat } = identifyBatch(model, t.after, w, inf.a, inf.attentionRange, {
+      rng: rng.split('a'),
+      differentiable: true,
+      differentiableSteps: steps(truncation.aSteps),
+    });
+    const target = T.tensor(identificationTargets(batch, T.read(ahat)), [B, batch.entities]);
+    const id = T.mean(T.bceWithLogits(ahat, target));
+    parts.identification = T.readScalar(id);
+    total = T.add(total, T.mul(id, weights.identification));
+    if (weights.kl > 0) {
+      const kl = T.mean(model.energy(t.after, ahat, w, fz));
+      parts.kl += T.readScalar(kl);
+      total = T.add(total, T.mul(kl, weights.kl));
+    }
+    if (weights.contrastive > 0) {
+      const ePos = model.energy(t.after, t.logits, w);
+      const eNeg = model.energy(t.after, T.stopGradient(ahat), w);
+      const c = T.mean(T.softplus(T.sub(ePos, eNeg)));
+      parts.contrastive += T.readScalar(c);
+      total = T.add(total, T.mul(c, weights.contrastive));
+    }
+  }
+  parts.total = T.readScalar(total);
+  return total as T.Scalar;
+}

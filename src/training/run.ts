@@ -1,0 +1,122 @@
+/**
+ * A training run on disk (Node):
+ *
+ *   OUT/config.json     the resolved config (every knob)
+ *   OUT/checkpoint/     the last good state: model, optimiser, step (resume from here)
+ *   OUT/best/           the parameters with the best validation score so far
+ *   OUT/log.jsonl       one line per step: loss parts, energies, gradient norm, seconds
+ *   OUT/eval.jsonl      one line per validation: per-family scores
+ *
+ * Non-finite loss or gradients stop the run cleanly: the checkpoint on disk is
+ * the last good one and is never overwritten by a bad state.
+ */
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadModelDir, saveModelDir } from '../model/store.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { resolveTrainingConfig, type TrainingConfig } from './config.js';
+import {
+  checkpointData,
+  initialState,
+  modelFromState,
+  NonFiniteError,
+  stateFromCheckpoint,
+  trainStep,
+  validate,
+  type EvalRecord,
+  type StepRecord,
+  type TrainState,
+} from './trainer.js';
+
+export interface RunOptions {
+  config: TrainingConfig;
+  outDir: string;
+  /** Continue from OUT/checkpoint (its config wins, except `steps`). */
+  resume?: boolean;
+  onStep?: (r: StepRecord, state: TrainState) => void;
+  onEval?: (r: EvalRecord) => void;
+  /** Polled between steps (Ctrl-C): the run checkpoints and returns. */
+  shouldStop?: () => boolean;
+  now?: () => number;
+}
+
+export interface RunResult {
+  state: TrainState;
+  stoppedBy: 'done' | 'signal' | 'non-finite';
+  error?: string;
+}
+
+export async function readConfigFile(path: string): Promise<TrainingConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new Error(`${path}: cannot read the config file`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return resolveTrainingConfig(raw, path);
+}
+
+export async function runTraining(o: RunOptions): Promise<RunResult> {
+  const now = o.now ?? (() => performance.now());
+  const ckptDir = join(o.outDir, 'checkpoint');
+  let config = o.config;
+  let state: TrainState;
+  if (o.resume) {
+    const data = await loadModelDir(ckptDir);
+    const saved = resolveTrainingConfig((data.meta as { training?: unknown }).training, `${ckptDir}/model.json`);
+    config = { ...saved, steps: o.config.steps };
+    state = stateFromCheckpoint(config, data);
+  } else {
+    state = initialState(config);
+  }
+  await mkdir(o.outDir, { recursive: true });
+  await writeFileAtomic(join(o.outDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  const model = modelFromState(config, state);
+  let last: StepRecord | null = null;
+
+  const save = async () => {
+    await saveModelDir(ckptDir, checkpointData(config, state, { last }));
+  };
+  const evaluate = async () => {
+    const r = validate(model, config, state.step);
+    await appendFile(join(o.outDir, 'eval.jsonl'), JSON.stringify(r) + '\n');
+    o.onEval?.(r);
+    if (!state.best || r.mean > state.best.score) {
+      state.best = { score: r.mean, step: state.step };
+      await saveModelDir(join(o.outDir, 'best'), checkpointData(config, state, { validation: r }));
+    }
+  };
+
+  try {
+    while (state.step < config.steps) {
+      if (o.shouldStop?.()) {
+        await save();
+        return { state, stoppedBy: 'signal' };
+      }
+      try {
+        last = trainStep(model, config, state, now);
+      } catch (e) {
+        if (e instanceof NonFiniteError) {
+          // The state is the last good one (a failed step changes nothing): keep it.
+          await save();
+          return { state, stoppedBy: 'non-finite', error: e.message };
+        }
+        throw e;
+      }
+      await appendFile(join(o.outDir, 'log.jsonl'), JSON.stringify(last) + '\n');
+      o.onStep?.(last, state);
+      if (state.step % config.checkpointEvery === 0 || state.step === config.steps) await save();
+      if (config.evalEvery > 0 && (state.step % config.evalEvery === 0 || state.step === config.steps)) await evaluate();
+    }
+    if (state.step === 0 || state.step % config.checkpointEvery !== 0) await save();
+    return { state, stoppedBy: 'done' };
+  } finally {
+    model.dispose();
+  }
+}

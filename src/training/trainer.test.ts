@@ -1,0 +1,105 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { evaluateFamily } from '../evaluation/evaluate.js';
+import { EnergyModel } from '../model/model.js';
+import { loadModelDir } from '../model/store.js';
+import { rngFor } from '../random/rng.js';
+import { useEngine } from '../test-utils/engine.js';
+import { resolveTrainingConfig } from './config.js';
+import { runTraining } from './run.js';
+
+await useEngine();
+
+const dirs: string[] = [];
+async function tempDir() {
+  const d = await mkdtemp(join(tmpdir(), 'cebm-train-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+const tiny = (patch: object = {}) =>
+  resolveTrainingConfig({
+    seed: 3,
+    families: { red: 1, 'make-red': 1 },
+    model: { hidden: 8, codeSize: 4, gLayers: 2 },
+    inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } },
+    batchSize: 4,
+    demos: 2,
+    steps: 4,
+    checkpointEvery: 2,
+    evalEvery: 0,
+    ...patch,
+  });
+
+describe('training config', () => {
+  it('names unknown settings, unknown families and bad values', () => {
+    expect(() => resolveTrainingConfig({ lerningRate: 1 })).toThrow(/lerningRate: unknown setting/);
+    expect(() => resolveTrainingConfig({ families: { rde: 1 } })).toThrow(/families\.rde: unknown concept/);
+    expect(() => resolveTrainingConfig({ inference: { x: { steps: -1 } } })).toThrow(/x-chain: steps/);
+    expect(() => resolveTrainingConfig({ model: { hidden: 0 } })).toThrow(/hidden/);
+    expect(() => resolveTrainingConfig({ batchSize: 2.5 })).toThrow(/batchSize/);
+  });
+});
+
+describe('training runs', () => {
+  it('resuming from a checkpoint gives the same parameters as an uninterrupted run', async () => {
+    const straight = await tempDir();
+    await runTraining({ config: tiny(), outDir: straight });
+    const split = await tempDir();
+    await runTraining({ config: tiny({ steps: 2 }), outDir: split });
+    await runTraining({ config: tiny({ steps: 4 }), outDir: split, resume: true });
+    const a = await loadModelDir(join(straight, 'checkpoint'));
+    const b = await loadModelDir(join(split, 'checkpoint'));
+    expect(a.meta.step).toBe(4);
+    expect(b.meta.step).toBe(4);
+    for (const k of Object.keys(a.values)) expect(Array.from(b.values[k])).toEqual(Array.from(a.values[k]));
+    const log = (await readFile(join(split, 'log.jsonl'), 'utf8')).trim().split('\n');
+    expect(log.map((l) => JSON.parse(l).step)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('stops cleanly on a non-finite loss and keeps the last good checkpoint', async () => {
+    const dir = await tempDir();
+    const r = await runTraining({ config: tiny({ steps: 40, learningRate: 1e25 }), outDir: dir });
+    expect(r.stoppedBy).toBe('non-finite');
+    expect(r.error).toMatch(/not finite/);
+    const saved = await loadModelDir(join(dir, 'checkpoint'));
+    expect(saved.meta.step).toBe(r.state.step);
+    for (const v of Object.values(saved.values)) expect(v.every(Number.isFinite)).toBe(true);
+  });
+
+  it('learns an easy family: loss falls and accuracy beats the untrained model by a margin', async () => {
+    const dir = await tempDir();
+    const config = resolveTrainingConfig({
+      seed: 11,
+      families: { red: 1 },
+      model: { hidden: 32, codeSize: 8, gLayers: 2 },
+      inference: { w: { steps: 3 }, x: { steps: 3 }, a: { steps: 3 } },
+      loss: { generation: 0 },
+      batchSize: 16,
+      demos: 3,
+      steps: 80,
+      learningRate: 3e-3,
+      checkpointEvery: 80,
+      evalEvery: 0,
+    });
+    const losses: number[] = [];
+    const r = await runTraining({ config, outDir: dir, onStep: (s) => losses.push(s.identification) });
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-10))).toBeLessThan(0.8 * mean(losses.slice(0, 10)));
+
+    const evalOptions = { episodes: 64, demos: 3, seed: 777 };
+    const trained = new EnergyModel(config.model, r.state.values);
+    const untrained = EnergyModel.init(config.model, rngFor(1, 'untrained'));
+    const t = evaluateFamily(trained, 'red', config.inference, evalOptions);
+    const u = evaluateFamily(untrained, 'red', config.inference, evalOptions);
+    trained.dispose();
+    untrained.dispose();
+    expect(t.score).toBeGreaterThan(u.score + 0.3);
+    expect(t.score).toBeGreaterThan(0.5);
+  });
+});

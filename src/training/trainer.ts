@@ -1,0 +1,161 @@
+/**
+ * The training loop. The math (one step) is a function of (config, state,
+ * step index): the batch and the chains' noise come from streams keyed by
+ * (seed, step), so a run resumed from a checkpoint takes exactly the steps an
+ * uninterrupted run would. Side effects (files, clock, logging) are passed in.
+ */
+import * as T from '../engine/index.js';
+import { EnergyModel } from '../model/model.js';
+import type { ParamValues } from '../model/params.js';
+import { initParams, paramSpecs } from '../model/params.js';
+import type { ModelData } from '../model/serialize.js';
+import { Rng, rngFor } from '../random/rng.js';
+import type { FamilyName } from '../concepts/family.js';
+import { evaluateFamily, type FamilyScore } from '../evaluation/evaluate.js';
+import { adamInit, adamStep, type AdamState } from './adam.js';
+import { sampleBatch } from './batch.js';
+import { familyMixture, type TrainingConfig } from './config.js';
+import { batchTensors, disposeBatchTensors, emptyParts, trainingLoss, type LossParts } from './loss.js';
+
+export interface TrainState {
+  /** Steps completed. */
+  step: number;
+  values: ParamValues;
+  adam: AdamState;
+  /** Best mean validation score so far, and the step it was reached at. */
+  best: { score: number; step: number } | null;
+}
+
+export interface StepRecord extends LossParts {
+  step: number;
+  gradNorm: number;
+  seconds: number;
+}
+
+export interface EvalRecord {
+  step: number;
+  mean: number;
+  families: Record<string, number>;
+}
+
+export function initialState(config: TrainingConfig): TrainState {
+  const values = initParams(config.model, rngFor(config.seed, 'init'), config.initGain);
+  return { step: 0, values, adam: adamInit(values), best: null };
+}
+
+function finite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+function cloneValues(v: ParamValues): ParamValues {
+  const out: ParamValues = {};
+  for (const [k, arr] of Object.entries(v)) out[k] = Float32Array.from(arr);
+  return out;
+}
+
+export class NonFiniteError extends Error {
+  override name = 'NonFiniteError';
+}
+
+/**
+ * One optimisation step, in place on `state` and `model` (whose variables
+ * must hold state.values). Throws NonFiniteError, leaving both untouched,
+ * when the loss or a gradient is NaN or infinite.
+ */
+export function trainStep(model: EnergyModel, config: TrainingConfig, state: TrainState, now: () => number): StepRecord {
+  const started = now();
+  const rng = rngFor(config.seed, 'step', state.step);
+  const batch = sampleBatch(familyMixture(config), config.batchSize, config.demos, config.entities, rng.split('batch'));
+  const t = batchTensors(batch, config.inference.attentionLogit);
+  const parts = emptyParts();
+  const chainRng: Rng = rng.split('chains');
+  const { value, grads } = model.valueAndGrads(() => trainingLoss(model, batch, t, config, chainRng, parts));
+  const gradValues: ParamValues = {};
+  for (const spec of paramSpecs(config.model)) gradValues[spec.name] = Float32Array.from(T.read(grads[spec.name]));
+  const loss = T.readScalar(value);
+  T.dispose([value, ...Object.values(grads)]);
+  disposeBatchTensors(t);
+  if (!Number.isFinite(loss) || !Object.values(gradValues).every(finite)) {
+    throw new NonFiniteError(`step ${state.step + 1}: loss or gradient is not finite (loss ${loss})`);
+  }
+  // Step on copies: a step that would make the parameters non-finite leaves the state as it was.
+  const values = cloneValues(state.values);
+  const adam = { t: state.adam.t, m: cloneValues(state.adam.m), v: cloneValues(state.adam.v) };
+  const gradNorm = adamStep(values, gradValues, adam, {
+    learningRate: config.learningRate,
+    beta1: config.adamBeta1,
+    beta2: config.adamBeta2,
+    clipNorm: config.gradClipNorm,
+  });
+  if (!Object.values(values).every(finite)) {
+    throw new NonFiniteError(`step ${state.step + 1}: parameters became non-finite`);
+  }
+  state.values = values;
+  state.adam = adam;
+  model.assign(state.values);
+  state.step += 1;
+  return { ...parts, step: state.step, gradNorm, seconds: (now() - started) / 1000 };
+}
+
+/** Validation on fresh episodes (a seed stream disjoint from training's). */
+export function validate(model: EnergyModel, config: TrainingConfig, step: number): EvalRecord {
+  const families: Record<string, number> = {};
+  const scores: FamilyScore[] = [];
+  for (const name of familyMixture(config).names as FamilyName[]) {
+    const s = evaluateFamily(model, name, config.inference, {
+      episodes: config.evalEpisodes,
+      demos: config.demos,
+      entities: config.entities,
+      seed: config.seed + 1_000_003,
+    });
+    scores.push(s);
+    families[name] = s.score;
+  }
+  const mean = scores.reduce((a, s) => a + s.score, 0) / Math.max(1, scores.length);
+  return { step, mean, families };
+}
+
+/** A checkpoint: the model file plus the optimiser state and run metadata. */
+export function checkpointData(config: TrainingConfig, state: TrainState, metrics: Record<string, unknown>): ModelData {
+  const extra: ModelData['extra'] = {};
+  for (const spec of paramSpecs(config.model)) {
+    extra[`adam.m/${spec.name}`] = { shape: spec.shape, values: state.adam.m[spec.name] };
+    extra[`adam.v/${spec.name}`] = { shape: spec.shape, values: state.adam.v[spec.name] };
+  }
+  return {
+    config: config.model,
+    values: state.values,
+    inference: config.inference,
+    meta: {
+      seed: config.seed,
+      step: state.step,
+      adamT: state.adam.t,
+      best: state.best,
+      training: config,
+      metrics,
+    },
+    extra,
+  };
+}
+
+export function stateFromCheckpoint(config: TrainingConfig, data: ModelData): TrainState {
+  const m: ParamValues = {};
+  const v: ParamValues = {};
+  for (const spec of paramSpecs(config.model)) {
+    const mm = data.extra?.[`adam.m/${spec.name}`];
+    const vv = data.extra?.[`adam.v/${spec.name}`];
+    if (!mm || !vv) throw new Error(`checkpoint: optimizer state for "${spec.name}" is missing`);
+    m[spec.name] = Float32Array.from(mm.values);
+    v[spec.name] = Float32Array.from(vv.values);
+  }
+  const meta = data.meta as { step?: number; adamT?: number; best?: TrainState['best'] };
+  if (!Number.isInteger(meta.step)) throw new Error('checkpoint: no training step recorded');
+  const values: ParamValues = {};
+  for (const [k, arr] of Object.entries(data.values)) values[k] = Float32Array.from(arr);
+  return { step: meta.step!, values, adam: { t: meta.adamT ?? meta.step!, m, v }, best: meta.best ?? null };
+}
+
+export function modelFromState(config: TrainingConfig, state: TrainState): EnergyModel {
+  return new EnergyModel(config.model, state.values);
+}
