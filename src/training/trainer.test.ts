@@ -9,6 +9,8 @@ import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { resolveTrainingConfig } from './config.js';
 import { runTraining } from './run.js';
+import { initialState, modelFromState, trainStep } from './trainer.js';
+import { liveTensors } from '../engine/index.js';
 
 await useEngine();
 
@@ -60,6 +62,21 @@ describe('training runs', () => {
     for (const k of Object.keys(a.values)) expect(Array.from(b.values[k])).toEqual(Array.from(a.values[k]));
     const log = (await readFile(join(split, 'log.jsonl'), 'utf8')).trim().split('\n');
     expect(log.map((l) => JSON.parse(l).step)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('leaks no tensors: training steps and inference keep the live count flat', () => {
+    const config = tiny();
+    const state = initialState(config);
+    const model = modelFromState(config, state);
+    const now = () => 0;
+    trainStep(model, config, state, now);
+    evaluateFamily(model, 'red', config.inference, { episodes: 4, demos: 2, seed: 1 });
+    const before = liveTensors();
+    for (let i = 0; i < 3; i++) trainStep(model, config, state, now);
+    evaluateFamily(model, 'make-red', config.inference, { episodes: 4, demos: 2, seed: 2 });
+    evaluateFamily(model, 'red', config.inference, { episodes: 4, demos: 2, seed: 3 });
+    expect(liveTensors()).toBe(before);
+    model.dispose();
   });
 
   it('stops cleanly on a non-finite loss and keeps the last good checkpoint', async () => {

@@ -1,0 +1,102 @@
+/** train -> eval -> answer -> check, through the command functions, plus their bad-input paths. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAnswer } from './commands/answer.js';
+import { runCheck } from './commands/check.js';
+import { runEval } from './commands/eval.js';
+import { runSample } from './commands/sample.js';
+import { runTrain } from './commands/train.js';
+import type { CliIo } from './io.js';
+
+function capture(): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout(t: string) {
+      io.out += t;
+    },
+    stderr(t: string) {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'concept-ebm-model-cli-'));
+  await writeFile(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      families: { red: 1, 'make-red': 1 },
+      model: { hidden: 8, codeSize: 4, gLayers: 2 },
+      inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } },
+      batchSize: 4,
+      demos: 2,
+      steps: 3,
+      checkpointEvery: 3,
+      evalEvery: 3,
+      evalEpisodes: 2,
+    }),
+  );
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('model commands', () => {
+  it('train writes a checkpoint and a best model; eval, answer and check use it', async () => {
+    const run = join(dir, 'run');
+    const t = capture();
+    expect(await runTrain({ config: join(dir, 'config.json'), out: run, quiet: true, logEvery: 1 }, t)).toBe(0);
+    expect(t.out).toMatch(/trained to step 3/);
+    expect(t.err).toMatch(/step 3\/3/);
+
+    const e = capture();
+    expect(await runEval({ model: run, families: 'red,make-red', episodes: 4, demos: 2, json: true }, e)).toBe(0);
+    const report = JSON.parse(e.out);
+    for (const f of ['red', 'make-red']) {
+      expect(report.families[f].score).toBeGreaterThanOrEqual(0);
+      expect(report.families[f].score).toBeLessThanOrEqual(1);
+      expect(typeof report.families[f].chance).toBe('number');
+      expect(typeof report.families[f].untrained).toBe('number');
+    }
+
+    for (const concept of ['red', 'make-red']) {
+      const ep = join(dir, `${concept}.json`);
+      expect(await runSample({ concept, out: ep, demos: 2, queries: 3, seed: 4 }, capture())).toBe(0);
+      const a = capture();
+      const answerPath = join(dir, `${concept}.answer.json`);
+      expect(await runAnswer({ episode: ep, model: run, out: answerPath }, a)).toBe(0);
+      const c = capture();
+      expect(await runCheck({ episode: ep, answer: answerPath }, c)).toBe(0);
+      expect(c.out).toMatch(/score/);
+    }
+    const a = capture();
+    expect(await runAnswer({ episode: join(dir, 'make-red.json'), model: run, trajectory: true }, a)).toBe(0);
+    const answer = JSON.parse(a.out);
+    expect(answer.concept).toHaveLength(4);
+    expect(answer.results).toHaveLength(3);
+    expect(answer.results[0].after.entities.length).toBeGreaterThan(0);
+    expect(answer.results[0].trajectory).toHaveLength(3);
+  });
+
+  it('bad input: one line and a non-zero exit', async () => {
+    const cases: [() => Promise<number>, RegExp][] = [
+      [() => runAnswer({ episode: join(dir, 'missing.json'), model: join(dir, 'run') }, io), /not found/],
+      [() => runAnswer({ episode: join(dir, 'red.json'), model: join(dir, 'nope') }, io), /model folder not found/],
+      [() => runEval({ model: join(dir, 'run'), families: 'redd' }, io), /unknown concept/],
+      [() => runTrain({ config: join(dir, 'nope.json'), out: join(dir, 'x') }, io), /cannot read/],
+      [() => runTrain({ out: join(dir, 'x') }, io), /--config/],
+    ];
+    let io = capture();
+    for (const [call, message] of cases) {
+      io = capture();
+      expect(await call()).not.toBe(0);
+      expect(io.err.trimEnd().split('\n')).toHaveLength(1);
+      expect(io.err).toMatch(message);
+    }
+  });
+});
