@@ -119,6 +119,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--seed <s>', 'random seed (overrides the config)', anyInteger)
     .option('--quiet', 'no progress bar: a plain line every --log-every steps')
     .option('--log-every <n>', 'steps between plain progress lines', integer(1), 50)
+    .option('--workers <n>', 'worker threads computing the gradient (default: min(2, cores))', integer(1))
     .action(async (opts) =>
       setCode(await runTrain(opts, io, Boolean(process.stderr.isTTY))),
     );

@@ -10,7 +10,7 @@ import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
 import { whoMoves } from '../concepts/family.js';
 import type { EnergyModel } from '../model/model.js';
-import type { Rng } from '../random/rng.js';
+import type { NormalSource, Rng } from '../random/rng.js';
 import { agentIndex, arrayToScene, sceneToArray } from '../world/scene.js';
 import { ATTRIBUTES, type Event, type Scene } from '../world/types.js';
 import { attentionEnergy, conceptEnergy, stateEnergy } from './chain-energies.js';
@@ -59,7 +59,7 @@ export function movableMask(before: Scene, attention: readonly number[], movable
 // Batched chains. `differentiable` keeps every step on the tape (training).
 
 export interface ChainOptions {
-  rng?: Rng;
+  rng?: NormalSource;
   differentiable?: boolean;
   differentiableSteps?: number;
   record?: boolean;

@@ -23,7 +23,7 @@
  */
 import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
-import type { Rng } from '../random/rng.js';
+import type { NormalSource } from '../random/rng.js';
 
 export interface ChainSettings {
   /** K: number of steps. */
@@ -51,8 +51,8 @@ export interface TrajectoryStep {
 }
 
 export interface LangevinOptions {
-  /** Where the noise comes from; required when settings.noise > 0. */
-  rng?: Rng;
+  /** Where the noise comes from (an Rng, or per-row streams); required when settings.noise > 0. */
+  rng?: NormalSource;
   /** 1 where z may change, 0 where it is held; broadcastable to z. */
   mask?: Tensor;
   /** Clamp range for z (none by default). */

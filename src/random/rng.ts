@@ -161,3 +161,25 @@ export function rngFor(seed: number, ...labels: (string | number)[]): Rng {
   for (const l of labels) h = Math.imul(h ^ hashString(String(l)), 0x01000193) >>> 0;
   return new Rng(((seed >>> 0) ^ h) >>> 0);
 }
+
+/** Anything that fills n standard normals: an Rng, or one stream per batch row. */
+export interface NormalSource {
+  normals(n: number): Float32Array;
+}
+
+/**
+ * One stream per batch row: row r's values come from rows[r] only, so a row's
+ * noise does not depend on which other rows share its batch (a batch split
+ * across workers draws exactly what the whole batch would).
+ */
+export class RowStreams implements NormalSource {
+  constructor(readonly rows: readonly Rng[]) {}
+
+  normals(n: number): Float32Array {
+    const per = n / this.rows.length;
+    if (!Number.isInteger(per)) throw new Error(`RowStreams: ${n} values do not split into ${this.rows.length} rows`);
+    const out = new Float32Array(n);
+    this.rows.forEach((r, i) => out.set(r.normals(per), i * per));
+    return out;
+  }
+}

@@ -7,12 +7,14 @@
 import { getFamily } from '../concepts/index.js';
 import type { FamilyName } from '../concepts/family.js';
 import { movableMask } from '../inference/infer.js';
-import type { Rng } from '../random/rng.js';
+import { rngFor, type Rng } from '../random/rng.js';
 import { sceneToArray } from '../world/scene.js';
 import { ATTRIBUTES, type Event } from '../world/types.js';
 
 export interface Episode {
   family: FamilyName;
+  /** Position of the episode in its training batch (keys its noise streams), if any. */
+  index?: number;
   demos: Event[];
   test: Event;
 }
@@ -88,18 +90,37 @@ export function stackEpisodes(episodes: Episode[]): Batch {
   return batch;
 }
 
-/** B episodes, families drawn from the mixture, each from its own child stream. */
-export function sampleBatch(
-  mixture: { names: readonly FamilyName[]; weights: readonly number[] },
-  size: number,
+export interface Mixture {
+  names: readonly FamilyName[];
+  weights: readonly number[];
+}
+
+/**
+ * Episode `index` of training step `step`: a pure function of (seed, step,
+ * index), so any subset of a batch (a worker's shard) is drawn exactly as the
+ * whole batch would draw it.
+ */
+export function trainingEpisode(
+  mixture: Mixture,
   demos: number,
   entities: number,
-  rng: Rng,
+  seed: number,
+  step: number,
+  index: number,
+): Episode {
+  const rng = rngFor(seed, 'episode', step, index);
+  const family = mixture.names[pick(mixture.weights, rng)];
+  return { ...sampleEpisode(family, demos, entities, rng.split(family)), index };
+}
+
+/** The episodes `indices` of a training batch, stacked. */
+export function sampleBatch(
+  mixture: Mixture,
+  indices: readonly number[],
+  demos: number,
+  entities: number,
+  seed: number,
+  step: number,
 ): Batch {
-  const episodes: Episode[] = [];
-  for (let b = 0; b < size; b++) {
-    const family = mixture.names[pick(mixture.weights, rng)];
-    episodes.push(sampleEpisode(family, demos, entities, rng.split(family)));
-  }
-  return stackEpisodes(episodes);
+  return stackEpisodes(indices.map((i) => trainingEpisode(mixture, demos, entities, seed, step, i)));
 }

@@ -21,7 +21,7 @@ import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
 import { frozen } from '../model/energy.js';
 import type { EnergyModel } from '../model/model.js';
-import type { Rng } from '../random/rng.js';
+import { rngFor, RowStreams, type NormalSource } from '../random/rng.js';
 import { ATTRIBUTES } from '../world/types.js';
 import { generateBatch, identifyBatch, inferCodes } from '../inference/infer.js';
 import type { Batch } from './batch.js';
@@ -41,6 +41,8 @@ export interface LossParts {
   energyStart: number;
   /** Mean |w| of the inferred codes. */
   codeNorm: number;
+  /** Per family in the batch: mean generation and identification loss (sums until finalizeFamilies). */
+  families: Record<string, { generation: number; identification: number; count: number }>;
 }
 
 export function emptyParts(): LossParts {
@@ -54,6 +56,7 @@ export function emptyParts(): LossParts {
     energySample: 0,
     energyStart: 0,
     codeNorm: 0,
+    families: {},
   };
 }
 
@@ -104,26 +107,84 @@ export function identificationTargets(batch: Batch, logits: Float32Array): Float
   return target;
 }
 
-/** Build the loss inside a gradient computation; scalar parts are written to `parts`. */
+function byFamily(parts: LossParts, batch: Batch, rows: Float32Array, key: 'generation' | 'identification'): void {
+  batch.families.forEach((f, b) => (parts.families[f][key] += rows[b]));
+}
+
+function countFamilies(parts: LossParts, batch: Batch): void {
+  for (const f of batch.families) {
+    (parts.families[f] ??= { generation: 0, identification: 0, count: 0 }).count += 1;
+  }
+}
+
+/** Per-family sums -> means (after all shards of a batch are added). */
+export function finalizeFamilies(parts: LossParts): void {
+  for (const entry of Object.values(parts.families)) {
+    if (entry.count > 0) {
+      entry.generation /= entry.count;
+      entry.identification /= entry.count;
+    }
+  }
+}
+
+/** Add a shard's parts into the batch's (scalar parts are already shard sums / batch size). */
+export function addParts(into: LossParts, shard: LossParts): void {
+  for (const k of Object.keys(shard) as (keyof LossParts)[]) {
+    if (k === 'families') continue;
+    into[k] += shard[k];
+  }
+  for (const [f, e] of Object.entries(shard.families)) {
+    const entry = (into.families[f] ??= { generation: 0, identification: 0, count: 0 });
+    entry.generation += e.generation;
+    entry.identification += e.identification;
+    entry.count += e.count;
+  }
+}
+
+/** Noise for the three chains: one stream per episode, keyed by (seed, step, episode index). */
+export interface ChainNoise {
+  w: NormalSource;
+  x: NormalSource;
+  a: NormalSource;
+}
+
+export function chainNoise(batch: Batch, seed: number, step: number): ChainNoise {
+  const rows = batch.episodes.map((e, b) => rngFor(seed, 'noise', step, e.index ?? b));
+  return {
+    w: new RowStreams(rows.map((r) => r.split('w'))),
+    x: new RowStreams(rows.map((r) => r.split('x'))),
+    a: new RowStreams(rows.map((r) => r.split('a'))),
+  };
+}
+
+/**
+ * Build the loss inside a gradient computation. Every mean over episodes is a
+ * sum over this batch's rows divided by `batchTotal`, so that the losses (and
+ * gradients) of the shards of a batch add up to the whole batch's. Scalar
+ * parts are written to `parts` in the same form.
+ */
 export function trainingLoss(
   model: EnergyModel,
   batch: Batch,
   t: BatchTensors,
   config: TrainingConfig,
-  rng: Rng,
+  noise: ChainNoise,
   parts: LossParts,
+  batchTotal: number = batch.size,
 ): T.Scalar {
   const { inference: inf, loss: weights, truncation } = config;
   const B = batch.size;
   const steps = (k: number | null) => (k === null ? undefined : k);
+  const rowMean = (rows: Tensor) => T.div(T.sum(rows), batchTotal);
+  countFamilies(parts, batch);
 
   let { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inf.w, {
-    rng: rng.split('w'),
+    rng: noise.w,
     differentiable: true,
     differentiableSteps: steps(truncation.wSteps),
   });
   if (truncation.firstOrderW) w = T.stopGradient(w);
-  parts.codeNorm = T.readScalar(T.mean(T.sqrt(T.add(T.sum(T.square(w), 1), 1e-12))));
+  parts.codeNorm = T.readScalar(rowMean(T.sqrt(T.add(T.sum(T.square(w), 1), 1e-12))));
 
   const fz = frozen(model.params);
   let total: Tensor = T.scalar(0);
@@ -131,53 +192,57 @@ export function trainingLoss(
   const needX = weights.generation > 0 || weights.kl > 0 || weights.contrastive > 0;
   if (needX) {
     const { x: xhat } = generateBatch(model, t.before, t.logits, w, t.movable, inf.x, {
-      rng: rng.split('x'),
+      rng: noise.x,
       differentiable: true,
       differentiableSteps: steps(truncation.xSteps),
     });
-    const gen = T.div(T.sum(T.square(T.sub(xhat, t.after))), B);
+    const genRows = T.sum(T.square(T.sub(xhat, t.after)), [1, 2]);
+    const gen = rowMean(genRows);
     parts.generation = T.readScalar(gen);
+    byFamily(parts, batch, T.read(genRows), 'generation');
     total = T.add(total, T.mul(gen, weights.generation));
 
     const eSample = model.energy(xhat, t.logits, w, fz);
-    parts.energySample = T.readScalar(T.mean(eSample));
+    parts.energySample = T.readScalar(rowMean(eSample));
     if (weights.kl > 0) {
-      const kl = T.mean(eSample);
+      const kl = rowMean(eSample);
       parts.kl += T.readScalar(kl);
       total = T.add(total, T.mul(kl, weights.kl));
     }
     const ePos = model.energy(t.after, t.logits, w);
-    parts.energyPositive = T.readScalar(T.mean(ePos));
-    parts.energyStart = T.readScalar(T.mean(model.energy(t.before, t.logits, T.stopGradient(w), fz)));
+    parts.energyPositive = T.readScalar(rowMean(ePos));
+    parts.energyStart = T.readScalar(rowMean(model.energy(t.before, t.logits, T.stopGradient(w), fz)));
     if (weights.contrastive > 0 || weights.energyL2 > 0) {
       const eNeg = model.energy(T.stopGradient(xhat), t.logits, w);
-      const c = T.mean(T.softplus(T.sub(ePos, eNeg)));
+      const c = rowMean(T.softplus(T.sub(ePos, eNeg)));
       parts.contrastive += T.readScalar(c);
       total = T.add(total, T.mul(c, weights.contrastive));
-      total = T.add(total, T.mul(T.mean(T.add(T.square(ePos), T.square(eNeg))), weights.energyL2));
+      total = T.add(total, T.mul(rowMean(T.add(T.square(ePos), T.square(eNeg))), weights.energyL2));
     }
   }
 
   const needA = weights.identification > 0 || weights.kl > 0;
   if (needA) {
     const { a: ahat } = identifyBatch(model, t.after, w, inf.a, inf.attentionRange, {
-      rng: rng.split('a'),
+      rng: noise.a,
       differentiable: true,
       differentiableSteps: steps(truncation.aSteps),
     });
     const target = T.tensor(identificationTargets(batch, T.read(ahat)), [B, batch.entities]);
-    const id = T.mean(T.bceWithLogits(ahat, target));
+    const idRows = T.mean(T.bceWithLogits(ahat, target), 1);
+    const id = rowMean(idRows);
     parts.identification = T.readScalar(id);
+    byFamily(parts, batch, T.read(idRows), 'identification');
     total = T.add(total, T.mul(id, weights.identification));
     if (weights.kl > 0) {
-      const kl = T.mean(model.energy(t.after, ahat, w, fz));
+      const kl = rowMean(model.energy(t.after, ahat, w, fz));
       parts.kl += T.readScalar(kl);
       total = T.add(total, T.mul(kl, weights.kl));
     }
     if (weights.contrastive > 0) {
       const ePos = model.energy(t.after, t.logits, w);
       const eNeg = model.energy(t.after, T.stopGradient(ahat), w);
-      const c = T.mean(T.softplus(T.sub(ePos, eNeg)));
+      const c = rowMean(T.softplus(T.sub(ePos, eNeg)));
       parts.contrastive += T.readScalar(c);
       total = T.add(total, T.mul(c, weights.contrastive));
     }

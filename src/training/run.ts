@@ -15,8 +15,10 @@ import { join } from 'node:path';
 import { loadModelDir, saveModelDir } from '../model/store.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
+import { workerGradients } from './workers.js';
 import {
   checkpointData,
+  localGradients,
   initialState,
   modelFromState,
   NonFiniteError,
@@ -35,6 +37,8 @@ export interface RunOptions {
   resume?: boolean;
   onStep?: (r: StepRecord, state: TrainState) => void;
   onEval?: (r: EvalRecord) => void;
+  /** Worker threads for the gradient (1: in this thread). Results agree up to float rounding. */
+  workers?: number;
   /** Polled between steps (Ctrl-C): the run checkpoints and returns. */
   shouldStop?: () => boolean;
   now?: () => number;
@@ -78,12 +82,15 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   await mkdir(o.outDir, { recursive: true });
   await writeFileAtomic(join(o.outDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const model = modelFromState(config, state);
+  const workers = o.workers ?? 1;
+  const source = workers > 1 ? await workerGradients(config, state.values, workers) : localGradients(config, state.values);
   let last: StepRecord | null = null;
 
   const save = async () => {
     await saveModelDir(ckptDir, checkpointData(config, state, { last }));
   };
   const evaluate = async () => {
+    model.assign(state.values);
     const r = validate(model, config, state.step);
     await appendFile(join(o.outDir, 'eval.jsonl'), JSON.stringify(r) + '\n');
     o.onEval?.(r);
@@ -99,8 +106,10 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
         await save();
         return { state, stoppedBy: 'signal' };
       }
+      let record: StepRecord;
       try {
-        last = trainStep(model, config, state, now);
+        record = await trainStep(source, config, state, now);
+        last = record;
       } catch (e) {
         if (e instanceof NonFiniteError) {
           // The state is the last good one (a failed step changes nothing): keep it.
@@ -109,8 +118,8 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
         }
         throw e;
       }
-      await appendFile(join(o.outDir, 'log.jsonl'), JSON.stringify(last) + '\n');
-      o.onStep?.(last, state);
+      await appendFile(join(o.outDir, 'log.jsonl'), JSON.stringify(record) + '\n');
+      o.onStep?.(record, state);
       if (state.step % config.checkpointEvery === 0 || state.step === config.steps) await save();
       if (config.evalEvery > 0 && (state.step % config.evalEvery === 0 || state.step === config.steps)) await evaluate();
     }
@@ -118,5 +127,6 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     return { state, stoppedBy: 'done' };
   } finally {
     model.dispose();
+    await source.dispose();
   }
 }

@@ -9,7 +9,7 @@ import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { resolveTrainingConfig } from './config.js';
 import { runTraining } from './run.js';
-import { initialState, modelFromState, trainStep } from './trainer.js';
+import { initialState, localGradients, modelFromState, trainStep } from './trainer.js';
 import { liveTensors } from '../engine/index.js';
 
 await useEngine();
@@ -64,19 +64,38 @@ describe('training runs', () => {
     expect(log.map((l) => JSON.parse(l).step)).toEqual([1, 2, 3, 4]);
   });
 
-  it('leaks no tensors: training steps and inference keep the live count flat', () => {
+  it('leaks no tensors: training steps and inference keep the live count flat', async () => {
     const config = tiny();
     const state = initialState(config);
     const model = modelFromState(config, state);
+    const source = localGradients(config, state.values);
     const now = () => 0;
-    trainStep(model, config, state, now);
+    await trainStep(source, config, state, now);
     evaluateFamily(model, 'red', config.inference, { episodes: 4, demos: 2, seed: 1 });
     const before = liveTensors();
-    for (let i = 0; i < 3; i++) trainStep(model, config, state, now);
+    for (let i = 0; i < 3; i++) await trainStep(source, config, state, now);
     evaluateFamily(model, 'make-red', config.inference, { episodes: 4, demos: 2, seed: 2 });
     evaluateFamily(model, 'red', config.inference, { episodes: 4, demos: 2, seed: 3 });
     expect(liveTensors()).toBe(before);
     model.dispose();
+    await source.dispose();
+  });
+
+  it('two worker threads compute the same steps as one thread (up to float rounding)', async () => {
+    const one = await tempDir();
+    const two = await tempDir();
+    await runTraining({ config: tiny({ steps: 3 }), outDir: one });
+    await runTraining({ config: tiny({ steps: 3 }), outDir: two, workers: 2 });
+    const a = await loadModelDir(join(one, 'checkpoint'));
+    const b = await loadModelDir(join(two, 'checkpoint'));
+    for (const k of Object.keys(a.values)) {
+      const x = a.values[k];
+      const y = b.values[k];
+      for (let i = 0; i < x.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThan(1e-5 + 1e-4 * Math.abs(x[i]));
+    }
+    const logA = (await readFile(join(one, 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const logB = (await readFile(join(two, 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    logA.forEach((r, i) => expect(logB[i].total).toBeCloseTo(r.total, 4));
   });
 
   it('stops cleanly on a non-finite loss and keeps the last good checkpoint', async () => {

@@ -9,13 +9,21 @@ import { EnergyModel } from '../model/model.js';
 import type { ParamValues } from '../model/params.js';
 import { initParams, paramSpecs } from '../model/params.js';
 import type { ModelData } from '../model/serialize.js';
-import { Rng, rngFor } from '../random/rng.js';
+import { rngFor } from '../random/rng.js';
 import type { FamilyName } from '../concepts/family.js';
 import { evaluateFamily, type FamilyScore } from '../evaluation/evaluate.js';
 import { adamInit, adamStep, type AdamState } from './adam.js';
 import { sampleBatch } from './batch.js';
 import { familyMixture, type TrainingConfig } from './config.js';
-import { batchTensors, disposeBatchTensors, emptyParts, trainingLoss, type LossParts } from './loss.js';
+import {
+  batchTensors,
+  chainNoise,
+  disposeBatchTensors,
+  emptyParts,
+  finalizeFamilies,
+  trainingLoss,
+  type LossParts,
+} from './loss.js';
 
 export interface TrainState {
   /** Steps completed. */
@@ -59,30 +67,74 @@ export class NonFiniteError extends Error {
 }
 
 /**
- * One optimisation step, in place on `state` and `model` (whose variables
- * must hold state.values). Throws NonFiniteError, leaving both untouched,
- * when the loss or a gradient is NaN or infinite.
+ * The gradient of the loss of episodes `indices` of batch `step`, at the
+ * parameters the model holds: the shard's share of the batch loss (its rows'
+ * sum over the batch size), so shards' gradients add up to the batch's.
  */
-export function trainStep(model: EnergyModel, config: TrainingConfig, state: TrainState, now: () => number): StepRecord {
-  const started = now();
-  const rng = rngFor(config.seed, 'step', state.step);
-  const batch = sampleBatch(familyMixture(config), config.batchSize, config.demos, config.entities, rng.split('batch'));
+export function shardGradients(
+  model: EnergyModel,
+  config: TrainingConfig,
+  step: number,
+  indices: readonly number[],
+): { grads: ParamValues; parts: LossParts; loss: number } {
+  const batch = sampleBatch(familyMixture(config), indices, config.demos, config.entities, config.seed, step);
   const t = batchTensors(batch, config.inference.attentionLogit);
   const parts = emptyParts();
-  const chainRng: Rng = rng.split('chains');
-  const { value, grads } = model.valueAndGrads(() => trainingLoss(model, batch, t, config, chainRng, parts));
+  const noise = chainNoise(batch, config.seed, step);
+  const { value, grads } = model.valueAndGrads(() =>
+    trainingLoss(model, batch, t, config, noise, parts, config.batchSize),
+  );
   const gradValues: ParamValues = {};
   for (const spec of paramSpecs(config.model)) gradValues[spec.name] = Float32Array.from(T.read(grads[spec.name]));
   const loss = T.readScalar(value);
   T.dispose([value, ...Object.values(grads)]);
   disposeBatchTensors(t);
-  if (!Number.isFinite(loss) || !Object.values(gradValues).every(finite)) {
+  return { grads: gradValues, parts, loss };
+}
+
+/** Where a step's gradient is computed: in this thread, or split over worker threads. */
+export interface GradientSource {
+  /** The whole batch's gradient for step `step` at parameters `values`. */
+  compute(step: number, values: ParamValues): Promise<{ grads: ParamValues; parts: LossParts; loss: number }>;
+  dispose(): Promise<void>;
+}
+
+/** The in-thread source: one model, the whole batch at once. */
+export function localGradients(config: TrainingConfig, initial: ParamValues): GradientSource {
+  const model = new EnergyModel(config.model, initial);
+  const all = Array.from({ length: config.batchSize }, (_, i) => i);
+  return {
+    async compute(step, values) {
+      model.assign(values);
+      return shardGradients(model, config, step, all);
+    },
+    async dispose() {
+      model.dispose();
+    },
+  };
+}
+
+/**
+ * One optimisation step on `state`. Throws NonFiniteError, leaving the state
+ * untouched, when the loss, a gradient or the updated parameters are NaN or
+ * infinite.
+ */
+export async function trainStep(
+  source: GradientSource,
+  config: TrainingConfig,
+  state: TrainState,
+  now: () => number,
+): Promise<StepRecord> {
+  const started = now();
+  const { grads, parts, loss } = await source.compute(state.step, state.values);
+  finalizeFamilies(parts);
+  if (!Number.isFinite(loss) || !Object.values(grads).every(finite)) {
     throw new NonFiniteError(`step ${state.step + 1}: loss or gradient is not finite (loss ${loss})`);
   }
   // Step on copies: a step that would make the parameters non-finite leaves the state as it was.
   const values = cloneValues(state.values);
   const adam = { t: state.adam.t, m: cloneValues(state.adam.m), v: cloneValues(state.adam.v) };
-  const gradNorm = adamStep(values, gradValues, adam, {
+  const gradNorm = adamStep(values, grads, adam, {
     learningRate: config.learningRate,
     beta1: config.adamBeta1,
     beta2: config.adamBeta2,
@@ -93,7 +145,6 @@ export function trainStep(model: EnergyModel, config: TrainingConfig, state: Tra
   }
   state.values = values;
   state.adam = adam;
-  model.assign(state.values);
   state.step += 1;
   return { ...parts, step: state.step, gradNorm, seconds: (now() - started) / 1000 };
 }

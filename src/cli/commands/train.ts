@@ -7,6 +7,7 @@
  * leaving the last good checkpoint in place.
  */
 import cliProgress from 'cli-progress';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { initEngine } from '../../engine/index.js';
 import { DEFAULT_TRAINING, resolveTrainingConfig, type TrainingConfig } from '../../training/config.js';
@@ -26,6 +27,8 @@ export interface TrainArgs {
   /** No progress bar; a plain line every `logEvery` steps. */
   quiet?: boolean;
   logEvery?: number;
+  /** Worker threads for the gradient (default: 2 on machines with 2+ cores, else 1). */
+  workers?: number;
 }
 
 function describe(r: StepRecord): string {
@@ -73,6 +76,7 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
         config,
         outDir: args.out,
         resume: args.resume,
+        workers: args.workers ?? Math.min(2, availableParallelism()),
         shouldStop: () => stop,
         onStep: (r) => {
           if (startStep < 0) {
