@@ -39,7 +39,13 @@ const chain = (steps: number, stepSize: number, noise: number): ChainSettings =>
   gradClamp: Infinity,
 });
 
-export function makeBench(wl: Workload, seed = 0) {
+/**
+ * `microBatch` splits each training batch into chunks whose gradients are
+ * summed (each chunk's loss scaled by its share), the same step as one call:
+ * wasm memory is 32-bit, and the paper workload's unrolled chains do not fit
+ * in 4 GB in one call.
+ */
+export function makeBench(wl: Workload, seed = 0, microBatch = wl.B) {
   const rng = new Rng(seed);
   const model = EnergyModel.init(
     { variant: 'relational', attributes: wl.D, codeSize: wl.DW, hidden: wl.H, gLayers: 3, fLayers: 1 },
@@ -50,7 +56,7 @@ export function makeBench(wl: Workload, seed = 0) {
   const { B, M, N, D } = wl;
   const uniform = (n: number) => Float32Array.from({ length: n }, () => rng.range(-1, 1));
 
-  function trainStep(): number {
+  function chunkGrads(B: number, share: number): { loss: number; grads: ParamValues } {
     const xd = T.tensor(uniform(B * M * N * D), [B * M, N, D]);
     const ad = T.tensor(rng.normals(B * M * N), [B * M, N]);
     const x0 = T.tensor(uniform(B * N * D), [B, N, D]);
@@ -67,14 +73,27 @@ export function makeBench(wl: Workload, seed = 0) {
         T.add(T.mean(T.square(T.sub(x, x1))), T.mean(T.bceWithLogits(a, a1))),
         T.mul(T.add(T.mean(model.energy(x, a1l, w, fz)), T.mean(model.energy(x1, a, w, fz))), 0.1),
       );
-      return loss as T.Scalar;
+      return T.mul(loss, share) as T.Scalar;
     });
     const g: ParamValues = {};
-    for (const s of paramSpecs(model.config)) g[s.name] = T.read(grads[s.name]);
+    for (const s of paramSpecs(model.config)) g[s.name] = Float32Array.from(T.read(grads[s.name]));
     const loss = T.readScalar(value);
-    adamStep(values, g, adam, { learningRate: 3e-4, beta1: 0.9, beta2: 0.999, clipNorm: Infinity });
-    model.assign(values);
     T.dispose([value, ...Object.values(grads), xd, ad, x0, x1, a1, a1l, ones]);
+    return { loss, grads: g };
+  }
+
+  function trainStep(): number {
+    let loss = 0;
+    let total: ParamValues | null = null;
+    for (let start = 0; start < wl.B; start += microBatch) {
+      const size = Math.min(microBatch, wl.B - start);
+      const r = chunkGrads(size, size / wl.B);
+      loss += r.loss;
+      if (!total) total = r.grads;
+      else for (const [k, g] of Object.entries(r.grads)) for (let i = 0; i < g.length; i++) total[k][i] += g[i];
+    }
+    adamStep(values, total!, adam, { learningRate: 3e-4, beta1: 0.9, beta2: 0.999, clipNorm: Infinity });
+    model.assign(values);
     return loss;
   }
 

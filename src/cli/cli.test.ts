@@ -293,7 +293,7 @@ describe('demo', () => {
   it('samples and draws an episode of every family', async () => {
     const out = join(dir, 'demo');
     const io = capture();
-    expect(await runDemo({ out, seed: 1, demos: 2, queries: 1 }, io)).toBe(0);
+    expect(await runDemo({ out, seed: 1, demos: 2, queries: 1, noModel: true }, io)).toBe(0);
     expect(io.out).toBe(`${join(out, 'index.html')}\n`);
     const html = await readFile(join(out, 'index.html'), 'utf8');
     for (const name of FAMILY_NAMES) {

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnswer } from './commands/answer.js';
+import { existsSync } from 'node:fs';
 import { runCheck } from './commands/check.js';
+import { runDemo } from './commands/demo.js';
 import { runEval } from './commands/eval.js';
 import { runSample } from './commands/sample.js';
 import { runTrain } from './commands/train.js';
@@ -81,6 +83,18 @@ describe('model commands', () => {
     expect(answer.results).toHaveLength(3);
     expect(answer.results[0].after.entities.length).toBeGreaterThan(0);
     expect(answer.results[0].trajectory).toHaveLength(3);
+  });
+
+  it('demo answers an episode of every family with a model and prints a per-family table', async () => {
+    const io = capture();
+    const out = join(dir, 'demo');
+    expect(await runDemo({ out, model: join(dir, 'run'), demos: 2, queries: 1, seed: 3 }, io)).toBe(0);
+    const lines = io.out.trim().split('\n');
+    expect(lines[0]).toMatch(/few-shot answers/);
+    expect(lines.filter((l) => /^(make-red|red|square|move-close)\s/.test(l))).toHaveLength(4);
+    expect(io.out).toMatch(/overall \d+\/22/);
+    expect(existsSync(join(out, 'square', 'answer.json'))).toBe(true);
+    expect(existsSync(join(out, 'square', 'overview.svg'))).toBe(true);
   });
 
   it('bad input: one line and a non-zero exit', async () => {

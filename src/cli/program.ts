@@ -107,7 +107,9 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--demos <n>', 'demonstration events per episode', integer(1), 5)
     .option('--queries <n>', 'queries per episode', integer(0), 3)
     .option('--entities <n>', "entities per scene (at least each family's minimum)", integer(1))
-    .action(async (opts) => setCode(await runDemo(opts, io)));
+    .option('--model <dir>', 'model that answers the episodes (default: the shipped model)')
+    .option('--no-model', 'only sample and draw the episodes')
+    .action(async (opts) => setCode(await runDemo({ ...opts, noModel: opts.model === false, model: typeof opts.model === 'string' ? opts.model : undefined }, io)));
 
   program
     .command('train')

@@ -1,0 +1,152 @@
+/**
+ * npm run bench [-- --workload small|paper|all] [--reps N] [--json] [--no-peer] [--memory-steps N]
+ *
+ * Our numbers for the peer workloads of ../shared/bench/torch_ref.py (same
+ * shapes, chain lengths, second-order backprop and loss terms), the peer's
+ * numbers measured in the same run when /usr/bin/python3 has torch, and the
+ * ratio ours / peer. Medians over --reps repetitions after a warm-up; peak
+ * memory (process RSS); with --memory-steps, the live tensor count and RSS
+ * over that many small training steps (it must stay flat).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { backendName, initEngine, liveTensors } from '../src/engine/index.js';
+import { makeBench, WORKLOADS, type Workload } from './workload.js';
+
+interface Figures {
+  train_step_s: number;
+  infer_batch_s: number;
+  langevin_step_b1_ms: number;
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const which = option('--workload', 'all');
+const reps = Number(option('--reps', '5'));
+const memorySteps = Number(option('--memory-steps', '0'));
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const peerScript = option('--peer-script', join(root, '..', 'shared', 'bench', 'torch_ref.py'));
+/** Largest chunk of a batch per engine call, per workload (wasm memory is 32-bit). */
+const MICRO: Record<string, number> = { small: 32, paper: 16 };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(fn: () => void, n: number): number {
+  fn();
+  const ts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    fn();
+    ts.push((performance.now() - t) / 1000);
+  }
+  return median(ts);
+}
+
+function ours(wl: Workload): Figures & { peak_rss_mb: number; micro_batch: number } {
+  const micro = MICRO[wl.name] ?? wl.B;
+  const b = makeBench(wl, 0, micro);
+  const train = time(() => void b.trainStep(), reps);
+  const infer = time(() => b.inferBatch(), reps);
+  const one = time(() => b.inferBatch(1, 1), 50) * 1000;
+  b.model.dispose();
+  return {
+    train_step_s: train,
+    infer_batch_s: infer,
+    langevin_step_b1_ms: one,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    micro_batch: micro,
+  };
+}
+
+function peer(wl: Workload): (Figures & { torch: string }) | string {
+  if (flag('--no-peer')) return 'skipped (--no-peer)';
+  if (!existsSync(peerScript)) return `skipped: no peer script at ${peerScript}`;
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'skipped: /usr/bin/python3 has no torch (apt-get install python3-torch libopenblas0-pthread)';
+  const r = spawnSync('/usr/bin/python3', [peerScript, '--workload', wl.name, '--reps', String(reps)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) return `failed: ${(r.stderr || '').trim().split('\n').pop()}`;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+function memoryCheck(steps: number) {
+  const b = makeBench({ ...WORKLOADS.small, B: 4, KW: 2, KX: 2, KA: 2 }, 1);
+  b.trainStep();
+  const tensors0 = liveTensors();
+  const rss0 = process.memoryUsage().rss;
+  for (let i = 0; i < steps; i++) b.trainStep();
+  const out = {
+    steps,
+    live_tensors_before: tensors0,
+    live_tensors_after: liveTensors(),
+    rss_mb_before: rss0 / 1e6,
+    rss_mb_after: process.memoryUsage().rss / 1e6,
+  };
+  b.model.dispose();
+  return out;
+}
+
+await initEngine('wasm');
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memory_gb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  backend: backendName(),
+};
+const names = which === 'all' ? (['small', 'paper'] as const) : ([which] as ('small' | 'paper')[]);
+const results: Record<string, unknown> = {};
+for (const name of names) {
+  const wl = WORKLOADS[name];
+  if (!wl) throw new Error(`unknown workload "${name}" (small, paper, all)`);
+  if (!flag('--json')) process.stderr.write(`bench ${name}: ours...\n`);
+  const o = ours(wl);
+  if (!flag('--json')) process.stderr.write(`bench ${name}: peer...\n`);
+  const p = peer(wl);
+  const ratio =
+    typeof p === 'string'
+      ? null
+      : {
+          train_step: o.train_step_s / p.train_step_s,
+          infer_batch: o.infer_batch_s / p.infer_batch_s,
+          langevin_step_b1: o.langevin_step_b1_ms / p.langevin_step_b1_ms,
+        };
+  results[name] = { workload: wl, ours: o, peer: p, ratio };
+}
+const memory = memorySteps > 0 ? memoryCheck(memorySteps) : null;
+const report = { machine, reps, results, memory };
+if (flag('--json')) {
+  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+} else {
+  const f = (v: number | undefined, d = 3) => (v === undefined ? '-' : v.toFixed(d));
+  const lines = [
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GB, Node ${machine.node}, engine ${machine.backend}`,
+    '',
+    '| workload | figure | ours | peer (PyTorch) | ours / peer |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const [name, r] of Object.entries(results) as [string, { ours: Figures & { peak_rss_mb: number }; peer: Figures | string; ratio: Record<string, number> | null }][]) {
+    const p = typeof r.peer === 'string' ? null : r.peer;
+    lines.push(`| ${name} | train step (s) | ${f(r.ours.train_step_s)} | ${f(p?.train_step_s)} | ${f(r.ratio?.train_step, 2)} |`);
+    lines.push(`| ${name} | batched 20-step generation (s) | ${f(r.ours.infer_batch_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.infer_batch, 2)} |`);
+    lines.push(`| ${name} | one Langevin step, one scene (ms) | ${f(r.ours.langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.langevin_step_b1, 2)} |`);
+    lines.push(`| ${name} | peak RSS (MB) | ${f(r.ours.peak_rss_mb, 0)} | | |`);
+    if (!p) lines.push(`| ${name} | peer | ${r.peer} | | |`);
+  }
+  if (memory) {
+    lines.push('', `memory over ${memory.steps} training steps: live tensors ${memory.live_tensors_before} -> ${memory.live_tensors_after}, RSS ${memory.rss_mb_before.toFixed(0)} -> ${memory.rss_mb_after.toFixed(0)} MB`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
