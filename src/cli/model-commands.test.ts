@@ -7,6 +7,8 @@ import { runAnswer } from './commands/answer.js';
 import { existsSync } from 'node:fs';
 import { runCheck } from './commands/check.js';
 import { runDemo } from './commands/demo.js';
+import { runExport } from './commands/export.js';
+import { loadModelDir } from '../model/store.js';
 import { runEval } from './commands/eval.js';
 import { runSample } from './commands/sample.js';
 import { runTrain } from './commands/train.js';
@@ -83,6 +85,18 @@ describe('model commands', () => {
     expect(answer.results).toHaveLength(3);
     expect(answer.results[0].after.entities.length).toBeGreaterThan(0);
     expect(answer.results[0].trajectory).toHaveLength(3);
+  });
+
+  it('export writes a model without the optimiser state that loads and answers the same', async () => {
+    const out = join(dir, 'exported');
+    const io = capture();
+    expect(await runExport({ from: join(dir, 'run'), out }, io)).toBe(0);
+    const exported = await loadModelDir(out);
+    const best = await loadModelDir(join(dir, 'run', 'best'));
+    expect(Object.keys(exported.extra ?? {})).toHaveLength(0);
+    expect(Object.keys(best.extra ?? {}).length).toBeGreaterThan(0);
+    for (const k of Object.keys(best.values)) expect(Array.from(exported.values[k])).toEqual(Array.from(best.values[k]));
+    expect(exported.inference).toEqual(best.inference);
   });
 
   it('demo answers an episode of every family with a model and prints a per-family table', async () => {

@@ -14,6 +14,7 @@ import { runSample } from './commands/sample.js';
 import { runAnswer } from './commands/answer.js';
 import { runEval } from './commands/eval.js';
 import { runTrain } from './commands/train.js';
+import { runExport } from './commands/export.js';
 import { EXIT_USAGE, oneLine, printError, PROGRAM, reportError, type CliIo } from './io.js';
 
 function version(): string {
@@ -125,6 +126,13 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .action(async (opts) =>
       setCode(await runTrain(opts, io, Boolean(process.stderr.isTTY))),
     );
+
+  program
+    .command('export')
+    .description('write a model folder from a run or checkpoint, without the optimiser state')
+    .argument('<from>', 'run folder (its best/ is used), checkpoint or model folder')
+    .requiredOption('--out <dir>', 'model folder to write')
+    .action(async (from: string, opts: { out: string }) => setCode(await runExport({ from, out: opts.out }, io)));
 
   program
     .command('eval')
