@@ -11,6 +11,7 @@ import { runConcepts } from './commands/concepts.js';
 import { runDemo } from './commands/demo.js';
 import { runRender } from './commands/render.js';
 import { runSample } from './commands/sample.js';
+import { runServe } from './commands/serve.js';
 import { runAnswer } from './commands/answer.js';
 import { runEval } from './commands/eval.js';
 import { runTrain } from './commands/train.js';
@@ -146,6 +147,8 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--seed <s>', 'random seed of the evaluation episodes', anyInteger, 12345)
     .option('--json', 'print JSON: {"families": {NAME: {"score", "chance", "untrained", ...}}}')
     .option('--markdown', 'print a markdown table')
+    .option('--arm', 'also the robot arm reaching between two points (default with --families all)')
+    .option('--no-arm', 'skip the robot arm')
     .action(async (opts) => setCode(await runEval(opts, io)));
 
   program
@@ -158,6 +161,14 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--seed <s>', 'seed of the chains\' noise', anyInteger, 0)
     .option('--out <file>', 'write the answer here instead of stdout')
     .action(async (episode: string, opts) => setCode(await runAnswer({ episode, ...opts }, io)));
+
+  program
+    .command('serve')
+    .description('serve the built browser playground (web/dist) over http on 127.0.0.1')
+    .option('--port <p>', 'port (0 picks a free one)', integer(0), 8080)
+    .option('--dir <dir>', 'folder of static files (default: the package\'s web/dist)')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .action(async (opts: { port: number; dir?: string; host: string }) => setCode(await runServe(opts, io)));
 
   return program;
 }

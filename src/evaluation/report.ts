@@ -10,6 +10,8 @@ import { rngFor } from '../random/rng.js';
 import { chanceScore } from './baselines.js';
 import { evaluateFamily, type EvalOptions, type FamilyScore } from './evaluate.js';
 import { wilson } from './stats.js';
+import { armChain, evaluateArm } from './arm.js';
+import { DEFAULT_ARM } from '../world/arm.js';
 
 export interface FamilyReport {
   family: FamilyName;
@@ -23,9 +25,20 @@ export interface FamilyReport {
   untrained: number;
 }
 
+export interface ArmReport {
+  episodes: number;
+  score: number;
+  ci: [number, number];
+  meanError: number;
+  chance: number;
+  untrained: number;
+}
+
 export interface EvalReport {
   options: EvalOptions;
   families: Record<string, FamilyReport>;
+  /** The robot arm reaching between two points with codes from particle demos. */
+  arm?: ArmReport;
   /** Mean score over families, by kind and overall. */
   mean: { identify: number | null; generate: number | null; all: number };
 }
@@ -41,9 +54,11 @@ export function evaluateModel(
   families: readonly FamilyName[],
   options: EvalOptions,
   onProgress?: EvalProgress,
+  withArm = false,
 ): EvalReport {
   const untrained = EnergyModel.init(model.config, rngFor(options.seed, 'untrained-init'));
   const out: Record<string, FamilyReport> = {};
+  let arm: ArmReport | undefined;
   try {
     families.forEach((family, i) => {
       onProgress?.(i, families.length, family);
@@ -63,6 +78,7 @@ export function evaluateModel(
       };
     });
     onProgress?.(families.length, families.length, families[families.length - 1]);
+    if (withArm) arm = armReport(model, untrained, settings, options);
   } finally {
     untrained.dispose();
   }
@@ -70,7 +86,22 @@ export function evaluateModel(
     const rows = Object.values(out).filter((r) => !kind || r.kind === kind);
     return rows.length ? rows.reduce((a, r) => a + r.score, 0) / rows.length : null;
   };
-  return { options, families: out, mean: { identify: mean('identify'), generate: mean('generate'), all: mean() ?? 0 } };
+  return { options, families: out, arm, mean: { identify: mean('identify'), generate: mean('generate'), all: mean() ?? 0 } };
+}
+
+function armReport(model: EnergyModel, untrained: EnergyModel, settings: InferenceSettings, o: EvalOptions): ArmReport {
+  const s = evaluateArm(model, settings, o);
+  const u = evaluateArm(untrained, settings, o);
+  // Chance: the arm's random start pose is kept (a zero-step chain).
+  const c = evaluateArm(untrained, settings, o, DEFAULT_ARM, { ...armChain(settings), steps: 0 });
+  return {
+    episodes: s.episodes,
+    score: s.score,
+    ci: wilson(s.successes, s.episodes),
+    meanError: s.meanError,
+    chance: c.score,
+    untrained: u.score,
+  };
 }
 
 /** Parse a comma-separated family list ("all", kinds "identify"/"generate", or names). */
@@ -100,6 +131,17 @@ export function reportTable(r: EvalReport): string {
     pct(f.untrained),
     f.meanError.toFixed(3),
   ]);
+  if (r.arm) {
+    rows.push([
+      'arm: move-between',
+      'generate',
+      pct(r.arm.score),
+      `[${pct(r.arm.ci[0])}, ${pct(r.arm.ci[1])}]`,
+      pct(r.arm.chance),
+      pct(r.arm.untrained),
+      r.arm.meanError.toFixed(3),
+    ]);
+  }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const footer = `mean: all ${pct(r.mean.all)}` +
@@ -117,6 +159,11 @@ export function reportMarkdown(r: EvalReport): string {
       (f) =>
         `| ${f.family} | ${f.kind} | ${pct(f.score)} | [${pct(f.ci[0])}, ${pct(f.ci[1])}] | ${pct(f.chance)} | ${pct(f.untrained)} | ${f.meanError.toFixed(3)} |`,
     ),
+    ...(r.arm
+      ? [
+          `| arm: move-between | generate | ${pct(r.arm.score)} | [${pct(r.arm.ci[0])}, ${pct(r.arm.ci[1])}] | ${pct(r.arm.chance)} | ${pct(r.arm.untrained)} | ${r.arm.meanError.toFixed(3)} |`,
+        ]
+      : []),
   ];
   return lines.join('\n') + '\n';
 }
@@ -126,6 +173,7 @@ export function reportJson(r: EvalReport): string {
     {
       options: r.options,
       mean: r.mean,
+      ...(r.arm ? { arm: r.arm } : {}),
       families: Object.fromEntries(
         Object.values(r.families).map((f) => [
           f.family,

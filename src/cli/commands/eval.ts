@@ -21,6 +21,8 @@ export interface EvalArgs {
   seed?: number;
   json?: boolean;
   markdown?: boolean;
+  /** Also the robot arm (default: when every family is evaluated). */
+  arm?: boolean;
 }
 
 export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
@@ -45,7 +47,7 @@ export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
     const report = evaluateModel(trained.model, settings, families, { episodes, demos, seed, entities }, (done, total, family) => {
       if (done < total) io.stderr(`\reval ${done + 1}/${total} ${family}...`.padEnd(50));
       else io.stderr('\r'.padEnd(50) + '\r');
-    });
+    }, args.arm ?? (args.families === undefined || args.families === 'all'));
     io.stdout(args.json ? reportJson(report) : args.markdown ? reportMarkdown(report) : reportTable(report));
     return 0;
   });

@@ -1,0 +1,83 @@
+/**
+ * The robot-arm transfer of method.md section 6: a concept code inferred from
+ * particle-world demonstrations of move-between, then generation over the
+ * arm's joint angles (the agent is the effector), with no retraining.
+ * Success: the move-between checker (effector within 0.1 of the midpoint of
+ * the two attended entities; the others stay put).
+ */
+import { getFamily } from '../concepts/index.js';
+import { inferCodes } from '../inference/infer.js';
+import type { ChainSettings } from '../inference/langevin.js';
+import { reachWithArm } from '../inference/arm.js';
+import type { InferenceSettings } from '../inference/settings.js';
+import * as T from '../engine/index.js';
+import type { EnergyModel } from '../model/model.js';
+import { rngFor, type Rng } from '../random/rng.js';
+import { agentIndex, cloneScene, distance } from '../world/scene.js';
+import { armEffector, DEFAULT_ARM, type ArmSpec } from '../world/arm.js';
+import type { Event } from '../world/types.js';
+import { sampleEpisode, stackEpisodes } from '../training/batch.js';
+import { batchTensors, disposeBatchTensors } from '../training/loss.js';
+import type { EvalOptions, FamilyScore } from './evaluate.js';
+
+
+/** A move-between test event whose agent stands at the effector of a random pose, with a reachable goal. */
+export function armEvent(arm: ArmSpec, rng: Rng, entities?: number): { event: Event; angles: number[] } {
+  const family = getFamily('move-between');
+  for (let tries = 0; tries < 200; tries++) {
+    const event = family.sample(rng, { entities });
+    const agent = agentIndex(event.before);
+    const others = event.attention.map((a, i) => (a >= 0.5 && i !== agent ? i : -1)).filter((i) => i >= 0);
+    const [p, q] = others.map((i) => event.before.entities[i].pos);
+    const mid: [number, number] = [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2];
+    if (Math.hypot(mid[0], mid[1]) > 0.95 * arm.links.reduce((a, b) => a + b, 0)) continue;
+    const angles = arm.limits.map(([lo, hi]) => rng.range(lo, hi) * 0.8);
+    const start = armEffector(arm, angles);
+    if (distance(start, mid) < 0.3) continue;
+    const before = cloneScene(event.before);
+    before.entities[agent].pos = start;
+    const after = cloneScene(before);
+    after.entities[agent].pos = mid;
+    return { event: { before, after, attention: event.attention }, angles };
+  }
+  throw new Error('arm: could not draw a reachable move-between event');
+}
+
+export function armChain(settings: InferenceSettings, steps = 30): ChainSettings {
+  return { ...settings.x, steps };
+}
+
+export function evaluateArm(
+  model: EnergyModel,
+  settings: InferenceSettings,
+  o: EvalOptions,
+  arm: ArmSpec = DEFAULT_ARM,
+  chain: ChainSettings = armChain(settings),
+): FamilyScore {
+  const family = getFamily('move-between');
+  let successes = 0;
+  let errorSum = 0;
+  for (let i = 0; i < o.episodes; i++) {
+    const rng = rngFor(o.seed, 'arm', i);
+    const episode = sampleEpisode('move-between', o.demos, o.entities ?? family.defaultEntities, rng.split('demos'));
+    const { event, angles } = armEvent(arm, rng.split('query'), o.entities);
+    const batch = stackEpisodes([episode]);
+    const t = batchTensors(batch, settings.attentionLogit);
+    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, { rng: rng.split('w') });
+    const code = Float32Array.from(T.read(w));
+    T.dispose(w);
+    disposeBatchTensors(t);
+    const r = reachWithArm(model, arm, event.before, event.attention, code, angles, chain, settings.attentionLogit, rng.split('x'));
+    const verdict = family.kind === 'generate' ? family.check(event.before, event.attention, r.after) : { ok: false, error: 0 };
+    successes += verdict.ok ? 1 : 0;
+    errorSum += verdict.error;
+  }
+  return {
+    family: 'move-between',
+    kind: 'generate',
+    episodes: o.episodes,
+    successes,
+    score: successes / Math.max(1, o.episodes),
+    meanError: errorSum / Math.max(1, o.episodes),
+  };
+}
