@@ -1,5 +1,6 @@
 /** train -> eval -> answer -> check, through the command functions, plus their bad-input paths. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +111,31 @@ describe('model commands', () => {
     expect(existsSync(join(out, 'square', 'answer.json'))).toBe(true);
     expect(existsSync(join(out, 'square', 'overview.svg'))).toBe(true);
   });
+
+  it('Ctrl-C during training saves a checkpoint and exits 130', async () => {
+    const out = join(dir, 'interrupted');
+    await writeFile(
+      join(dir, 'long.json'),
+      JSON.stringify({ ...JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')), steps: 100000, evalEvery: 0 }),
+    );
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'train', '--config', join(dir, 'long.json'), '--out', out, '--quiet', '--log-every', '1', '--workers', '1'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/step 2\//.test(stderr) && !child.killed) child.kill('SIGINT');
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupt: saving a checkpoint/);
+    const saved = await loadModelDir(join(out, 'checkpoint'));
+    expect(Number(saved.meta.step)).toBeGreaterThanOrEqual(2);
+  }, 60_000);
 
   it('bad input: one line and a non-zero exit', async () => {
     const cases: [() => Promise<number>, RegExp][] = [
