@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { ENERGY_VARIANTS, type ModelConfig } from '../model/config.js';
+import { EnergyModel } from '../model/model.js';
+import { Rng } from '../random/rng.js';
+import { useEngine } from '../test-utils/engine.js';
+import { sceneToArray } from '../world/scene.js';
+import type { Event, Scene } from '../world/types.js';
+import {
+  fastEnergyOf,
+  fastGenerate,
+  fastIdentify,
+  fastInferConcept,
+  fastLangevin,
+  type FastObjective,
+} from './fast.js';
+import { generate, identify, inferConcept } from './infer.js';
+import { DEFAULT_INFERENCE, withChains, type InferenceSettings } from './settings.js';
+
+await useEngine();
+
+// E(z) = 0.5 sum_d c_d (z_d - m_d)^2, as in langevin.test.ts.
+const target = [0.3, -0.6, 0.9];
+const curvature = [1, 2, 0.5];
+const quadratic: FastObjective = {
+  energy: (z) => z.reduce((s, v, d) => s + 0.5 * curvature[d] * (v - target[d]) ** 2, 0),
+  gradient(z, grad) {
+    for (let d = 0; d < z.length; d++) grad[d] = curvature[d] * (z[d] - target[d]);
+    return this.energy(z);
+  },
+};
+
+describe('fastLangevin', () => {
+  it('follows the documented update rule exactly for one step', () => {
+    const n = new Rng(3).normals(3);
+    const { z } = fastLangevin(
+      quadratic,
+      Float32Array.of(1, 1, 1),
+      { steps: 1, stepSize: 0.2, noise: 0.1, gradClamp: 0.5 },
+      {
+        rng: new Rng(3),
+      },
+    );
+    for (let d = 0; d < 3; d++) {
+      const g = Math.max(-0.5, Math.min(0.5, curvature[d] * (1 - target[d])));
+      expect(z[d]).toBeCloseTo(1 - 0.1 * g + 0.1 * n[d], 6);
+    }
+  });
+
+  it('clips the gradient norm, holds masked elements, clamps to the range and records', () => {
+    const z0 = new Float32Array(3);
+    const clipped = fastLangevin(quadratic, z0, {
+      steps: 1,
+      stepSize: 2,
+      noise: 0,
+      gradClamp: 5,
+      gradClipNorm: 0.1,
+    });
+    const g = target.map((m, d) => -curvature[d] * m);
+    const norm = Math.hypot(...g);
+    for (let d = 0; d < 3; d++) expect(clipped.z[d]).toBeCloseTo((-g[d] * 0.1) / norm, 6);
+
+    const { z, trajectory } = fastLangevin(
+      quadratic,
+      z0,
+      { steps: 100, stepSize: 0.5, noise: 0, gradClamp: 5 },
+      {
+        mask: [1, 0, 1],
+        range: { lo: [-1, -1, -0.2], hi: [0.2, 1, 1] },
+        last: 3,
+        record: true,
+      },
+    );
+    expect(z[0]).toBeCloseTo(0.2, 5);
+    expect(z[1]).toBe(0);
+    expect(z[2]).toBeCloseTo(0.9, 3);
+    expect(z0).toEqual(new Float32Array(3));
+    expect(trajectory).toHaveLength(101);
+    trajectory!.forEach((t) => expect(t.energy[0]).toBeCloseTo(quadratic.energy(t.values), 6));
+    expect(() =>
+      fastLangevin(quadratic, z0, { steps: 1, stepSize: 1, noise: 0.1, gradClamp: 5 }),
+    ).toThrow(/needs an rng/);
+  });
+});
+
+function randomScene(rng: Rng, n: number, agent: number): Scene {
+  return {
+    entities: Array.from({ length: n }, (_, i) => ({
+      pos: [rng.range(-0.8, 0.8), rng.range(-0.8, 0.8)] as [number, number],
+      color: (i === agent ? [0.5, 0.5, 0.5] : [rng.uniform(), rng.uniform(), rng.uniform()]) as [
+        number,
+        number,
+        number,
+      ],
+    })),
+  };
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Energies: relative, with a floor (the engine sums in float32). */
+function energyDiff(a: readonly number[], b: readonly number[]): number {
+  expect(a.length).toBe(b.length);
+  return Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(Math.abs(b[i]), 1e-2)));
+}
+
+const SETTINGS: Record<string, InferenceSettings> = {
+  default: withChains(DEFAULT_INFERENCE, { w: { steps: 6 }, x: { steps: 6 }, a: { steps: 6 } }),
+  // Tight clamps and a norm clip, so every branch of the update runs.
+  clipped: withChains(DEFAULT_INFERENCE, {
+    w: { steps: 6, gradClamp: 0.05, gradClipNorm: 0.1 },
+    x: { steps: 6, stepSize: 2, gradClamp: 0.2, gradClipNorm: 0.3 },
+    a: { steps: 6, gradClamp: 0.1, gradClipNorm: 0.15 },
+  }),
+};
+
+describe.each(ENERGY_VARIANTS)('fast inference matches the engine path (%s)', (variant) => {
+  const config: ModelConfig = {
+    variant,
+    attributes: 5,
+    codeSize: 4,
+    hidden: 12,
+    gLayers: 2,
+    fLayers: 2,
+  };
+  const model = EnergyModel.init(config, new Rng(21), 1.5);
+  const fe = fastEnergyOf(model);
+  const rng = new Rng(77);
+  const n = 5;
+  const demos: Event[] = Array.from({ length: 3 }, () => {
+    const s = randomScene(rng, n, 0);
+    return { before: s, after: s, attention: [1, 0, 1, 0, 0] };
+  });
+  const scene = randomScene(rng, n, 2);
+  const code = Float32Array.from({ length: 4 }, () => rng.range(-1, 1));
+
+  describe.each(Object.keys(SETTINGS))('settings: %s', (name) => {
+    const settings = SETTINGS[name];
+
+    it('inferConcept', () => {
+      const slow = inferConcept(model, demos, settings, new Rng(1), { record: true });
+      const fast = fastInferConcept(fe, demos, settings, new Rng(1), { record: true });
+      expect(maxDiff(fast.code, slow.code)).toBeLessThan(1e-4);
+      expect(maxDiff(fast.code, new Float32Array(4))).toBeGreaterThan(1e-3);
+      expect(fast.trajectory).toHaveLength(settings.w.steps + 1);
+      fast.trajectory!.forEach((t, k) =>
+        expect(maxDiff(t.values, slow.trajectory![k].values)).toBeLessThan(1e-4),
+      );
+      const e = (r: typeof fast) => r.trajectory!.map((t) => t.energy[0]);
+      expect(energyDiff(e(fast), e(slow))).toBeLessThan(1e-4);
+    });
+
+    // Agent attended (only the agent moves), agent not attended (the attended move), explicit movable.
+    it.each([
+      { attention: [0, 1, 1, 0, 0] },
+      { attention: [1, 0, 0, 1, 0] },
+      { attention: [1, 1, 0, 0, 1], movable: [0, 1, 1, 1, 0] },
+    ])('generate %o', ({ attention, movable }) => {
+      const options = { movable, record: true };
+      const slow = generate(model, scene, attention, code, settings, new Rng(2), options);
+      const fast = fastGenerate(fe, scene, attention, code, settings, new Rng(2), options);
+      const after = sceneToArray(fast.after);
+      expect(maxDiff(after, sceneToArray(slow.after))).toBeLessThan(1e-4);
+      expect(maxDiff(after, sceneToArray(scene))).toBeGreaterThan(1e-3);
+      fast.trajectory!.scenes.forEach((s, k) =>
+        expect(maxDiff(sceneToArray(s), sceneToArray(slow.trajectory!.scenes[k]))).toBeLessThan(
+          1e-4,
+        ),
+      );
+      expect(energyDiff(fast.trajectory!.energies, slow.trajectory!.energies)).toBeLessThan(1e-4);
+    });
+
+    it('identify', () => {
+      const slow = identify(model, scene, code, settings, new Rng(3), { record: true });
+      const fast = fastIdentify(fe, scene, code, settings, new Rng(3), { record: true });
+      expect(maxDiff(fast.probabilities, slow.probabilities)).toBeLessThan(1e-4);
+      expect(fast.mask).toEqual(slow.mask);
+      expect(Math.max(...fast.probabilities.map((p) => Math.abs(p - 0.5)))).toBeGreaterThan(1e-3);
+      fast.trajectory!.probabilities.forEach((p, k) =>
+        expect(maxDiff(p, slow.trajectory!.probabilities[k])).toBeLessThan(1e-4),
+      );
+      expect(energyDiff(fast.trajectory!.energies, slow.trajectory!.energies)).toBeLessThan(1e-4);
+    });
+  });
+});

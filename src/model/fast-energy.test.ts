@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import * as T from '../engine/index.js';
+import { Rng } from '../random/rng.js';
+import { relativeError, useEngine } from '../test-utils/engine.js';
+import { ENERGY_VARIANTS, type ModelConfig } from './config.js';
+import { FastEnergy } from './fast-energy.js';
+import { EnergyModel } from './model.js';
+import type { ParamValues } from './params.js';
+import { energy64, numericGradient } from './reference64.js';
+
+await useEngine();
+
+const D = 5;
+const DW = 3;
+// An odd width exercises the remainder paths of the blocked products; N = 7
+// gives 49 pair rows (12 blocks of 4 and one left over).
+const HIDDEN = 7;
+const LAYERS: [number, number][] = [
+  [1, 1],
+  [1, 2],
+  [2, 1],
+  [2, 2],
+  [3, 1],
+  [3, 2],
+];
+const SIZES = [1, 3, 7];
+
+function rows(x: ArrayLike<number>, n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: D }, (_, d) => x[i * D + d]));
+}
+
+function e64(
+  config: ModelConfig,
+  p: ParamValues,
+  x: ArrayLike<number>,
+  n: number,
+  a: ArrayLike<number>,
+  w: ArrayLike<number>,
+) {
+  return energy64(config, p, rows(x, n), a, w);
+}
+
+/** Inputs exactly representable in float32, so the float32 kernel inputs and the float64 reference agree. */
+function inputs(rng: Rng, n: number) {
+  return {
+    x: Float32Array.from({ length: n * D }, () => rng.range(-0.9, 0.9)),
+    a: Float32Array.from({ length: n }, () => rng.range(-2, 2)),
+    w: Float32Array.from({ length: DW }, () => rng.range(-1, 1)),
+  };
+}
+
+/** The engine's E and gradients for one event. */
+function engineGradients(
+  model: EnergyModel,
+  x: Float32Array,
+  n: number,
+  a: Float32Array,
+  w: Float32Array,
+) {
+  const xt = T.tensor(x, [1, n, D]);
+  const at = T.tensor(a, [1, n]);
+  const wt = T.tensor(w, [1, DW]);
+  const e = T.tidy(() => T.readScalar(model.energy(xt, at, wt)));
+  const gs = T.grads((xx: T.Tensor, aa: T.Tensor, ww: T.Tensor) => T.sum(model.energy(xx, aa, ww)))(
+    [xt, at, wt],
+  );
+  const [dx, da, dw] = gs.map((g) => Float64Array.from(T.read(g)));
+  T.dispose([...gs, xt, at, wt]);
+  return { e, dx, da, dw };
+}
+
+describe.each(ENERGY_VARIANTS)('FastEnergy (%s)', (variant) => {
+  describe.each(LAYERS)('gLayers %i, fLayers %i', (gLayers, fLayers) => {
+    const config: ModelConfig = {
+      variant,
+      attributes: D,
+      codeSize: DW,
+      hidden: HIDDEN,
+      gLayers,
+      fLayers,
+    };
+    const model = EnergyModel.init(config, new Rng(11 + 7 * gLayers + fLayers), 1.5);
+    const values = model.values();
+    const fe = new FastEnergy(config, values);
+
+    it.each(SIZES)(
+      'N = %i: energy and gradients match float64, finite differences and the engine',
+      (n) => {
+        const { x, a, w } = inputs(new Rng(100 * n + gLayers), n);
+        const dx = new Float32Array(n * D);
+        const da = new Float32Array(n);
+        const dw = new Float32Array(DW);
+
+        const ref = e64(config, values, x, n, a, w);
+        const e = fe.gradients(x, n, a, w, { dx, da, dw });
+        expect(Math.abs(fe.energy(x, n, a, w) - ref)).toBeLessThanOrEqual(
+          1e-9 * Math.abs(ref) + 1e-12,
+        );
+        expect(Math.abs(e - ref)).toBeLessThanOrEqual(1e-9 * Math.abs(ref) + 1e-12);
+
+        const nx = numericGradient((v) => e64(config, values, v, n, a, w), x);
+        const na = numericGradient((v) => e64(config, values, x, n, v, w), a);
+        const nw = numericGradient((v) => e64(config, values, x, n, a, v), w);
+        expect(relativeError(dx, nx), 'dx vs finite differences').toBeLessThan(1e-5);
+        expect(relativeError(da, na), 'da vs finite differences').toBeLessThan(1e-5);
+        expect(relativeError(dw, nw), 'dw vs finite differences').toBeLessThan(1e-5);
+
+        const eng = engineGradients(model, x, n, a, w);
+        // The engine sums in float32: near E = 0 (out ~ 1e-3) its relative error grows, hence the floor.
+        expect(Math.abs(e - eng.e) / Math.max(Math.abs(ref), 1e-2)).toBeLessThan(1e-5);
+        expect(relativeError(dx, eng.dx), 'dx vs engine').toBeLessThan(1e-4);
+        expect(relativeError(da, eng.da), 'da vs engine').toBeLessThan(1e-4);
+        expect(relativeError(dw, eng.dw), 'dw vs engine').toBeLessThan(1e-4);
+
+        // Each gradient alone (different code paths: da skips the backward pass through g).
+        for (const key of ['dx', 'da', 'dw'] as const) {
+          const full = { dx, da, dw }[key];
+          const alone = new Float32Array(full.length);
+          expect(fe.gradients(x, n, a, w, { [key]: alone })).toBe(e);
+          expect(Array.from(alone), key).toEqual(Array.from(full));
+        }
+
+        // The chain views: the a-chain caches all of g, the x-chain the pairs among held entities.
+        // (Float32 outputs from float64 sums in another order: equal up to a rounding flip.)
+        const close = (u: ArrayLike<number>, v: ArrayLike<number>) =>
+          expect(relativeError(u, v)).toBeLessThan(1e-6);
+        const aView = fe.aChain(x, n, w);
+        const daView = new Float32Array(n);
+        expect(Math.abs(aView.gradient(a, daView) - e)).toBeLessThanOrEqual(1e-12 * e);
+        close(daView, da);
+        expect(Math.abs(aView.energy(a) - e)).toBeLessThanOrEqual(1e-12 * e);
+        const movable = Array.from({ length: n }, (_, i) => (i % 3 === 1 || n === 1 ? 1 : 0));
+        const xView = fe.xChain(x, n, a, w, movable);
+        const dxView = new Float32Array(n * D);
+        expect(Math.abs(xView.gradient(x, dxView) - e)).toBeLessThanOrEqual(1e-12 * e);
+        close(
+          dxView,
+          dx.map((v, q) => v * movable[Math.floor(q / D)]),
+        );
+        // Moving a movable entity: still the full energy and gradient at the new state.
+        const x2 = x.map((v, q) => v + (movable[Math.floor(q / D)] ? 0.05 * Math.sin(q) : 0));
+        const dx2 = new Float32Array(n * D);
+        const e2 = fe.gradients(x2, n, a, w, { dx: dx2 });
+        expect(Math.abs(xView.gradient(x2, dxView) - e2)).toBeLessThanOrEqual(1e-12 * e2);
+        close(
+          dxView,
+          dx2.map((v, q) => v * movable[Math.floor(q / D)]),
+        );
+        expect(Math.abs(xView.energy(x2) - e2)).toBeLessThanOrEqual(1e-12 * e2);
+        // A held entity that changes (a range clamp could do it) refreshes the cached part.
+        if (n > 1) {
+          const x3 = x2.map((v, q) => (q < D ? v + 0.1 : v));
+          const dx3 = new Float32Array(n * D);
+          const e3 = fe.gradients(x3, n, a, w, { dx: dx3 });
+          expect(Math.abs(xView.gradient(x3, dxView) - e3)).toBeLessThanOrEqual(1e-12 * e3);
+          close(
+            dxView,
+            dx3.map((v, q) => v * movable[Math.floor(q / D)]),
+          );
+        }
+      },
+    );
+  });
+});
+
+describe('FastEnergy buffers and checks', () => {
+  const config: ModelConfig = {
+    variant: 'relational',
+    attributes: D,
+    codeSize: DW,
+    hidden: 8,
+    gLayers: 3,
+    fLayers: 2,
+  };
+  const values = EnergyModel.init(config, new Rng(5), 1.5).values();
+
+  it('grows its buffers on demand and is repeatable across sizes', () => {
+    const fe = new FastEnergy(config, values);
+    const rng = new Rng(9);
+    for (const n of [3, 12, 0, 5, 12]) {
+      const { x, a, w } = inputs(rng, n);
+      const ref = e64(config, values, x, n, a, w);
+      const dx = new Float32Array(n * D);
+      const first = fe.gradients(x, n, a, w, { dx });
+      expect(Math.abs(first - ref)).toBeLessThanOrEqual(1e-9 * Math.abs(ref) + 1e-12);
+      const again = new Float32Array(n * D);
+      expect(fe.gradients(x, n, a, w, { dx: again })).toBe(first);
+      expect(Array.from(again)).toEqual(Array.from(dx));
+    }
+  });
+
+  it('rejects short inputs and outputs', () => {
+    const fe = new FastEnergy(config, values);
+    const { x, a, w } = inputs(new Rng(1), 3);
+    expect(() => fe.energy(x, 4, new Float32Array(4), w)).toThrow(/x has 15 values/);
+    expect(() => fe.energy(x, 3, a, new Float32Array(2))).toThrow(/w has 2 values/);
+    expect(() => fe.gradients(x, 3, a, w, { dx: new Float32Array(3) })).toThrow(/dx has 3 entries/);
+    expect(() => new FastEnergy({ ...config, hidden: 9 }, values)).toThrow(/parameters/);
+  });
+});

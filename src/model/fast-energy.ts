@@ -1,0 +1,816 @@
+/**
+ * The concept energy E(x, a, w) of ./energy.ts for ONE event, with its
+ * first-order gradients dE/dx, dE/da and dE/dw, in plain TypeScript loops.
+ *
+ * Why: a Langevin step at test time is one forward and one backward pass on
+ * a handful of entities; through the engine each step costs ~5 ms, almost all
+ * of it per-op overhead (dozens of ops, each dispatching, allocating and
+ * freeing a tensor). Here one step is a few straight loops over preallocated
+ * buffers: no allocation after the first call at a given entity count.
+ *
+ * Same formula as ./energy.ts (and ./reference64.ts), with g's first layer
+ * computed per entity and broadcast over pairs:
+ *
+ *   c        = g0.b + w g0.ww                                  [H]
+ *   pre0_ij  = x_i g0.wi + x_j g0.wj + c   (relational)        [N*N, H]
+ *   pre0_i   = x_i g0.wi + c               (non-relational)    [N, H]
+ *   h_k      = silu(pre_k),  pre_k = h_{k-1} g_k.w + g_k.b
+ *   pool     = sum_p gate_p h_last[p]      gate_ij = s(a_i) s(a_j) | s(a_i); gate_i = s(a_i)
+ *   u        = silu(pool f0.wp + w f0.ww + f0.b), then the f layers
+ *   E        = (u out.w + out.b)^2
+ *
+ * The backward pass is hand-written reverse mode over the kept
+ * pre-activations and sigmoids (SiLU'(v) = s(v) (1 + v (1 - s(v)))).
+ * Only what a request needs is computed: dE/da needs no backward pass
+ * through g (only dE/dgate = h_last . dE/dpool), dE/dx and dE/dw do.
+ *
+ * Two views for chains that hold part of the input fixed (`xChain`,
+ * `aChain`) cache what does not change between steps: g's features of the
+ * pairs among held entities (x-chain: only pairs touching a movable entity
+ * are recomputed, about a third of them for one mover in six), or all of g
+ * (a-chain: a step is then only the gates, the pooling and f).
+ *
+ * Arithmetic is float64 throughout (weights are copied to Float64Array once);
+ * results are written into the caller's Float32Arrays.
+ *
+ * Matrix products: the [P, H] x [H, H] products (P = N^2 pairs) run as rows
+ * of dot products against a weight matrix laid out so that both operands are
+ * read contiguously: the forward pass uses W^T (row o = column o of W), the
+ * backward pass W itself (dE/dh_prev[p, i] = dE/dpre[p, :] . W[i, :]), in
+ * register blocks of 2 rows x 4 outputs (i-j-k order with both operands
+ * streamed contiguously; the i-k-j "axpy" order, which stores into the output
+ * row in its inner loop, measured about 2x slower on V8 here).
+ *
+ * No engine, no tensors: this file is safe to load in a worker or a page
+ * without TensorFlow.js.
+ */
+import type { ModelConfig } from './config.js';
+import { checkParamValues, type ParamValues } from './params.js';
+
+/** E and dE/dz for a chain over one variable z (see `xChain`, `aChain`). */
+export interface FastChainEnergy {
+  /** E at z. */
+  energy(z: Float32Array): number;
+  /** E at z, with dE/dz written into `grad`. */
+  gradient(z: Float32Array, grad: Float32Array): number;
+}
+
+/** Where `gradients` writes dE/dx [N*D], dE/da [N] and dE/dw [DW]; absent ones are not computed. */
+export interface FastGradientTargets {
+  dx?: Float32Array;
+  da?: Float32Array;
+  dw?: Float32Array;
+}
+
+function copy64(v: Float32Array): Float64Array {
+  return Float64Array.from(v);
+}
+
+/** W [rows, cols] row-major -> W^T [cols, rows], float64. */
+function transposed(W: Float32Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) out[c * rows + r] = W[r * cols + c];
+  }
+  return out;
+}
+
+/**
+ * out[p*K + o] = (bias ? bias[o] : 0) + sum_{i<K} inp[p*K + i] * M[o*K + i], for p < rows, o < K.
+ * (Forward: M = W^T gives inp W + b. Backward: M = W gives inp W^T.)
+ *
+ * Register-blocked 2 rows x 4 outputs: each step of the inner loop loads 6
+ * numbers for 8 multiply-adds into 8 independent accumulators (measured on
+ * V8: ~1.6x the throughput of one row against one weight row at a time).
+ */
+function rowsTimesT(
+  inp: Float64Array,
+  M: Float64Array,
+  bias: Float64Array | null,
+  out: Float64Array,
+  rows: number,
+  K: number,
+): void {
+  const K4 = K - (K % 4);
+  let p = 0;
+  for (; p + 2 <= rows; p += 2) {
+    const r0 = p * K;
+    const r1 = r0 + K;
+    let o = 0;
+    for (; o < K4; o += 4) {
+      const m0 = o * K;
+      const m1 = m0 + K;
+      const m2 = m1 + K;
+      const m3 = m2 + K;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      for (let i = 0; i < K; i++) {
+        const x0 = inp[r0 + i];
+        const x1 = inp[r1 + i];
+        const w0 = M[m0 + i];
+        const w1 = M[m1 + i];
+        const w2 = M[m2 + i];
+        const w3 = M[m3 + i];
+        a0 += x0 * w0;
+        a1 += x0 * w1;
+        a2 += x0 * w2;
+        a3 += x0 * w3;
+        b0 += x1 * w0;
+        b1 += x1 * w1;
+        b2 += x1 * w2;
+        b3 += x1 * w3;
+      }
+      if (bias !== null) {
+        const c0 = bias[o];
+        const c1 = bias[o + 1];
+        const c2 = bias[o + 2];
+        const c3 = bias[o + 3];
+        a0 += c0;
+        a1 += c1;
+        a2 += c2;
+        a3 += c3;
+        b0 += c0;
+        b1 += c1;
+        b2 += c2;
+        b3 += c3;
+      }
+      out[r0 + o] = a0;
+      out[r0 + o + 1] = a1;
+      out[r0 + o + 2] = a2;
+      out[r0 + o + 3] = a3;
+      out[r1 + o] = b0;
+      out[r1 + o + 1] = b1;
+      out[r1 + o + 2] = b2;
+      out[r1 + o + 3] = b3;
+    }
+    for (; o < K; o++) {
+      const m0 = o * K;
+      let a0 = 0;
+      let b0 = 0;
+      for (let i = 0; i < K; i++) {
+        const w0 = M[m0 + i];
+        a0 += inp[r0 + i] * w0;
+        b0 += inp[r1 + i] * w0;
+      }
+      const c0 = bias === null ? 0 : bias[o];
+      out[r0 + o] = a0 + c0;
+      out[r1 + o] = b0 + c0;
+    }
+  }
+  if (p < rows) {
+    const r0 = p * K;
+    let o = 0;
+    for (; o < K4; o += 4) {
+      const m0 = o * K;
+      const m1 = m0 + K;
+      const m2 = m1 + K;
+      const m3 = m2 + K;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let i = 0; i < K; i++) {
+        const x0 = inp[r0 + i];
+        a0 += x0 * M[m0 + i];
+        a1 += x0 * M[m1 + i];
+        a2 += x0 * M[m2 + i];
+        a3 += x0 * M[m3 + i];
+      }
+      out[r0 + o] = a0 + (bias === null ? 0 : bias[o]);
+      out[r0 + o + 1] = a1 + (bias === null ? 0 : bias[o + 1]);
+      out[r0 + o + 2] = a2 + (bias === null ? 0 : bias[o + 2]);
+      out[r0 + o + 3] = a3 + (bias === null ? 0 : bias[o + 3]);
+    }
+    for (; o < K; o++) {
+      const m0 = o * K;
+      let a0 = 0;
+      for (let i = 0; i < K; i++) a0 += inp[r0 + i] * M[m0 + i];
+      out[r0 + o] = a0 + (bias === null ? 0 : bias[o]);
+    }
+  }
+}
+
+/** out[o] = (accumulate ? out[o] : 0) + sum_{i<len} v[i] * M[o*len + i], for o < outLen. */
+function vecTimesT(
+  v: ArrayLike<number>,
+  M: Float64Array,
+  len: number,
+  outLen: number,
+  out: Float64Array,
+  accumulate: boolean,
+): void {
+  for (let o = 0; o < outLen; o++) {
+    const m = o * len;
+    let s = 0;
+    for (let i = 0; i < len; i++) s += v[i] * M[m + i];
+    out[o] = accumulate ? out[o] + s : s;
+  }
+}
+
+export class FastEnergy {
+  readonly config: ModelConfig;
+  private readonly D: number;
+  private readonly DW: number;
+  private readonly H: number;
+  private readonly Lg: number;
+  private readonly Lf: number;
+  /** Pairs (relational variants) or single entities (non-relational) are the rows of g. */
+  private readonly pairs: boolean;
+  /** Gate s(a_i) s(a_j) (relational) rather than s(a_i). */
+  private readonly bothSides: boolean;
+
+  // Weights (float64). gW[k]/gWT[k]/gB[k] for k >= 1 (index 0 unused), same for f.
+  private readonly g0wi: Float64Array;
+  private readonly g0wj: Float64Array;
+  private readonly g0ww: Float64Array;
+  private readonly g0wwT: Float64Array;
+  private readonly g0b: Float64Array;
+  private readonly gW: Float64Array[] = [];
+  private readonly gWT: Float64Array[] = [];
+  private readonly gB: Float64Array[] = [];
+  private readonly f0wp: Float64Array;
+  private readonly f0wpT: Float64Array;
+  private readonly f0ww: Float64Array;
+  private readonly f0wwT: Float64Array;
+  private readonly f0b: Float64Array;
+  private readonly fW: Float64Array[] = [];
+  private readonly fWT: Float64Array[] = [];
+  private readonly fB: Float64Array[] = [];
+  private readonly outW: Float64Array;
+  private readonly outB: number;
+
+  // Fixed-size scratch [H] (f, the pooled features, the per-entity constant c).
+  private readonly c: Float64Array;
+  private readonly dc: Float64Array;
+  private readonly pool: Float64Array;
+  private readonly dpool: Float64Array;
+  private readonly fPre: Float64Array[] = [];
+  private readonly fSig: Float64Array[] = [];
+  private readonly fH: Float64Array[] = [];
+  private readonly du: Float64Array;
+  private readonly dq: Float64Array;
+  private readonly dwAcc: Float64Array;
+  private out = 0;
+
+  // Scratch that grows with the entity count (P = N^2 rows, or N when non-relational).
+  private cap = -1;
+  private s = new Float64Array(0); // sigmoid(a_i) [N]
+  private acc = new Float64Array(0); // [N]
+  private gate = new Float64Array(0); // [P]
+  private pi = new Float64Array(0); // [N, H]  x_i g0.wi + c
+  private pj = new Float64Array(0); // [N, H]  x_j g0.wj
+  private dpi = new Float64Array(0);
+  private dpj = new Float64Array(0);
+  private gPre: Float64Array[] = []; // per g layer [P, H]
+  private gSig: Float64Array[] = [];
+  private gH: Float64Array[] = [];
+  private bufA = new Float64Array(0); // backward ping-pong [P, H]
+  private bufB = new Float64Array(0);
+  private rowI = new Int32Array(0); // row r of g is the pair (rowI[r], rowJ[r]) [P]
+  private rowJ = new Int32Array(0);
+
+  constructor(config: ModelConfig, values: ParamValues) {
+    checkParamValues(config, values);
+    this.config = { ...config };
+    const { attributes: D, codeSize: DW, hidden: H, gLayers: Lg, fLayers: Lf } = config;
+    this.D = D;
+    this.DW = DW;
+    this.H = H;
+    this.Lg = Lg;
+    this.Lf = Lf;
+    this.pairs = config.variant !== 'non-relational';
+    this.bothSides = config.variant === 'relational';
+
+    this.g0wi = copy64(values['g0.wi']);
+    this.g0wj = this.pairs ? copy64(values['g0.wj']) : new Float64Array(0);
+    this.g0ww = copy64(values['g0.ww']);
+    this.g0wwT = transposed(values['g0.ww'], DW, H);
+    this.g0b = copy64(values['g0.b']);
+    this.gW.push(new Float64Array(0));
+    this.gWT.push(new Float64Array(0));
+    this.gB.push(new Float64Array(0));
+    for (let k = 1; k < Lg; k++) {
+      this.gW.push(copy64(values[`g${k}.w`]));
+      this.gWT.push(transposed(values[`g${k}.w`], H, H));
+      this.gB.push(copy64(values[`g${k}.b`]));
+    }
+    this.f0wp = copy64(values['f0.wp']);
+    this.f0wpT = transposed(values['f0.wp'], H, H);
+    this.f0ww = copy64(values['f0.ww']);
+    this.f0wwT = transposed(values['f0.ww'], DW, H);
+    this.f0b = copy64(values['f0.b']);
+    this.fW.push(new Float64Array(0));
+    this.fWT.push(new Float64Array(0));
+    this.fB.push(new Float64Array(0));
+    for (let k = 1; k < Lf; k++) {
+      this.fW.push(copy64(values[`f${k}.w`]));
+      this.fWT.push(transposed(values[`f${k}.w`], H, H));
+      this.fB.push(copy64(values[`f${k}.b`]));
+    }
+    this.outW = copy64(values['out.w']);
+    this.outB = values['out.b'][0];
+
+    this.c = new Float64Array(H);
+    this.dc = new Float64Array(H);
+    this.pool = new Float64Array(H);
+    this.dpool = new Float64Array(H);
+    for (let k = 0; k < Lf; k++) {
+      this.fPre.push(new Float64Array(H));
+      this.fSig.push(new Float64Array(H));
+      this.fH.push(new Float64Array(H));
+    }
+    this.du = new Float64Array(H);
+    this.dq = new Float64Array(H);
+    this.dwAcc = new Float64Array(DW);
+    this.reserve(8);
+  }
+
+  /** Make room for scenes of up to n entities (done on demand, doubling, by every method). */
+  reserve(n: number): void {
+    if (n <= this.cap) return;
+    const H = this.H;
+    const P = this.pairs ? n * n : n;
+    this.s = new Float64Array(n);
+    this.acc = new Float64Array(n);
+    this.gate = new Float64Array(P);
+    this.pi = new Float64Array(n * H);
+    this.pj = new Float64Array(n * H);
+    this.dpi = new Float64Array(n * H);
+    this.dpj = new Float64Array(n * H);
+    this.gPre = [];
+    this.gSig = [];
+    this.gH = [];
+    for (let k = 0; k < this.Lg; k++) {
+      this.gPre.push(new Float64Array(P * H));
+      this.gSig.push(new Float64Array(P * H));
+      this.gH.push(new Float64Array(P * H));
+    }
+    this.bufA = new Float64Array(P * H);
+    this.bufB = new Float64Array(P * H);
+    this.rowI = new Int32Array(P);
+    this.rowJ = new Int32Array(P);
+    this.cap = n;
+  }
+
+  /** E(x, a, w) for one event: x [n*D] row-major, a [n] attention logits, w [DW]. */
+  energy(x: Float32Array, n: number, a: Float32Array, w: Float32Array): number {
+    this.check(x, n, a, w);
+    return this.forwardAll(x, n, a, w);
+  }
+
+  /**
+   * E(x, a, w) and the requested first-order gradients, written into
+   * `out.dx` [n*D], `out.da` [n] and `out.dw` [DW] (overwritten, not accumulated).
+   */
+  gradients(
+    x: Float32Array,
+    n: number,
+    a: Float32Array,
+    w: Float32Array,
+    out: FastGradientTargets,
+  ): number {
+    this.check(x, n, a, w);
+    const { dx, da, dw } = out;
+    this.checkOut(dx, n * this.D, 'dx');
+    this.checkOut(da, n, 'da');
+    this.checkOut(dw, this.DW, 'dw');
+    const e = this.forwardAll(x, n, a, w);
+    if (!dx && !da && !dw) return e;
+    const R = this.pairs ? n * n : n;
+    this.fBackward(dw !== undefined);
+    if (da) this.daRows(this.rowI, this.rowJ, R, this.gH[this.Lg - 1], n, da);
+    if (dx || dw) {
+      this.gBackward(this.rowI, this.rowJ, R, n);
+      if (dx) this.dxRows(n, dx, null);
+      if (dw) {
+        this.dwFromG(n);
+        for (let k = 0; k < this.DW; k++) dw[k] = this.dwAcc[k];
+      }
+    }
+    return e;
+  }
+
+  /**
+   * The energy as a function of x alone, for a chain in which a, w and the
+   * entities with movable[i] < 0.5 stay fixed. g's features of the pairs among
+   * held entities are computed once and pooled into a constant; each call
+   * recomputes only the pairs that touch a movable entity.
+   *
+   * `gradient` reports dE/dx for movable entities and 0 for held ones. If a
+   * held entity's values ever differ from the last ones seen (e.g. a range
+   * clamp moved it), the constant is recomputed, so results stay exact.
+   * a, w and the initial x are copied; the view shares this kernel's scratch.
+   */
+  xChain(
+    x0: Float32Array,
+    n: number,
+    a: Float32Array,
+    w: Float32Array,
+    movable: ArrayLike<number>,
+  ): FastChainEnergy {
+    this.check(x0, n, a, w);
+    if (movable.length !== n)
+      throw new Error(`FastEnergy: movable has ${movable.length} entries for ${n} entities`);
+    const { D, H, Lg } = this;
+    const held = Uint8Array.from({ length: n }, (_, i) => (movable[i] >= 0.5 ? 0 : 1));
+    const R = this.pairs ? n * n : n;
+    const actI = new Int32Array(R);
+    const actJ = new Int32Array(R);
+    const heldI = new Int32Array(R);
+    const heldJ = new Int32Array(R);
+    let nAct = 0;
+    let nHeld = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < (this.pairs ? n : 1); j++) {
+        const fixed = held[i] === 1 && (!this.pairs || held[j] === 1);
+        if (fixed) {
+          heldI[nHeld] = i;
+          heldJ[nHeld++] = j;
+        } else {
+          actI[nAct] = i;
+          actJ[nAct++] = j;
+        }
+      }
+    }
+    const aa = Float32Array.from(a.subarray(0, n));
+    const ww = Float32Array.from(w.subarray(0, this.DW));
+    const seen = Float32Array.from(x0.subarray(0, n * D));
+    const constant = new Float64Array(H);
+
+    const freeze = (x: Float32Array) => {
+      seen.set(x.subarray(0, n * D));
+      this.project(x, n, ww);
+      this.gForward(heldI, heldJ, nHeld);
+      this.sigmoids(aa, n);
+      this.poolRows(heldI, heldJ, nHeld, this.gH[Lg - 1], null);
+      constant.set(this.pool);
+    };
+    const forward = (x: Float32Array): number => {
+      if (x.length < n * D)
+        throw new Error(`FastEnergy: x has ${x.length} values, needs ${n} x ${D}`);
+      for (let i = 0; i < n; i++) {
+        if (held[i] === 0) continue;
+        let same = true;
+        for (let d = i * D; d < (i + 1) * D; d++) same &&= x[d] === seen[d];
+        if (!same) {
+          freeze(x);
+          break;
+        }
+      }
+      this.project(x, n, ww);
+      this.gForward(actI, actJ, nAct);
+      this.sigmoids(aa, n);
+      this.poolRows(actI, actJ, nAct, this.gH[Lg - 1], constant);
+      return this.fForward(ww);
+    };
+    freeze(x0);
+    return {
+      energy: forward,
+      gradient: (x, grad) => {
+        this.checkOut(grad, n * D, 'dx');
+        const e = forward(x);
+        this.fBackward(false);
+        this.gBackward(actI, actJ, nAct, n);
+        this.dxRows(n, grad, held);
+        return e;
+      },
+    };
+  }
+
+  /**
+   * The energy as a function of the attention logits alone, for a chain in
+   * which x and w stay fixed: g's features are computed once, each call is
+   * only the gates, the pooling and f. x and w are copied.
+   */
+  aChain(x: Float32Array, n: number, w: Float32Array): FastChainEnergy {
+    this.check(x, n, new Float32Array(n), w);
+    const R = this.allRows(n);
+    const rI = this.rowI.slice(0, R);
+    const rJ = this.rowJ.slice(0, R);
+    const ww = Float32Array.from(w.subarray(0, this.DW));
+    this.project(x, n, ww);
+    this.gForward(rI, rJ, R);
+    const features = this.gH[this.Lg - 1].slice(0, R * this.H);
+    const forward = (a: Float32Array): number => {
+      if (a.length < n) throw new Error(`FastEnergy: a has ${a.length} values, needs ${n}`);
+      this.sigmoids(a, n);
+      this.poolRows(rI, rJ, R, features, null);
+      return this.fForward(ww);
+    };
+    return {
+      energy: forward,
+      gradient: (a, grad) => {
+        this.checkOut(grad, n, 'da');
+        const e = forward(a);
+        this.fBackward(false);
+        this.daRows(rI, rJ, R, features, n, grad);
+        return e;
+      },
+    };
+  }
+
+  // -------------------------------------------------------------------------
+
+  private check(x: Float32Array, n: number, a: Float32Array, w: Float32Array): void {
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`FastEnergy: n must be an integer >= 0, got ${n}`);
+    if (x.length < n * this.D)
+      throw new Error(`FastEnergy: x has ${x.length} values, needs ${n} x ${this.D}`);
+    if (a.length < n) throw new Error(`FastEnergy: a has ${a.length} values, needs ${n}`);
+    if (w.length < this.DW)
+      throw new Error(`FastEnergy: w has ${w.length} values, needs ${this.DW}`);
+    if (n > this.cap) this.reserve(Math.max(n, 2 * this.cap));
+  }
+
+  private checkOut(v: Float32Array | undefined, size: number, name: string): void {
+    if (v && v.length < size)
+      throw new Error(`FastEnergy: ${name} has ${v.length} entries, needs ${size}`);
+  }
+
+  /** Every row of g, in order (pairs i-major, or entities); returns the count. */
+  private allRows(n: number): number {
+    let r = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < (this.pairs ? n : 1); j++) {
+        this.rowI[r] = i;
+        this.rowJ[r++] = j;
+      }
+    }
+    return r;
+  }
+
+  private forwardAll(x: Float32Array, n: number, a: Float32Array, w: Float32Array): number {
+    const R = this.allRows(n);
+    this.project(x, n, w);
+    this.gForward(this.rowI, this.rowJ, R);
+    this.sigmoids(a, n);
+    this.poolRows(this.rowI, this.rowJ, R, this.gH[this.Lg - 1], null);
+    return this.fForward(w);
+  }
+
+  /** c = g0.b + w g0.ww; per entity pi = x_i g0.wi + c and pj = x_i g0.wj. */
+  private project(x: Float32Array, n: number, w: Float32Array): void {
+    const { D, DW, H } = this;
+    const c = this.c;
+    vecTimesT(w, this.g0wwT, DW, H, c, false);
+    for (let o = 0; o < H; o++) c[o] += this.g0b[o];
+    const pi = this.pi;
+    const pj = this.pj;
+    const wi = this.g0wi;
+    const wj = this.g0wj;
+    for (let i = 0; i < n; i++) {
+      const row = i * H;
+      for (let o = 0; o < H; o++) pi[row + o] = c[o];
+      if (this.pairs) for (let o = 0; o < H; o++) pj[row + o] = 0;
+      for (let d = 0; d < D; d++) {
+        const xv = x[i * D + d];
+        const wr = d * H;
+        for (let o = 0; o < H; o++) pi[row + o] += xv * wi[wr + o];
+        if (this.pairs) for (let o = 0; o < H; o++) pj[row + o] += xv * wj[wr + o];
+      }
+    }
+  }
+
+  /** g over the listed rows (row r: pair (rowI[r], rowJ[r]), or entity rowI[r]), keeping pre-activations and sigmoids. */
+  private gForward(rowI: Int32Array, rowJ: Int32Array, R: number): void {
+    const H = this.H;
+    const pi = this.pi;
+    const pj = this.pj;
+    const pre0 = this.gPre[0];
+    const sig0 = this.gSig[0];
+    const h0 = this.gH[0];
+    for (let r = 0; r < R; r++) {
+      const ri = rowI[r] * H;
+      const rj = rowJ[r] * H;
+      const base = r * H;
+      if (this.pairs) {
+        for (let o = 0; o < H; o++) {
+          const v = pi[ri + o] + pj[rj + o];
+          const sv = 1 / (1 + Math.exp(-v));
+          pre0[base + o] = v;
+          sig0[base + o] = sv;
+          h0[base + o] = v * sv;
+        }
+      } else {
+        for (let o = 0; o < H; o++) {
+          const v = pi[ri + o];
+          const sv = 1 / (1 + Math.exp(-v));
+          pre0[base + o] = v;
+          sig0[base + o] = sv;
+          h0[base + o] = v * sv;
+        }
+      }
+    }
+    for (let k = 1; k < this.Lg; k++) {
+      const pre = this.gPre[k];
+      const sig = this.gSig[k];
+      const h = this.gH[k];
+      rowsTimesT(this.gH[k - 1], this.gWT[k], this.gB[k], pre, R, H);
+      for (let q = 0; q < R * H; q++) {
+        const v = pre[q];
+        const sv = 1 / (1 + Math.exp(-v));
+        sig[q] = sv;
+        h[q] = v * sv;
+      }
+    }
+  }
+
+  private sigmoids(a: Float32Array, n: number): void {
+    for (let i = 0; i < n; i++) this.s[i] = 1 / (1 + Math.exp(-a[i]));
+  }
+
+  /** pool = base + sum_r gate_r features[r]; keeps gate_r. */
+  private poolRows(
+    rowI: Int32Array,
+    rowJ: Int32Array,
+    R: number,
+    features: Float64Array,
+    base: Float64Array | null,
+  ): void {
+    const H = this.H;
+    const s = this.s;
+    const gate = this.gate;
+    const pool = this.pool;
+    if (base) pool.set(base);
+    else pool.fill(0);
+    for (let r = 0; r < R; r++) {
+      const gr = this.bothSides ? s[rowI[r]] * s[rowJ[r]] : s[rowI[r]];
+      gate[r] = gr;
+      const off = r * H;
+      for (let o = 0; o < H; o++) pool[o] += gr * features[off + o];
+    }
+  }
+
+  /** f from the pooled features and w: E = out^2. */
+  private fForward(w: Float32Array): number {
+    const { DW, H } = this;
+    let u: Float64Array = this.pool;
+    for (let k = 0; k < this.Lf; k++) {
+      const pre = this.fPre[k];
+      if (k === 0) {
+        vecTimesT(this.pool, this.f0wpT, H, H, pre, false);
+        vecTimesT(w, this.f0wwT, DW, H, pre, true);
+        for (let o = 0; o < H; o++) pre[o] += this.f0b[o];
+      } else {
+        vecTimesT(u, this.fWT[k], H, H, pre, false);
+        const b = this.fB[k];
+        for (let o = 0; o < H; o++) pre[o] += b[o];
+      }
+      const sig = this.fSig[k];
+      const h = this.fH[k];
+      for (let o = 0; o < H; o++) {
+        const v = pre[o];
+        const sv = 1 / (1 + Math.exp(-v));
+        sig[o] = sv;
+        h[o] = v * sv;
+      }
+      u = h;
+    }
+    let out = this.outB;
+    for (let o = 0; o < H; o++) out += u[o] * this.outW[o];
+    this.out = out;
+    return out * out;
+  }
+
+  /** Back through f: dE/dpool, and f's part of dE/dw into dwAcc when asked. */
+  private fBackward(wantDw: boolean): void {
+    const { DW, H } = this;
+    const dout = 2 * this.out;
+    const du = this.du;
+    const dq = this.dq;
+    for (let o = 0; o < H; o++) du[o] = dout * this.outW[o];
+    for (let k = this.Lf - 1; k >= 0; k--) {
+      const pre = this.fPre[k];
+      const sig = this.fSig[k];
+      for (let o = 0; o < H; o++) {
+        const sv = sig[o];
+        dq[o] = du[o] * sv * (1 + pre[o] * (1 - sv));
+      }
+      if (k > 0) {
+        vecTimesT(dq, this.fW[k], H, H, du, false);
+      } else {
+        vecTimesT(dq, this.f0wp, H, H, this.dpool, false);
+        if (wantDw) vecTimesT(dq, this.f0ww, H, DW, this.dwAcc, false);
+      }
+    }
+  }
+
+  /** dE/da from dE/dgate_r = features[r] . dE/dpool over the listed rows (all rows of g). */
+  private daRows(
+    rowI: Int32Array,
+    rowJ: Int32Array,
+    R: number,
+    features: Float64Array,
+    n: number,
+    da: Float32Array,
+  ): void {
+    const H = this.H;
+    const s = this.s;
+    const acc = this.acc;
+    const dpool = this.dpool;
+    acc.fill(0, 0, n);
+    for (let r = 0; r < R; r++) {
+      const off = r * H;
+      let dg = 0;
+      for (let o = 0; o < H; o++) dg += features[off + o] * dpool[o];
+      const i = rowI[r];
+      if (this.bothSides) {
+        const j = rowJ[r];
+        acc[i] += dg * s[j];
+        acc[j] += dg * s[i];
+      } else {
+        acc[i] += dg;
+      }
+    }
+    for (let i = 0; i < n; i++) da[i] = acc[i] * s[i] * (1 - s[i]);
+  }
+
+  /** Back through g over the listed rows, down to dE/dpi and dE/dpj per entity. */
+  private gBackward(rowI: Int32Array, rowJ: Int32Array, R: number, n: number): void {
+    const H = this.H;
+    const gate = this.gate;
+    const dpool = this.dpool;
+    let cur = this.bufA;
+    let other = this.bufB;
+    for (let r = 0; r < R; r++) {
+      const gr = gate[r];
+      const off = r * H;
+      for (let o = 0; o < H; o++) cur[off + o] = gr * dpool[o];
+    }
+    for (let k = this.Lg - 1; k >= 0; k--) {
+      const pre = this.gPre[k];
+      const sig = this.gSig[k];
+      for (let q = 0; q < R * H; q++) {
+        const sv = sig[q];
+        cur[q] *= sv * (1 + pre[q] * (1 - sv));
+      }
+      if (k > 0) {
+        rowsTimesT(cur, this.gW[k], null, other, R, H);
+        const t = cur;
+        cur = other;
+        other = t;
+      }
+    }
+    // cur = dE/dpre0: reduce to the per-entity projections.
+    const dpi = this.dpi;
+    const dpj = this.dpj;
+    dpi.fill(0, 0, n * H);
+    if (this.pairs) dpj.fill(0, 0, n * H);
+    for (let r = 0; r < R; r++) {
+      const ri = rowI[r] * H;
+      const rj = rowJ[r] * H;
+      const off = r * H;
+      if (this.pairs) {
+        for (let o = 0; o < H; o++) {
+          const g = cur[off + o];
+          dpi[ri + o] += g;
+          dpj[rj + o] += g;
+        }
+      } else {
+        for (let o = 0; o < H; o++) dpi[ri + o] += cur[off + o];
+      }
+    }
+  }
+
+  /** dE/dx_i = g0.wi dE/dpi_i + g0.wj dE/dpj_i (0 for entities marked held). */
+  private dxRows(n: number, dx: Float32Array, held: Uint8Array | null): void {
+    const { D, H } = this;
+    const dpi = this.dpi;
+    const dpj = this.dpj;
+    const wi = this.g0wi;
+    const wj = this.g0wj;
+    for (let i = 0; i < n; i++) {
+      const ri = i * H;
+      for (let d = 0; d < D; d++) {
+        if (held !== null && held[i] === 1) {
+          dx[i * D + d] = 0;
+          continue;
+        }
+        const wr = d * H;
+        let acc = 0;
+        for (let o = 0; o < H; o++) acc += dpi[ri + o] * wi[wr + o];
+        if (this.pairs) for (let o = 0; o < H; o++) acc += dpj[ri + o] * wj[wr + o];
+        dx[i * D + d] = acc;
+      }
+    }
+  }
+
+  /** g's part of dE/dw: dE/dc = sum_i dE/dpi_i, then dwAcc += g0.ww dE/dc. */
+  private dwFromG(n: number): void {
+    const H = this.H;
+    const dc = this.dc;
+    const dpi = this.dpi;
+    dc.fill(0);
+    for (let i = 0; i < n; i++) {
+      const ri = i * H;
+      for (let o = 0; o < H; o++) dc[o] += dpi[ri + o];
+    }
+    vecTimesT(dc, this.g0ww, H, this.DW, this.dwAcc, true);
+  }
+}
