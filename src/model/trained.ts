@@ -1,31 +1,17 @@
 /**
- * A trained model ready to answer: the energy, the inference settings it was
- * trained with (the test-time defaults), and its metadata.
+ * A trained model ready to answer, loaded from a model folder (Node only: it
+ * reads files). The browser-safe part, `trainedFromData`, lives in
+ * trained-data.ts and is re-exported here.
  */
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_INFERENCE, validateInferenceSettings, type InferenceSettings } from '../inference/settings.js';
-import { EnergyModel } from './model.js';
-import type { ModelData } from './serialize.js';
+import { trainedFromData, type TrainedModel } from './trained-data.js';
 import { loadModelDir } from './store.js';
 
-export interface TrainedModel {
-  model: EnergyModel;
-  inference: InferenceSettings;
-  meta: Record<string, unknown>;
-  /** Where it was loaded from. */
-  source: string;
-}
+export { trainedFromData, type TrainedModel } from './trained-data.js';
 
 /** The model shipped inside the package (models/default). */
 export function shippedModelDir(): string {
   return fileURLToPath(new URL('../../models/default', import.meta.url));
-}
-
-export function trainedFromData(data: ModelData, source: string): TrainedModel {
-  const inference = data.inference
-    ? validateInferenceSettings(data.inference as InferenceSettings)
-    : DEFAULT_INFERENCE;
-  return { model: new EnergyModel(data.config, data.values), inference, meta: data.meta, source };
 }
 
 export async function loadTrainedModel(dir: string = shippedModelDir()): Promise<TrainedModel> {

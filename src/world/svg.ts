@@ -33,6 +33,20 @@ export interface Panel {
   attention?: readonly number[];
   /** States of a chain, first to last: one trail per moving entity. */
   trajectory?: readonly Scene[];
+  /** Extra SVG drawn over the world frame, under everything else (e.g. a robot arm). */
+  underlay?: (map: WorldMap) => string;
+  /** Extra SVG drawn over the entities (e.g. marks of an answer). */
+  overlay?: (map: WorldMap) => string;
+}
+
+/** World coordinates to the pixels of a panel's world box (y up). */
+export interface WorldMap {
+  x(wx: number): number;
+  y(wy: number): number;
+  /** Side of the world box in pixels. */
+  readonly size: number;
+  /** Radius of an entity in pixels. */
+  readonly r: number;
 }
 
 export interface SvgOptions {
@@ -85,7 +99,7 @@ function rgb(c: Rgb, scale = 1): string {
 }
 
 /** Maps world coordinates into a box of `size` pixels at (ox, oy), y up. */
-class Frame {
+class Frame implements WorldMap {
   constructor(
     readonly ox: number,
     readonly oy: number,
@@ -107,6 +121,15 @@ class Frame {
 
 function panelSize(size: number): { width: number; height: number } {
   return { width: size + 2 * PAD, height: TITLE_H + size + 2 * PAD + SUBTITLE_H };
+}
+
+/**
+ * Where `panelSvg` puts things: the document's width and height and the world
+ * box's top-left corner, so that an interactive page can map pointer positions
+ * back to world coordinates.
+ */
+export function panelLayout(size = 200): { width: number; height: number; boxX: number; boxY: number; size: number } {
+  return { ...panelSize(size), boxX: PAD, boxY: TITLE_H + PAD, size };
 }
 
 function moved(a: Entity, b: Entity): boolean {
@@ -214,6 +237,7 @@ function panelBody(p: Panel, ox: number, oy: number, size: number): string {
   const before =
     p.before && p.before.entities.length === after.length ? p.before.entities : undefined;
   const out: string[] = [worldFrame(f)];
+  if (p.underlay) out.push(p.underlay(f));
   if (p.trajectory && p.trajectory.length > 1) out.push(trails(p.trajectory, f));
   if (before) {
     before.forEach((b, i) => {
@@ -233,6 +257,7 @@ function panelBody(p: Panel, ox: number, oy: number, size: number): string {
     if (before && recolored(before[i], e)) out.push(recolorMark(before[i], e, f));
     if (isAgent(e)) out.push(agentMark(e, f));
   });
+  if (p.overlay) out.push(p.overlay(f));
   return out.join('');
 }
 

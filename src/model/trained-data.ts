@@ -1,0 +1,25 @@
+/**
+ * A trained model ready to answer, built from decoded model data: the energy,
+ * the inference settings it was trained with (the test-time defaults), and its
+ * metadata. Browser-safe (no file system): the playground loads a model with
+ * fetch + parseManifest/decodeModel and then calls `trainedFromData`; Node
+ * code loads folders through `loadTrainedModel` in trained.ts.
+ */
+import { DEFAULT_INFERENCE, validateInferenceSettings, type InferenceSettings } from '../inference/settings.js';
+import { EnergyModel } from './model.js';
+import type { ModelData } from './serialize.js';
+
+export interface TrainedModel {
+  model: EnergyModel;
+  inference: InferenceSettings;
+  meta: Record<string, unknown>;
+  /** Where it was loaded from (a folder or a URL). */
+  source: string;
+}
+
+export function trainedFromData(data: ModelData, source: string): TrainedModel {
+  const inference = data.inference
+    ? validateInferenceSettings(data.inference as InferenceSettings)
+    : DEFAULT_INFERENCE;
+  return { model: new EnergyModel(data.config, data.values), inference, meta: data.meta, source };
+}
