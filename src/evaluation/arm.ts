@@ -8,7 +8,7 @@
 import { getFamily } from '../concepts/index.js';
 import { inferCodes } from '../inference/infer.js';
 import type { ChainSettings } from '../inference/langevin.js';
-import { reachWithArm } from '../inference/arm.js';
+import { reachBatch } from '../inference/arm.js';
 import type { InferenceSettings } from '../inference/settings.js';
 import * as T from '../engine/index.js';
 import type { EnergyModel } from '../model/model.js';
@@ -55,22 +55,40 @@ export function evaluateArm(
   chain: ChainSettings = armChain(settings),
 ): FamilyScore {
   const family = getFamily('move-between');
+  const chunk = o.chunk ?? 128;
   let successes = 0;
   let errorSum = 0;
-  for (let i = 0; i < o.episodes; i++) {
-    const rng = rngFor(o.seed, 'arm', i);
-    const episode = sampleEpisode('move-between', o.demos, o.entities ?? family.defaultEntities, rng.split('demos'));
-    const { event, angles } = armEvent(arm, rng.split('query'), o.entities);
-    const batch = stackEpisodes([episode]);
+  for (let start = 0; start < o.episodes; start += chunk) {
+    const ids = Array.from({ length: Math.min(chunk, o.episodes - start) }, (_, i) => start + i);
+    const items = ids.map((i) => {
+      const rng = rngFor(o.seed, 'arm', i);
+      const episode = sampleEpisode('move-between', o.demos, o.entities ?? family.defaultEntities, rng.split('demos'));
+      return { episode, ...armEvent(arm, rng.split('query'), o.entities) };
+    });
+    const batch = stackEpisodes(items.map((it) => it.episode));
     const t = batchTensors(batch, settings.attentionLogit);
+    const rng = rngFor(o.seed, 'arm-chains', start);
     const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, { rng: rng.split('w') });
-    const code = Float32Array.from(T.read(w));
+    const angles = reachBatch(
+      model,
+      arm,
+      items.map((it) => it.event.before),
+      items.map((it) => it.event.attention),
+      w,
+      items.map((it) => it.angles),
+      chain,
+      settings.attentionLogit,
+      rng.split('x'),
+    );
     T.dispose(w);
     disposeBatchTensors(t);
-    const r = reachWithArm(model, arm, event.before, event.attention, code, angles, chain, settings.attentionLogit, rng.split('x'));
-    const verdict = family.kind === 'generate' ? family.check(event.before, event.attention, r.after) : { ok: false, error: 0 };
-    successes += verdict.ok ? 1 : 0;
-    errorSum += verdict.error;
+    items.forEach((it, b) => {
+      const after = cloneScene(it.event.before);
+      after.entities[agentIndex(after)].pos = armEffector(arm, angles[b]);
+      const verdict = family.kind === 'generate' ? family.check(it.event.before, it.event.attention, after) : { ok: false, error: 0 };
+      successes += verdict.ok ? 1 : 0;
+      errorSum += verdict.error;
+    });
   }
   return {
     family: 'move-between',

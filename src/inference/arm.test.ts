@@ -3,7 +3,7 @@ import * as T from '../engine/index.js';
 import { Rng } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { armEffector, armJoints, DEFAULT_ARM } from '../world/arm.js';
-import { effectorTensor, reachWithArm } from './arm.js';
+import { effectorTensor, reachBatch, reachWithArm } from './arm.js';
 import { EnergyModel } from '../model/model.js';
 import { DEFAULT_MODEL_CONFIG } from '../model/config.js';
 import { AGENT_COLOR } from '../world/scene.js';
@@ -37,6 +37,31 @@ describe('robot arm', () => {
       for (let j = k; j < 3; j++) d -= DEFAULT_ARM.links[j] * Math.sin(phis[j]);
       expect(g[k]).toBeCloseTo(d, 5);
     }
+  });
+
+  it('the batched reach equals the single-scene reach', () => {
+    const model = EnergyModel.init({ ...DEFAULT_MODEL_CONFIG, hidden: 8, codeSize: 4 }, new Rng(3));
+    const scene = (dx: number) => ({
+      entities: [
+        { pos: [0.5 + dx, 0.5] as [number, number], color: [1, 0, 0] as [number, number, number] },
+        { pos: [1.2, 0] as [number, number], color: [...AGENT_COLOR] as [number, number, number] },
+        { pos: [-0.5, 0.2] as [number, number], color: [0, 0, 1] as [number, number, number] },
+      ],
+    });
+    const chain = { steps: 10, stepSize: 1, noise: 0, gradClamp: 5 };
+    const code = new Float32Array([0.3, -0.2, 0.5, 0.1]);
+    const starts = [
+      [0.1, 0.2, -0.3],
+      [1.0, -0.5, 0.4],
+    ];
+    const single = starts.map((s, b) =>
+      reachWithArm(model, DEFAULT_ARM, scene(b * 0.1), [1, 1, 1], code, s, chain, 4, new Rng(1)).angles,
+    );
+    const codes = T.tensor([Array.from(code), Array.from(code)]);
+    const batched = reachBatch(model, DEFAULT_ARM, [scene(0), scene(0.1)], [[1, 1, 1], [1, 1, 1]], codes, starts, chain, 4, new Rng(1));
+    codes.dispose();
+    for (let b = 0; b < 2; b++) for (let k = 0; k < 3; k++) expect(batched[b][k]).toBeCloseTo(single[b][k], 4);
+    model.dispose();
   });
 
   it('reaching moves only the agent, to the effector, within joint limits', () => {

@@ -7,7 +7,7 @@
 import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
 import type { EnergyModel } from '../model/model.js';
-import type { Rng } from '../random/rng.js';
+import type { NormalSource, Rng } from '../random/rng.js';
 import { armEffector, type ArmSpec } from '../world/arm.js';
 import { agentIndex, cloneScene, sceneToArray } from '../world/scene.js';
 import { ATTRIBUTES, type Scene } from '../world/types.js';
@@ -92,4 +92,53 @@ export function reachWithArm(
       energies: trajectory.map((t) => t.energy[0]),
     },
   };
+}
+
+/**
+ * The same reach for a batch of scenes of one size: angles0 [B, J]; every
+ * scene's agent is its arm's effector. Returns the final angles per scene.
+ */
+export function reachBatch(
+  model: EnergyModel,
+  arm: ArmSpec,
+  scenes: readonly Scene[],
+  attention: readonly (readonly number[])[],
+  codes: Tensor,
+  angles0: readonly (readonly number[])[],
+  chain: ChainSettings,
+  attentionLogit: number,
+  rng: NormalSource,
+): number[][] {
+  const B = scenes.length;
+  const N = scenes[0].entities.length;
+  const D = ATTRIBUTES;
+  const baseValues = new Float32Array(B * N * D);
+  const agentMask = new Float32Array(B * N);
+  scenes.forEach((scene, b) => {
+    const agent = agentIndex(scene);
+    if (agent < 0) throw new Error(`arm: scene ${b} has no agent (gray entity) to act as the effector`);
+    const v = sceneToArray(scene);
+    v[agent * D] = 0;
+    v[agent * D + 1] = 0;
+    baseValues.set(v, b * N * D);
+    agentMask[b * N + agent] = 1;
+  });
+  const base = T.tensor(baseValues, [B, N, D]);
+  const mask = T.tensor(agentMask, [B, N, 1]);
+  const pad = T.zeros([B, D - 2]);
+  const a = attentionLogits(attention, attentionLogit);
+  const energyOf = (theta: Tensor) => {
+    const eff = T.reshape(T.concat([effectorTensor(arm, theta), pad], 1), [B, 1, D]);
+    return model.energy(T.add(base, T.mul(mask, eff)), a, codes);
+  };
+  const theta0 = T.tensor(angles0.map((r) => Array.from(r)));
+  const { z } = langevin(energyOf, theta0, chain, {
+    rng,
+    range: { lo: arm.limits.map((l) => l[0]), hi: arm.limits.map((l) => l[1]) },
+  });
+  const flat = T.read(z);
+  const J = arm.links.length;
+  const out = Array.from({ length: B }, (_, b) => Array.from(flat.subarray(b * J, (b + 1) * J)));
+  T.dispose([base, mask, pad, a, theta0, z]);
+  return out;
 }
