@@ -16,6 +16,7 @@ import { runAnswer } from './commands/answer.js';
 import { runEval } from './commands/eval.js';
 import { runTrain } from './commands/train.js';
 import { runExport } from './commands/export.js';
+import { collect } from './chain-arg.js';
 import { EXIT_USAGE, oneLine, printError, PROGRAM, reportError, type CliIo } from './io.js';
 
 function version(): string {
@@ -147,6 +148,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--seed <s>', 'random seed of the evaluation episodes', anyInteger, 12345)
     .option('--json', 'print JSON: {"families": {NAME: {"score", "chance", "untrained", ...}}}')
     .option('--markdown', 'print a markdown table')
+    .option('--chain <knob=value>', 'override a test-time chain knob, e.g. a.steps=20 or x.noise=0 (repeatable)', collect)
     .option('--arm', 'also the robot arm reaching between two points (default with --families all)')
     .option('--no-arm', 'skip the robot arm')
     .action(async (opts) => setCode(await runEval(opts, io)));
@@ -160,6 +162,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--steps <k>', 'test-time Langevin steps for x and a (default: the model\'s)', integer(0))
     .option('--seed <s>', 'seed of the chains\' noise', anyInteger, 0)
     .option('--out <file>', 'write the answer here instead of stdout')
+    .option('--chain <knob=value>', 'override a test-time chain knob, e.g. a.steps=20 or x.noise=0 (repeatable)', collect)
     .action(async (episode: string, opts) => setCode(await runAnswer({ episode, ...opts }, io)));
 
   program

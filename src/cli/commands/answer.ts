@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../../util/fs.js';
 import { parseEpisode } from '../../world/interchange.js';
 import { guarded, integerArg, readInput, type CliIo } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
+import { applyChainOverrides } from '../chain-arg.js';
 
 export interface AnswerArgs {
   episode: string;
@@ -19,6 +20,8 @@ export interface AnswerArgs {
   seed?: number;
   steps?: number;
   out?: string;
+  /** Knob overrides of the test-time chains, e.g. ["a.steps=20"]. */
+  chain?: string[];
 }
 
 export async function runAnswer(args: AnswerArgs, io: CliIo): Promise<number> {
@@ -31,6 +34,7 @@ export async function runAnswer(args: AnswerArgs, io: CliIo): Promise<number> {
       const k = integerArg('--steps', args.steps, 0);
       settings = withChains(settings, { x: { steps: k }, a: { steps: k } });
     }
+    settings = applyChainOverrides(settings, args.chain);
     const answer = answerEpisode(trained.model, episode, settings, rngFor(seed, 'answer'), {
       trajectory: args.trajectory,
     });

@@ -10,6 +10,7 @@ import { evaluateModel, parseFamilies, reportJson, reportMarkdown, reportTable }
 import { withChains } from '../../inference/settings.js';
 import { guarded, integerArg, UsageError, type CliIo } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
+import { applyChainOverrides } from '../chain-arg.js';
 
 export interface EvalArgs {
   model?: string;
@@ -23,6 +24,8 @@ export interface EvalArgs {
   markdown?: boolean;
   /** Also the robot arm (default: when every family is evaluated). */
   arm?: boolean;
+  /** Knob overrides of the test-time chains, e.g. ["a.steps=20"]. */
+  chain?: string[];
 }
 
 export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
@@ -44,6 +47,7 @@ export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
       const k = integerArg('--steps', args.steps, 0);
       settings = withChains(settings, { x: { steps: k }, a: { steps: k } });
     }
+    settings = applyChainOverrides(settings, args.chain);
     const report = evaluateModel(trained.model, settings, families, { episodes, demos, seed, entities }, (done, total, family) => {
       if (done < total) io.stderr(`\reval ${done + 1}/${total} ${family}...`.padEnd(50));
       else io.stderr('\r'.padEnd(50) + '\r');

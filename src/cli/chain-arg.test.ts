@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_INFERENCE } from '../inference/settings.js';
+import { applyChainOverrides } from './chain-arg.js';
+
+describe('--chain overrides', () => {
+  it('sets one knob of one chain and leaves the rest', () => {
+    const s = applyChainOverrides(DEFAULT_INFERENCE, ['a.steps=20', 'x.noise=0', 'attentionLogit=5']);
+    expect(s.a.steps).toBe(20);
+    expect(s.x.noise).toBe(0);
+    expect(s.attentionLogit).toBe(5);
+    expect(s.w).toEqual(DEFAULT_INFERENCE.w);
+    expect(s.x.steps).toBe(DEFAULT_INFERENCE.x.steps);
+  });
+
+  it('names what is wrong', () => {
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['q.steps=1'])).toThrow(/CHAIN\.KNOB=VALUE/);
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.speed=1'])).toThrow(/unknown knob "speed"/);
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.steps=abc'])).toThrow(/not a number/);
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.steps=-2'])).toThrow(/x-chain: steps/);
+  });
+});
