@@ -17,22 +17,9 @@ import { runConcepts } from './commands/concepts.js';
 import { runDemo } from './commands/demo.js';
 import { runRender } from './commands/render.js';
 import { runSample } from './commands/sample.js';
-import type { CliIo } from './io.js';
 import { runCli } from './program.js';
+import { capture } from '../test-utils/cli.js';
 
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(text: string) {
-      io.out += text;
-    },
-    stderr(text: string) {
-      io.err += text;
-    },
-  };
-  return io;
-}
 
 /** stderr holds exactly one line, the program's error. */
 function expectOneErrorLine(err: string, includes: string): void {

@@ -13,21 +13,8 @@ import { loadModelDir } from '../model/store.js';
 import { runEval } from './commands/eval.js';
 import { runSample } from './commands/sample.js';
 import { runTrain } from './commands/train.js';
-import type { CliIo } from './io.js';
+import { capture } from '../test-utils/cli.js';
 
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 let dir: string;
 beforeAll(async () => {

@@ -3,22 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRequestPath, runServe, startStaticServer } from './commands/serve.js';
-import type { CliIo } from './io.js';
 import { runCli } from './program.js';
+import { capture } from '../test-utils/cli.js';
 
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(text: string) {
-      io.out += text;
-    },
-    stderr(text: string) {
-      io.err += text;
-    },
-  };
-  return io;
-}
 
 let dir: string;
 beforeAll(async () => {
