@@ -15,6 +15,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backendName, initEngine, liveTensors } from '../src/engine/index.js';
 import { makeBench, WORKLOADS, type Workload } from './workload.js';
+import { fastEnergyOf, fastGenerate } from '../src/inference/fast.js';
+import { DEFAULT_INFERENCE } from '../src/inference/settings.js';
+import { Rng } from '../src/random/rng.js';
+import { arrayToScene } from '../src/world/scene.js';
 
 interface Figures {
   train_step_s: number;
@@ -52,17 +56,26 @@ function time(fn: () => void, n: number): number {
   return median(ts);
 }
 
-function ours(wl: Workload): Figures & { peak_rss_mb: number; micro_batch: number } {
+function ours(wl: Workload): Figures & { fast_langevin_step_b1_ms: number; peak_rss_mb: number; micro_batch: number } {
   const micro = MICRO[wl.name] ?? wl.B;
   const b = makeBench(wl, 0, micro);
   const train = time(() => void b.trainStep(), reps);
   const infer = time(() => b.inferBatch(), reps);
   const one = time(() => b.inferBatch(1, 1), 50) * 1000;
+  // The same single-scene step through the hand-written first-order kernel.
+  const fe = fastEnergyOf(b.model);
+  const rng = new Rng(1);
+  const scene = arrayToScene(Float32Array.from({ length: wl.N * 5 }, () => rng.range(-1, 1)), wl.N);
+  const attention = Array.from({ length: wl.N }, (_, i) => (i < 2 ? 1 : 0));
+  const code = rng.normals(wl.DW);
+  const settings = { ...DEFAULT_INFERENCE, x: { steps: 1, stepSize: 0.1, noise: 0.005, gradClamp: Infinity } };
+  const fast = time(() => void fastGenerate(fe, scene, attention, code, settings, rng, { movable: attention.map(() => 1) }), 200) * 1000;
   b.model.dispose();
   return {
     train_step_s: train,
     infer_batch_s: infer,
     langevin_step_b1_ms: one,
+    fast_langevin_step_b1_ms: fast,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     micro_batch: micro,
   };
@@ -122,6 +135,7 @@ for (const name of names) {
           train_step: o.train_step_s / p.train_step_s,
           infer_batch: o.infer_batch_s / p.infer_batch_s,
           langevin_step_b1: o.langevin_step_b1_ms / p.langevin_step_b1_ms,
+          fast_langevin_step_b1: o.fast_langevin_step_b1_ms / p.langevin_step_b1_ms,
         };
   results[name] = { workload: wl, ours: o, peer: p, ratio };
 }
@@ -142,6 +156,7 @@ if (flag('--json')) {
     lines.push(`| ${name} | train step (s) | ${f(r.ours.train_step_s)} | ${f(p?.train_step_s)} | ${f(r.ratio?.train_step, 2)} |`);
     lines.push(`| ${name} | batched 20-step generation (s) | ${f(r.ours.infer_batch_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.infer_batch, 2)} |`);
     lines.push(`| ${name} | one Langevin step, one scene (ms) | ${f(r.ours.langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.langevin_step_b1, 2)} |`);
+    lines.push(`| ${name} | same, hand-written first-order kernel (ms) | ${f((r.ours as unknown as { fast_langevin_step_b1_ms: number }).fast_langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.fast_langevin_step_b1, 2)} |`);
     lines.push(`| ${name} | peak RSS (MB) | ${f(r.ours.peak_rss_mb, 0)} | | |`);
     if (!p) lines.push(`| ${name} | peer | ${r.peer} | | |`);
   }
