@@ -85,6 +85,11 @@ describe('model commands', () => {
     expect(Object.keys(best.extra ?? {}).length).toBeGreaterThan(0);
     for (const k of Object.keys(best.values)) expect(Array.from(exported.values[k])).toEqual(Array.from(best.values[k]));
     expect(exported.inference).toEqual(best.inference);
+    const tuned = join(dir, 'tuned');
+    expect(await runExport({ from: join(dir, 'run'), out: tuned, chain: ['a.steps=7'] }, capture())).toBe(0);
+    const t = await loadModelDir(tuned);
+    expect((t.inference as { a: { steps: number } }).a.steps).toBe(7);
+    expect((t.inference as { x: unknown }).x).toEqual((best.inference as { x: unknown }).x);
   });
 
   it('demo answers an episode of every family with a model and prints a per-family table', async () => {

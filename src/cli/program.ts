@@ -134,7 +134,10 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .description('write a model folder from a run or checkpoint, without the optimiser state')
     .argument('<from>', 'run folder (its best/ is used), checkpoint or model folder')
     .requiredOption('--out <dir>', 'model folder to write')
-    .action(async (from: string, opts: { out: string }) => setCode(await runExport({ from, out: opts.out }, io)));
+    .option('--chain <knob=value>', "store a test-time chain knob as the model's default, e.g. a.steps=20 (repeatable)", collect)
+    .action(async (from: string, opts: { out: string; chain?: string[] }) =>
+      setCode(await runExport({ from, out: opts.out, chain: opts.chain }, io)),
+    );
 
   program
     .command('eval')
