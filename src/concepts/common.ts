@@ -6,7 +6,9 @@
 import type { Event, Scene } from '../world/types.js';
 import { maskToSet } from '../world/types.js';
 import { agentIndex, cloneScene, meanDisplacement } from '../world/scene.js';
-import type { CheckResult, SampleOptions } from './family.js';
+import type { CheckResult, GenerateFamily, SampleOptions } from './family.js';
+import { assemble, type Draft } from './geometry.js';
+import type { Rng } from '../random/rng.js';
 import { whoMoves } from './family.js';
 
 /** Generation checkers require the non-moving entities' mean displacement to stay below this. */
@@ -113,4 +115,14 @@ export function checkGeneration(
   if (!verdict.ok && stayOk) return verdict;
   if (verdict.ok) return fail(disp, stayReason);
   return fail(verdict.error, `${verdict.reason ?? 'criterion failed'}; ${stayReason}`);
+}
+
+/**
+ * A generation event from drafts, kept only if its target passes the family's
+ * checker and its untouched start does not (the event must ask for a change).
+ */
+export function verifiedGeneration(family: GenerateFamily, rng: Rng, drafts: readonly Draft[]): Event | null {
+  const { before, after, attention } = assemble(rng, drafts);
+  if (!family.check(before, attention, after).ok || family.check(before, attention, before).ok) return null;
+  return { before, after, attention };
 }

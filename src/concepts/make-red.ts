@@ -1,8 +1,7 @@
 import { colorDistance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize } from './common.js';
+import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize, verifiedGeneration } from './common.js';
 import {
-  assemble,
   paletteColor,
   placePoints,
   randomColor,
@@ -38,13 +37,7 @@ export const makeRed: GenerateFamily = {
             }
           : { pos: p, color: randomColor(rng), attended: false },
       );
-      const { before, after, attention } = assemble(rng, drafts);
-      if (
-        !makeRed.check(before, attention, after).ok ||
-        makeRed.check(before, attention, before).ok
-      )
-        return null;
-      return { before, after, attention };
+      return verifiedGeneration(makeRed, rng, drafts);
     });
   },
   check(before, attention, after) {

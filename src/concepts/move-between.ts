@@ -1,12 +1,11 @@
 import { distance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize } from './common.js';
+import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize, verifiedGeneration } from './common.js';
 import {
   MOVED_CLEARANCE,
   SCENE_HALF,
   add,
   agentColor,
-  assemble,
   farFromAll,
   fromAngle,
   inBounds,
@@ -54,14 +53,7 @@ export const moveBetween: GenerateFamily = {
         { pos: pj, color: randomColor(rng), attended: true },
         ...extra.map((pos) => ({ pos, color: randomColor(rng), attended: false })),
       ];
-      const { before, after, attention } = assemble(rng, drafts);
-      if (
-        !moveBetween.check(before, attention, after).ok ||
-        moveBetween.check(before, attention, before).ok
-      ) {
-        return null;
-      }
-      return { before, after, attention };
+      return verifiedGeneration(moveBetween, rng, drafts);
     });
   },
   check(before, attention, after) {

@@ -1,12 +1,11 @@
 import { distance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize } from './common.js';
+import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize, verifiedGeneration } from './common.js';
 import {
   MOVED_CLEARANCE,
   SHAPE_BOUND,
   add,
   agentColor,
-  assemble,
   farFromAll,
   inBounds,
   norm,
@@ -51,13 +50,7 @@ export const moveClose: GenerateFamily = {
           ? { pos: p, toPos: to, color: agentColor(), attended: true }
           : { pos: p, color: randomColor(rng), attended: i === 1 },
       );
-      const { before, after, attention } = assemble(rng, drafts);
-      if (
-        !moveClose.check(before, attention, after).ok ||
-        moveClose.check(before, attention, before).ok
-      )
-        return null;
-      return { before, after, attention };
+      return verifiedGeneration(moveClose, rng, drafts);
     });
   },
   check(before, attention, after) {

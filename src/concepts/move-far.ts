@@ -1,13 +1,12 @@
 import { distance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize } from './common.js';
+import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize, verifiedGeneration } from './common.js';
 import {
   MOVED_CLEARANCE,
   SCENE_HALF,
   SHAPE_BOUND,
   add,
   agentColor,
-  assemble,
   farFromAll,
   fromAngle,
   inBounds,
@@ -57,13 +56,7 @@ export const moveFar: GenerateFamily = {
         { pos: target, color: randomColor(rng), attended: true },
         ...extra.map((pos) => ({ pos, color: randomColor(rng), attended: false })),
       ];
-      const { before, after, attention } = assemble(rng, drafts);
-      if (
-        !moveFar.check(before, attention, after).ok ||
-        moveFar.check(before, attention, before).ok
-      )
-        return null;
-      return { before, after, attention };
+      return verifiedGeneration(moveFar, rng, drafts);
     });
   },
   check(before, attention, after) {

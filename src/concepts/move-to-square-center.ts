@@ -1,10 +1,9 @@
 import { distance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize } from './common.js';
+import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize, verifiedGeneration } from './common.js';
 import {
   MOVED_CLEARANCE,
   agentColor,
-  assemble,
   centroid,
   farFromAll,
   placePoint,
@@ -50,14 +49,7 @@ export const moveToSquareCenter: GenerateFamily = {
         ...corners.map((pos) => ({ pos, color: randomColor(rng), attended: true })),
         ...extra.map((pos) => ({ pos, color: randomColor(rng), attended: false })),
       ];
-      const { before, after, attention } = assemble(rng, drafts);
-      if (
-        !moveToSquareCenter.check(before, attention, after).ok ||
-        moveToSquareCenter.check(before, attention, before).ok
-      ) {
-        return null;
-      }
-      return { before, after, attention };
+      return verifiedGeneration(moveToSquareCenter, rng, drafts);
     });
   },
   check(before, attention, after) {
