@@ -16,6 +16,7 @@ import { runAnswer } from './commands/answer.js';
 import { runEval } from './commands/eval.js';
 import { runTrain } from './commands/train.js';
 import { runExport } from './commands/export.js';
+import { runExperimentCommand } from './commands/experiment.js';
 import { collect } from './chain-arg.js';
 import { EXIT_USAGE, oneLine, printError, PROGRAM, reportError, type CliIo } from './io.js';
 
@@ -155,6 +156,20 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--arm', 'also the robot arm reaching between two points (default with --families all)')
     .option('--no-arm', 'skip the robot arm')
     .action(async (opts) => setCode(await runEval(opts, io)));
+
+  program
+    .command('experiment')
+    .description('run a claim of the paper as numbers: steps, relational, kl, joint, codes, fewshot, robot, entities, compose, or all')
+    .argument('<name>', 'experiment name, a comma-separated list, or all')
+    .option('--quick', 'reduced budgets (each experiment well under two minutes)')
+    .option('--out <dir>', 'results folder (one sub-folder per experiment)', 'results')
+    .option('--page <file>', 'also write the results page gathering every experiment run (e.g. docs/RESULTS.md)')
+    .option('--model <dir>', 'model under study (default: the shipped model)')
+    .option('--episodes <n>', 'evaluation episodes per family and condition (default 200; quick 12)', integer(2))
+    .option('--seed <s>', 'seed of the evaluation episodes (default 2024)', anyInteger)
+    .option('--train-dir <dir>', 'where experiments train their extra models (reused while the config matches)', 'runs/experiments')
+    .option('--strict', 'exit 1 when a check does not hold')
+    .action(async (name: string, opts) => setCode(await runExperimentCommand({ name, ...opts }, io)));
 
   program
     .command('answer')

@@ -40,12 +40,19 @@ export function chanceScore(family: FamilyName, o: EvalOptions): FamilyScore {
   const rng = rngFor(o.seed, 'chance', family);
   let successes = 0;
   let errorSum = 0;
+  let entityRight = 0;
+  let entityTotal = 0;
   const episodes = evalEpisodes(family, o);
   for (const ep of episodes) {
-    const verdict =
-      f.kind === 'identify'
-        ? f.check(ep.test.after, randomMask(family, ep.test.attention, rng))
-        : f.check(ep.test.before, ep.test.attention, randomMove(family, ep.test.before, ep.test.attention, rng));
+    let verdict;
+    if (f.kind === 'identify') {
+      const mask = randomMask(family, ep.test.attention, rng);
+      verdict = f.check(ep.test.after, mask);
+      mask.forEach((m, i) => (entityRight += m === (ep.test.attention[i] >= 0.5 ? 1 : 0) ? 1 : 0));
+      entityTotal += mask.length;
+    } else {
+      verdict = f.check(ep.test.before, ep.test.attention, randomMove(family, ep.test.before, ep.test.attention, rng));
+    }
     successes += verdict.ok ? 1 : 0;
     errorSum += verdict.error;
   }
@@ -56,5 +63,6 @@ export function chanceScore(family: FamilyName, o: EvalOptions): FamilyScore {
     successes,
     score: successes / Math.max(1, episodes.length),
     meanError: errorSum / Math.max(1, episodes.length),
+    entityAccuracy: f.kind === 'identify' ? entityRight / Math.max(1, entityTotal) : undefined,
   };
 }

@@ -23,6 +23,12 @@ export interface FamilyReport {
   entityAccuracy?: number;
   chance: number;
   untrained: number;
+  /** Mean checker error of the baselines, on the same episodes. */
+  chanceError: number;
+  untrainedError: number;
+  /** Identification: per-entity accuracy of chance and the untrained model. */
+  chanceEntityAccuracy?: number;
+  untrainedEntityAccuracy?: number;
 }
 
 export interface ArmReport {
@@ -75,6 +81,10 @@ export function evaluateModel(
         entityAccuracy: s.entityAccuracy,
         chance: c.score,
         untrained: u.score,
+        chanceError: c.meanError,
+        untrainedError: u.meanError,
+        chanceEntityAccuracy: c.entityAccuracy,
+        untrainedEntityAccuracy: u.entityAccuracy,
       };
     });
     onProgress?.(families.length, families.length, families[families.length - 1]);
@@ -121,7 +131,7 @@ export function parseFamilies(spec: string | undefined): FamilyName[] {
 const pct = (v: number) => v.toFixed(2);
 
 export function reportTable(r: EvalReport): string {
-  const head = ['family', 'kind', 'score', '95% CI', 'chance', 'untrained', 'error'];
+  const head = ['family', 'kind', 'score', '95% CI', 'chance', 'untrained', 'entity acc', 'error', 'error (chance)'];
   const rows = Object.values(r.families).map((f) => [
     f.family,
     f.kind,
@@ -129,7 +139,9 @@ export function reportTable(r: EvalReport): string {
     `[${pct(f.ci[0])}, ${pct(f.ci[1])}]`,
     pct(f.chance),
     pct(f.untrained),
+    f.entityAccuracy === undefined ? '-' : pct(f.entityAccuracy),
     f.meanError.toFixed(3),
+    f.chanceError.toFixed(3),
   ]);
   if (r.arm) {
     rows.push([
@@ -139,9 +151,12 @@ export function reportTable(r: EvalReport): string {
       `[${pct(r.arm.ci[0])}, ${pct(r.arm.ci[1])}]`,
       pct(r.arm.chance),
       pct(r.arm.untrained),
+      '-',
       r.arm.meanError.toFixed(3),
+      '-',
     ]);
   }
+  rows.push(overallRow(r));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const footer = `mean: all ${pct(r.mean.all)}` +
@@ -151,19 +166,41 @@ export function reportTable(r: EvalReport): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), footer].join('\n') + '\n';
 }
 
+/** All episodes of all families pooled: the overall score with its interval, and the baselines' means. */
+function overallRow(r: EvalReport): string[] {
+  const fams = Object.values(r.families);
+  const n = fams.reduce((s, f) => s + f.episodes, 0);
+  const k = fams.reduce((s, f) => s + Math.round(f.score * f.episodes), 0);
+  const [lo, hi] = wilson(k, n);
+  const mean = (get: (f: FamilyReport) => number) => fams.reduce((s, f) => s + get(f), 0) / Math.max(1, fams.length);
+  const ids = fams.filter((f) => f.entityAccuracy !== undefined);
+  return [
+    'overall (pooled)',
+    '',
+    pct(k / Math.max(1, n)),
+    `[${pct(lo)}, ${pct(hi)}]`,
+    pct(mean((f) => f.chance)),
+    pct(mean((f) => f.untrained)),
+    ids.length ? pct(ids.reduce((s, f) => s + (f.entityAccuracy ?? 0), 0) / ids.length) : '-',
+    '',
+    '',
+  ];
+}
+
 export function reportMarkdown(r: EvalReport): string {
   const lines = [
-    '| family | kind | score | 95% CI | chance | untrained | mean checker error |',
-    '| --- | --- | ---: | :---: | ---: | ---: | ---: |',
+    '| family | kind | score | 95% CI | chance | untrained | entity accuracy | mean checker error | error (chance) |',
+    '| --- | --- | ---: | :---: | ---: | ---: | ---: | ---: | ---: |',
     ...Object.values(r.families).map(
       (f) =>
-        `| ${f.family} | ${f.kind} | ${pct(f.score)} | [${pct(f.ci[0])}, ${pct(f.ci[1])}] | ${pct(f.chance)} | ${pct(f.untrained)} | ${f.meanError.toFixed(3)} |`,
+        `| ${f.family} | ${f.kind} | ${pct(f.score)} | [${pct(f.ci[0])}, ${pct(f.ci[1])}] | ${pct(f.chance)} | ${pct(f.untrained)} | ${f.entityAccuracy === undefined ? '-' : pct(f.entityAccuracy)} | ${f.meanError.toFixed(3)} | ${f.chanceError.toFixed(3)} |`,
     ),
     ...(r.arm
       ? [
-          `| arm: move-between | generate | ${pct(r.arm.score)} | [${pct(r.arm.ci[0])}, ${pct(r.arm.ci[1])}] | ${pct(r.arm.chance)} | ${pct(r.arm.untrained)} | ${r.arm.meanError.toFixed(3)} |`,
+          `| arm: move-between | generate | ${pct(r.arm.score)} | [${pct(r.arm.ci[0])}, ${pct(r.arm.ci[1])}] | ${pct(r.arm.chance)} | ${pct(r.arm.untrained)} | - | ${r.arm.meanError.toFixed(3)} | - |`,
         ]
       : []),
+    `| ${overallRow(r).map((c, i) => (i === 0 ? `**${c}**` : c)).join(' | ')} |`,
   ];
   return lines.join('\n') + '\n';
 }
@@ -185,7 +222,11 @@ export function reportJson(r: EvalReport): string {
             untrained: f.untrained,
             episodes: f.episodes,
             meanError: f.meanError,
-            ...(f.entityAccuracy !== undefined ? { entityAccuracy: f.entityAccuracy } : {}),
+            chanceError: f.chanceError,
+            untrainedError: f.untrainedError,
+            ...(f.entityAccuracy !== undefined
+              ? { entityAccuracy: f.entityAccuracy, chanceEntityAccuracy: f.chanceEntityAccuracy, untrainedEntityAccuracy: f.untrainedEntityAccuracy }
+              : {}),
           },
         ]),
       ),

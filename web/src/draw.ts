@@ -4,7 +4,8 @@
  * set, entity numbers, the robot arm), energy plots, the concept code, and
  * the energy landscape on a canvas.
  */
-import { armJoints, type ArmSpec } from '../../src/world/arm.js';
+import type { ArmSpec } from '../../src/world/arm.js';
+import { armSvg } from '../../src/world/arm-svg.js';
 import { isAgent } from '../../src/world/scene.js';
 import { panelSvg, type Panel, type WorldMap } from '../../src/world/svg.js';
 import type { Scene } from '../../src/world/types.js';
@@ -52,25 +53,13 @@ function overlay(scene: Scene, marks: SceneMarks, f: WorldMap): string {
   return out.join('');
 }
 
-function armUnderlay(spec: ArmSpec, angles: readonly number[], f: WorldMap): string {
-  const joints: [number, number][] = [[0, 0], ...armJoints(spec, angles)];
-  const pts = joints.map(([x, y]) => `${n2(f.x(x))},${n2(f.y(y))}`).join(' ');
-  const out = [
-    `<rect class="arm-base" x="${n2(f.x(0) - 9)}" y="${n2(f.y(0) - 6)}" width="18" height="12" rx="2" fill="#546e7a"/>`,
-    `<polyline class="arm-links" points="${pts}" fill="none" stroke="#78909c" stroke-width="7" stroke-linecap="round" stroke-linejoin="round" stroke-opacity="0.85"/>`,
-  ];
-  joints.slice(0, -1).forEach(([x, y]) =>
-    out.push(`<circle class="arm-joint" cx="${n2(f.x(x))}" cy="${n2(f.y(y))}" r="4.5" fill="#37474f"/>`),
-  );
-  return out.join('');
-}
 
 /** A scene panel (svg.ts look) with the page's marks. */
 export function sceneSvgWithMarks(panel: Panel, marks: SceneMarks, size: number): string {
   return panelSvg(
     {
       ...panel,
-      underlay: marks.arm ? (f) => armUnderlay(marks.arm!.spec, marks.arm!.angles, f) : undefined,
+      underlay: marks.arm ? (f) => armSvg(marks.arm!.spec, marks.arm!.angles, f) : undefined,
       overlay: (f) => overlay(panel.scene, marks, f),
     },
     { size },

@@ -1,0 +1,95 @@
+/**
+ * `concept-ebm experiment NAME|all [--quick] [--out DIR] [--page FILE]
+ *  [--model DIR] [--episodes N] [--seed S] [--train-dir DIR] [--strict]`
+ *
+ * One claim of method.md section 7 per experiment: tables, SVG plots and a
+ * reading into OUT/NAME/, and with --page the results page gathering them
+ * (plus the per-family evaluation when every experiment runs).
+ */
+import { mkdir } from 'node:fs/promises';
+import { FAMILY_NAMES } from '../../concepts/family.js';
+import { EXPERIMENT_NAMES, isExperimentName, type ExperimentName } from '../../evaluation/experiments/index.js';
+import { resultsPage, runExperiment, writeExperiment, type Timed } from '../../evaluation/experiments/runner.js';
+import { evaluateModel } from '../../evaluation/report.js';
+import { writeFileAtomic } from '../../util/fs.js';
+import { closest, guarded, integerArg, UsageError, type CliIo } from '../io.js';
+import { loadModelArg } from '../model-arg.js';
+
+export interface ExperimentArgs {
+  name: string;
+  quick?: boolean;
+  out?: string;
+  page?: string;
+  model?: string;
+  episodes?: number;
+  seed?: number;
+  trainDir?: string;
+  strict?: boolean;
+}
+
+export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Promise<number> {
+  return guarded(io, async () => {
+    const names: ExperimentName[] =
+      args.name === 'all'
+        ? [...EXPERIMENT_NAMES]
+        : args.name.split(',').map((n) => {
+            if (!isExperimentName(n)) {
+              const near = closest(n, EXPERIMENT_NAMES);
+              throw new UsageError(`unknown experiment "${n}"${near ? ` (did you mean "${near}"?)` : ''}; known: ${EXPERIMENT_NAMES.join(', ')}, all`);
+            }
+            return n;
+          });
+    const quick = Boolean(args.quick);
+    const episodes = integerArg('--episodes', args.episodes ?? (quick ? 12 : 200), 2);
+    const seed = integerArg('--seed', args.seed ?? 2024, Number.MIN_SAFE_INTEGER);
+    const out = args.out ?? 'results';
+    const trainDir = args.trainDir ?? 'runs/experiments';
+    const trained = await loadModelArg(args.model);
+    const modelLabel = args.model ? `\`${args.model}\`` : 'the shipped model (`models/default`)';
+    const log = (line: string) => io.stderr(line + '\n');
+    const ctx = { model: trained.model, settings: trained.inference, modelLabel, quick, seed, episodes, trainDir, log };
+    const flags = [
+      quick ? ' --quick' : '',
+      args.model ? ` --model ${args.model}` : '',
+      args.episodes !== undefined ? ` --episodes ${episodes}` : '',
+      args.seed !== undefined ? ` --seed ${seed}` : '',
+    ].join('');
+    const commandFor = (n: ExperimentName) => `npx concept-ebm experiment ${n} --out ${out}${flags}`;
+    await mkdir(out, { recursive: true });
+    const results: Timed[] = [];
+    let failed = 0;
+    try {
+      for (const name of names) {
+        log(`== experiment ${name}${quick ? ' (quick)' : ''}`);
+        const t = await runExperiment(name, ctx);
+        await writeExperiment(out, t, commandFor(name));
+        results.push(t);
+        for (const c of t.result.checks) {
+          if (!c.holds) failed += 1;
+          io.stdout(`${name}: ${c.holds ? 'holds' : 'DOES NOT HOLD'}: ${c.property} (${c.detail})\n`);
+        }
+        io.stdout(`${name}: written to ${out}/${name}/ in ${t.seconds.toFixed(0)} s\n`);
+      }
+      if (args.page) {
+        let evaluation;
+        if (args.name === 'all') {
+          log('== evaluation of every family');
+          const t0 = performance.now();
+          const o = { episodes: Math.max(episodes, quick ? episodes : 500), demos: 5, seed: 12345 };
+          const report = evaluateModel(trained.model, trained.inference, FAMILY_NAMES, o, undefined, true);
+          evaluation = {
+            report,
+            seconds: (performance.now() - t0) / 1000,
+            command: `npx concept-ebm eval${args.model ? ` --model ${args.model}` : ''} --episodes ${o.episodes} --markdown`,
+          };
+        }
+        const generatedBy = args.name === 'all' && !quick && args.episodes === undefined && args.seed === undefined && !args.model ? 'npm run results' : `npx concept-ebm experiment ${args.name} --out ${out} --page ${args.page}${flags}`;
+        await writeFileAtomic(args.page, resultsPage({ pagePath: args.page, outDir: out, modelLabel, seed, episodes, commandFor, evaluation, results, generatedBy }));
+        io.stdout(`results page: ${args.page}\n`);
+      }
+    } finally {
+      trained.model.dispose();
+    }
+    return args.strict && failed > 0 ? 1 : 0;
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * Beyond the paper: composition of concepts by combining energies (see
+ * inference/compose.ts). Two codes, inferred from demos of make-red and of
+ * move-close, act on one move-close scene: the agent should end next to the
+ * target (move-close's checker) and be red (make-red's checker, with the
+ * agent as its attended entity). The agent alone moves, in all attributes.
+ *
+ *   AND  make-red + move-close     both checkers should pass
+ *   OR   softmin                   at least one should pass
+ *   NOT  move-close - 0.1 make-red  move-close should pass and the agent stay un-red
+ */
+import * as T from '../../engine/index.js';
+import { getFamily } from '../../concepts/index.js';
+import type { FamilyName } from '../../concepts/family.js';
+import { generateComposed, type ComposeOp } from '../../inference/compose.js';
+import { generate, inferCodes } from '../../inference/infer.js';
+import { rngFor, type Rng } from '../../random/rng.js';
+import { sampleEpisode, stackEpisodes } from '../../training/batch.js';
+import { batchTensors, disposeBatchTensors } from '../../training/loss.js';
+import { agentIndex } from '../../world/scene.js';
+import type { Scene } from '../../world/types.js';
+import { groupedBars, type Row } from '../plot.js';
+import { wilson } from '../stats.js';
+import { fmt, markdownTable } from './common.js';
+import type { Experiment, ExperimentContext } from './types.js';
+
+type Policy = 'make-red alone' | 'move-close alone' | 'AND' | 'OR' | 'NOT (move-close, not red)' | 'no move';
+
+interface Tally {
+  red: number;
+  close: number;
+  both: number;
+  either: number;
+  closeNotRed: number;
+  n: number;
+}
+
+function code(ctx: ExperimentContext, family: FamilyName, rng: Rng): Float32Array {
+  const episode = sampleEpisode(family, 5, getFamily(family).defaultEntities, rng);
+  const batch = stackEpisodes([episode]);
+  const t = batchTensors(batch, ctx.settings.attentionLogit);
+  const { w } = inferCodes(ctx.model, t.demoStates, t.demoLogits, 5, ctx.settings.w, { rng: rng.split('w') });
+  const out = T.read(w);
+  T.dispose(w);
+  disposeBatchTensors(t);
+  return out;
+}
+
+export const composeExperiment: Experiment = {
+  name: 'compose',
+  title: 'Composition: AND, OR and NOT of two concepts',
+  claim: 'Beyond the paper: adding energies (AND), softmin (OR) and a small negative weight (NOT) compose learned concepts with no training.',
+  async run(ctx) {
+    const episodes = ctx.episodes;
+    const makeRed = getFamily('make-red');
+    const moveClose = getFamily('move-close');
+    const chain = ctx.settings.x;
+    const policies: Policy[] = ['no move', 'make-red alone', 'move-close alone', 'AND', 'OR', 'NOT (move-close, not red)'];
+    const tally = new Map<Policy, Tally>(policies.map((p) => [p, { red: 0, close: 0, both: 0, either: 0, closeNotRed: 0, n: 0 }]));
+    for (let i = 0; i < episodes; i++) {
+      const rng = rngFor(ctx.seed, 'compose', i);
+      const wRed = code(ctx, 'make-red', rng.split('make-red'));
+      const wClose = code(ctx, 'move-close', rng.split('move-close'));
+      const test = moveClose.sample(rng.split('test'));
+      const agent = agentIndex(test.before);
+      const agentOnly = test.attention.map((_, j) => (j === agent ? 1 : 0));
+      const movable = agentOnly;
+      const run = (p: Policy): Scene => {
+        const r = rng.split(p);
+        const single = (w: Float32Array) =>
+          generate(ctx.model, test.before, test.attention, w, ctx.settings, r, { movable }).after;
+        const both = (op: ComposeOp, a: Float32Array, b: Float32Array) =>
+          generateComposed(ctx.model, test.before, test.attention, [a, b], op, chain, ctx.settings.attentionLogit, r, { movable }).after;
+        switch (p) {
+          case 'no move':
+            return test.before;
+          case 'make-red alone':
+            return single(wRed);
+          case 'move-close alone':
+            return single(wClose);
+          case 'AND':
+            return both('and', wRed, wClose);
+          case 'OR':
+            return both('or', wRed, wClose);
+          case 'NOT (move-close, not red)':
+            return both('not', wClose, wRed);
+        }
+      };
+      for (const p of policies) {
+        const after = run(p);
+        const red = makeRed.check(test.before, agentOnly, after).ok;
+        const close = moveClose.check(test.before, test.attention, after).ok;
+        const t = tally.get(p)!;
+        t.n += 1;
+        t.red += red ? 1 : 0;
+        t.close += close ? 1 : 0;
+        t.both += red && close ? 1 : 0;
+        t.either += red || close ? 1 : 0;
+        t.closeNotRed += close && !red ? 1 : 0;
+      }
+      if (i % 20 === 19) ctx.log(`compose ${i + 1}/${episodes}`);
+    }
+    const rate = (p: Policy, k: keyof Omit<Tally, 'n'>) => tally.get(p)![k] / Math.max(1, tally.get(p)!.n);
+    const ci = (p: Policy, k: keyof Omit<Tally, 'n'>) => {
+      const [lo, hi] = wilson(tally.get(p)![k], tally.get(p)!.n);
+      return `${fmt(rate(p, k))} [${fmt(lo)}, ${fmt(hi)}]`;
+    };
+    const table = markdownTable(
+      ['energy', 'agent red', 'agent close', 'both (AND)', 'either (OR)', 'close and not red (NOT)'],
+      policies.map((p) => [p, ci(p, 'red'), ci(p, 'close'), ci(p, 'both'), ci(p, 'either'), ci(p, 'closeNotRed')]),
+      ['l', 'c', 'c', 'c', 'c', 'c'],
+    );
+    const rows: Row[] = [];
+    for (const p of policies) {
+      rows.push({ policy: p, criterion: 'both (AND)', rate: rate(p, 'both') });
+      rows.push({ policy: p, criterion: 'either (OR)', rate: rate(p, 'either') });
+      rows.push({ policy: p, criterion: 'close and not red (NOT)', rate: rate(p, 'closeNotRed') });
+    }
+    const svg = await groupedBars(rows, {
+      title: 'Composed energies against each concept alone',
+      x: { field: 'policy', title: 'energy descended', sort: policies },
+      y: { field: 'rate', title: 'success rate', domain: [0, 1] },
+      group: { field: 'criterion', title: 'criterion' },
+    });
+    return {
+      name: 'compose',
+      title: this.title,
+      claim: this.claim,
+      setup: [
+        `model: ${ctx.modelLabel}; codes from 5 demos of make-red and 5 of move-close (separate episodes); ${episodes} move-close test scenes, seed ${ctx.seed}`,
+        `one attention for both codes (move-close's: agent and target); only the agent changes, position and colour; ${chain.steps} x-steps (step ${chain.stepSize}, noise ${chain.noise}); OR temperature 1, NOT weight 0.1`,
+        'checkers: make-red with the agent as its attended entity; move-close as given',
+      ],
+      tables: [table],
+      plots: [{ file: 'compose.svg', caption: 'Success of each energy on the AND, OR and NOT criteria.', svg }],
+      reading: [
+        `AND: both hold in ${fmt(100 * rate('AND', 'both'), 0)}% of scenes, against ${fmt(100 * rate('make-red alone', 'both'), 0)}% (make-red alone) and ${fmt(100 * rate('move-close alone', 'both'), 0)}% (move-close alone).`,
+        `OR: at least one holds in ${fmt(100 * rate('OR', 'either'), 0)}% (no move: ${fmt(100 * rate('no move', 'either'), 0)}%).`,
+        `NOT: close and not red in ${fmt(100 * rate('NOT (move-close, not red)', 'closeNotRed'), 0)}%, against ${fmt(100 * rate('move-close alone', 'closeNotRed'), 0)}% for move-close alone.`,
+      ],
+      checks: [
+        {
+          property: 'AND makes the agent red more often than move-close alone',
+          holds: rate('AND', 'red') > rate('move-close alone', 'red'),
+          detail: `${fmt(rate('AND', 'red'))} vs ${fmt(rate('move-close alone', 'red'))}`,
+        },
+        {
+          property: 'AND brings the agent close more often than make-red alone',
+          holds: rate('AND', 'close') > rate('make-red alone', 'close'),
+          detail: `${fmt(rate('AND', 'close'))} vs ${fmt(rate('make-red alone', 'close'))}`,
+        },
+        {
+          property: 'OR satisfies one of the two more often than not moving',
+          holds: rate('OR', 'either') > rate('no move', 'either'),
+          detail: `${fmt(rate('OR', 'either'))} vs ${fmt(rate('no move', 'either'))}`,
+        },
+      ],
+      data: Object.fromEntries([...tally].map(([p, t]) => [p, t])),
+    };
+  },
+};
