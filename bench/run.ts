@@ -1,12 +1,14 @@
 /**
- * npm run bench [-- --workload small|paper|all] [--reps N] [--json] [--no-peer] [--memory-steps N]
+ * npm run bench [-- --workload small|paper|all] [--reps N] [--json] [--no-peer] [--memory-steps N] [--one-thread]
  *
  * Our numbers for the peer workloads of ../shared/bench/torch_ref.py (same
  * shapes, chain lengths, second-order backprop and loss terms), the peer's
  * numbers measured in the same run when /usr/bin/python3 has torch, and the
  * ratio ours / peer. Medians over --reps repetitions after a warm-up; peak
  * memory (process RSS); with --memory-steps, the live tensor count and RSS
- * over that many small training steps (it must stay flat).
+ * over that many small training steps (it must stay flat). The train step
+ * and batched generation are also measured split over two worker threads
+ * (the peer runs on two threads; --one-thread skips this).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backendName, initEngine, liveTensors } from '../src/engine/index.js';
 import { makeBench, WORKLOADS, type Workload } from './workload.js';
+import { makeParallelBench } from './parallel.js';
 import { fastEnergyOf, fastGenerate } from '../src/inference/fast.js';
 import { DEFAULT_INFERENCE } from '../src/inference/settings.js';
 import { Rng } from '../src/random/rng.js';
@@ -54,6 +57,29 @@ function time(fn: () => void, n: number): number {
     ts.push((performance.now() - t) / 1000);
   }
   return median(ts);
+}
+
+async function timeAsync(fn: () => Promise<unknown>, n: number): Promise<number> {
+  await fn();
+  const ts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    ts.push((performance.now() - t) / 1000);
+  }
+  return median(ts);
+}
+
+/** The same train step and batched generation split over two worker threads (the peer uses two). */
+async function oursTwoThreads(wl: Workload): Promise<{ train_step_2t_s: number; infer_batch_2t_s: number }> {
+  const p = await makeParallelBench(wl, MICRO[wl.name] ?? wl.B, 2);
+  try {
+    const train = await timeAsync(() => p.trainStep(), reps);
+    const infer = await timeAsync(() => p.inferBatch(), reps);
+    return { train_step_2t_s: train, infer_batch_2t_s: infer };
+  } finally {
+    await p.dispose();
+  }
 }
 
 function ours(wl: Workload): Figures & { fast_langevin_step_b1_ms: number; peak_rss_mb: number; micro_batch: number } {
@@ -125,7 +151,8 @@ for (const name of names) {
   const wl = WORKLOADS[name];
   if (!wl) throw new Error(`unknown workload "${name}" (small, paper, all)`);
   if (!flag('--json')) process.stderr.write(`bench ${name}: ours...\n`);
-  const o = ours(wl);
+  const two: { train_step_2t_s?: number; infer_batch_2t_s?: number } = flag('--one-thread') ? {} : await oursTwoThreads(wl);
+  const o = { ...ours(wl), ...two };
   if (!flag('--json')) process.stderr.write(`bench ${name}: peer...\n`);
   const p = peer(wl);
   const ratio =
@@ -136,6 +163,9 @@ for (const name of names) {
           infer_batch: o.infer_batch_s / p.infer_batch_s,
           langevin_step_b1: o.langevin_step_b1_ms / p.langevin_step_b1_ms,
           fast_langevin_step_b1: o.fast_langevin_step_b1_ms / p.langevin_step_b1_ms,
+          ...(o.train_step_2t_s !== undefined && o.infer_batch_2t_s !== undefined
+            ? { train_step_2t: o.train_step_2t_s / p.train_step_s, infer_batch_2t: o.infer_batch_2t_s / p.infer_batch_s }
+            : {}),
         };
   results[name] = { workload: wl, ours: o, peer: p, ratio };
 }
@@ -155,6 +185,11 @@ if (flag('--json')) {
     const p = typeof r.peer === 'string' ? null : r.peer;
     lines.push(`| ${name} | train step (s) | ${f(r.ours.train_step_s)} | ${f(p?.train_step_s)} | ${f(r.ratio?.train_step, 2)} |`);
     lines.push(`| ${name} | batched 20-step generation (s) | ${f(r.ours.infer_batch_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.infer_batch, 2)} |`);
+    const two = r.ours as unknown as { train_step_2t_s?: number; infer_batch_2t_s?: number };
+    if (two.train_step_2t_s !== undefined) {
+      lines.push(`| ${name} | train step, 2 threads (s) | ${f(two.train_step_2t_s)} | ${f(p?.train_step_s)} | ${f(r.ratio?.train_step_2t, 2)} |`);
+      lines.push(`| ${name} | batched generation, 2 threads (s) | ${f(two.infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.infer_batch_2t, 2)} |`);
+    }
     lines.push(`| ${name} | one Langevin step, one scene (ms) | ${f(r.ours.langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.langevin_step_b1, 2)} |`);
     lines.push(`| ${name} | same, hand-written first-order kernel (ms) | ${f((r.ours as unknown as { fast_langevin_step_b1_ms: number }).fast_langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.fast_langevin_step_b1, 2)} |`);
     lines.push(`| ${name} | peak RSS (MB) | ${f(r.ours.peak_rss_mb, 0)} | | |`);

@@ -32,6 +32,10 @@ export const WORKLOADS: Record<'small' | 'paper', Workload> = {
   paper: { name: 'paper', B: 64, M: 5, N: 6, D: 5, DW: 32, H: 128, KW: 10, KX: 10, KA: 10, inferSteps: 20 },
 };
 
+export function addInto(total: ParamValues, g: ParamValues): void {
+  for (const [k, v] of Object.entries(g)) for (let i = 0; i < v.length; i++) total[k][i] += v[i];
+}
+
 const chain = (steps: number, stepSize: number, noise: number): ChainSettings => ({
   steps,
   stepSize,
@@ -82,18 +86,28 @@ export function makeBench(wl: Workload, seed = 0, microBatch = wl.B) {
     return { loss, grads: g };
   }
 
-  function trainStep(): number {
+  /** The gradient of `episodes` of a batch of wl.B (their share of the loss), in micro-batches. */
+  function batchGrads(episodes = wl.B): { loss: number; grads: ParamValues } {
     let loss = 0;
     let total: ParamValues | null = null;
-    for (let start = 0; start < wl.B; start += microBatch) {
-      const size = Math.min(microBatch, wl.B - start);
+    for (let start = 0; start < episodes; start += microBatch) {
+      const size = Math.min(microBatch, episodes - start);
       const r = chunkGrads(size, size / wl.B);
       loss += r.loss;
       if (!total) total = r.grads;
-      else for (const [k, g] of Object.entries(r.grads)) for (let i = 0; i < g.length; i++) total[k][i] += g[i];
+      else addInto(total, r.grads);
     }
-    adamStep(values, total!, adam, { learningRate: 3e-4, beta1: 0.9, beta2: 0.999, clipNorm: Infinity });
+    return { loss, grads: total! };
+  }
+
+  function applyGrads(grads: ParamValues): void {
+    adamStep(values, grads, adam, { learningRate: 3e-4, beta1: 0.9, beta2: 0.999, clipNorm: Infinity });
     model.assign(values);
+  }
+
+  function trainStep(): number {
+    const { loss, grads } = batchGrads();
+    applyGrads(grads);
     return loss;
   }
 
@@ -107,5 +121,5 @@ export function makeBench(wl: Workload, seed = 0, microBatch = wl.B) {
     T.dispose([x0, a, w, ones, x]);
   }
 
-  return { model, trainStep, inferBatch };
+  return { model, values, trainStep, batchGrads, applyGrads, inferBatch };
 }
