@@ -18,6 +18,12 @@ export interface LossWeights {
   contrastive: number;
   /** Small L2 on the energies of positives and samples (with the contrastive term). */
   energyL2: number;
+  /**
+   * Divide each episode's generation error by (its start error |x0 - x1|^2 +
+   * this floor), so that small precise moves (make-square) weigh as much as
+   * long ones (move-far). 0: off, the plain squared error.
+   */
+  generationRelativeFloor: number;
 }
 
 export interface Truncation {
@@ -72,7 +78,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   adamBeta2: 0.999,
   gradClipNorm: 1,
   initGain: 1,
-  loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0 },
+  loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0, generationRelativeFloor: 0 },
   truncation: { wSteps: null, xSteps: null, aSteps: null, firstOrderW: false },
   checkpointEvery: 100,
   evalEvery: 250,

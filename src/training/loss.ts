@@ -7,6 +7,7 @@
  *   2. x1^   = Langevin over x from the test x0, true a, only movers (K_x steps)
  *   3. a^    = Langevin over a from 0 on the test x1                 (K_a steps)
  *   loss = generation * mean_b sum_{i,d} (x1^ - x1)^2
+ *          (optionally relative: each row / (sum_{i,d} (x0 - x1)^2 + floor))
  *        + identification * mean_{b,i} BCE(a^, a*)
  *        + kl * ( mean_b E_stop(x1^, a, w) + mean_b E_stop(x1, a^, w) )
  *        + contrastive * mean_b softplus(E(x1, a, w) - E(stop(x1^), a, w))   (and the same for a)
@@ -196,7 +197,11 @@ export function trainingLoss(
       differentiable: true,
       differentiableSteps: steps(truncation.xSteps),
     });
-    const genRows = T.sum(T.square(T.sub(xhat, t.after)), [1, 2]);
+    let genRows = T.sum(T.square(T.sub(xhat, t.after)), [1, 2]);
+    if (weights.generationRelativeFloor > 0) {
+      const start = T.sum(T.square(T.sub(t.before, t.after)), [1, 2]);
+      genRows = T.div(genRows, T.add(start, weights.generationRelativeFloor));
+    }
     const gen = rowMean(genRows);
     parts.generation = T.readScalar(gen);
     byFamily(parts, batch, T.read(genRows), 'generation');

@@ -99,7 +99,8 @@ export async function trainVariant(ctx: ExperimentContext, key: string, label: s
   const settings = withChains(config.inference, { a: { steps: 20 } });
   const wanted = JSON.stringify(config);
   if (existsSync(join(dir, DONE)) && existsSync(join(dir, 'config.json'))) {
-    const saved = JSON.stringify(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')));
+    // Re-resolved, so that settings added since (with their defaults) do not force a retrain.
+    const saved = JSON.stringify(resolveTrainingConfig(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))));
     if (saved === wanted) {
       const done = JSON.parse(await readFile(join(dir, DONE), 'utf8')) as { seconds: number };
       const data = await loadModelDir(join(dir, 'checkpoint'));
