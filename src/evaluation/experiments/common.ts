@@ -2,7 +2,12 @@
  * Helpers the experiments share: scoring a model on a set of families under
  * given settings, family subsets for full and quick runs, markdown tables.
  */
+import * as T from '../../engine/index.js';
 import { getFamily } from '../../concepts/index.js';
+import { inferCodes } from '../../inference/infer.js';
+import type { Rng } from '../../random/rng.js';
+import { stackEpisodes, type Episode } from '../../training/batch.js';
+import { batchTensors, disposeBatchTensors } from '../../training/loss.js';
 import { FAMILY_NAMES, type FamilyName } from '../../concepts/family.js';
 import type { InferenceSettings } from '../../inference/settings.js';
 import type { EnergyModel } from '../../model/model.js';
@@ -65,4 +70,15 @@ export function familyKind(f: FamilyName): 'identify' | 'generate' {
 
 export function evalOptions(ctx: ExperimentContext, patch: Partial<EvalOptions> = {}): EvalOptions {
   return { episodes: ctx.episodes, demos: 5, seed: ctx.seed, ...patch };
+}
+
+/** The code inferred from one episode's demos by the model's w-chain. */
+export function inferEpisodeCode(ctx: ExperimentContext, episode: Episode, rng: Rng): Float32Array {
+  const batch = stackEpisodes([episode]);
+  const t = batchTensors(batch, ctx.settings.attentionLogit);
+  const { w } = inferCodes(ctx.model, t.demoStates, t.demoLogits, batch.demos, ctx.settings.w, { rng });
+  const out = T.read(w);
+  T.dispose(w);
+  disposeBatchTensors(t);
+  return out;
 }

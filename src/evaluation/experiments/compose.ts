@@ -9,19 +9,17 @@
  *   OR   softmin                   at least one should pass
  *   NOT  move-close - 0.1 make-red  move-close should pass and the agent stay un-red
  */
-import * as T from '../../engine/index.js';
 import { getFamily } from '../../concepts/index.js';
 import type { FamilyName } from '../../concepts/family.js';
 import { generateComposed, type ComposeOp } from '../../inference/compose.js';
-import { generate, inferCodes } from '../../inference/infer.js';
+import { generate } from '../../inference/infer.js';
 import { rngFor, type Rng } from '../../random/rng.js';
-import { sampleEpisode, stackEpisodes } from '../../training/batch.js';
-import { batchTensors, disposeBatchTensors } from '../../training/loss.js';
+import { sampleEpisode } from '../../training/batch.js';
 import { agentIndex } from '../../world/scene.js';
 import type { Scene } from '../../world/types.js';
 import { groupedBars, type Row } from '../plot.js';
 import { wilson } from '../stats.js';
-import { fmt, markdownTable } from './common.js';
+import { fmt, inferEpisodeCode, markdownTable } from './common.js';
 import type { Experiment, ExperimentContext } from './types.js';
 
 type Policy = 'make-red alone' | 'move-close alone' | 'AND' | 'OR' | 'NOT (move-close, not red)' | 'no move';
@@ -36,14 +34,7 @@ interface Tally {
 }
 
 function code(ctx: ExperimentContext, family: FamilyName, rng: Rng): Float32Array {
-  const episode = sampleEpisode(family, 5, getFamily(family).defaultEntities, rng);
-  const batch = stackEpisodes([episode]);
-  const t = batchTensors(batch, ctx.settings.attentionLogit);
-  const { w } = inferCodes(ctx.model, t.demoStates, t.demoLogits, 5, ctx.settings.w, { rng: rng.split('w') });
-  const out = T.read(w);
-  T.dispose(w);
-  disposeBatchTensors(t);
-  return out;
+  return inferEpisodeCode(ctx, sampleEpisode(family, 5, getFamily(family).defaultEntities, rng), rng.split('w'));
 }
 
 export const composeExperiment: Experiment = {

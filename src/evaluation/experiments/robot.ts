@@ -4,19 +4,16 @@
  * effector is the agent: Langevin over joint angles through the forward
  * kinematics, no retraining.
  */
-import * as T from '../../engine/index.js';
-import { inferCodes } from '../../inference/infer.js';
 import { reachWithArm } from '../../inference/arm.js';
 import { EnergyModel } from '../../model/model.js';
 import { rngFor } from '../../random/rng.js';
-import { sampleEpisode, stackEpisodes } from '../../training/batch.js';
-import { batchTensors, disposeBatchTensors } from '../../training/loss.js';
+import { sampleEpisode } from '../../training/batch.js';
 import { armEffector, DEFAULT_ARM } from '../../world/arm.js';
 import { armSvg, pathSvg } from '../../world/arm-svg.js';
 import { gridSvg, type Panel } from '../../world/svg.js';
 import { armChain, armEvent, evaluateArm } from '../arm.js';
 import { wilson } from '../stats.js';
-import { fmt, markdownTable } from './common.js';
+import { fmt, inferEpisodeCode, markdownTable } from './common.js';
 import type { Experiment, ExperimentContext } from './types.js';
 import { getFamily } from '../../concepts/index.js';
 
@@ -29,12 +26,7 @@ function reachFigure(ctx: ExperimentContext, count: number): string {
     const rng = rngFor(ctx.seed, 'robot-figure', i);
     const episode = sampleEpisode('move-between', 5, family.defaultEntities, rng.split('demos'));
     const { event, angles } = armEvent(DEFAULT_ARM, rng.split('query'));
-    const batch = stackEpisodes([episode]);
-    const t = batchTensors(batch, ctx.settings.attentionLogit);
-    const { w } = inferCodes(ctx.model, t.demoStates, t.demoLogits, 5, ctx.settings.w, { rng: rng.split('w') });
-    const code = T.read(w);
-    T.dispose(w);
-    disposeBatchTensors(t);
+    const code = inferEpisodeCode(ctx, episode, rng.split('w'));
     const reach = reachWithArm(ctx.model, DEFAULT_ARM, event.before, event.attention, code, angles, chain, ctx.settings.attentionLogit, rng.split('x'), { record: true });
     const path = (reach.trajectory?.angles ?? []).map((a) => armEffector(DEFAULT_ARM, a));
     const verdict = family.check(event.before, event.attention, reach.after);
