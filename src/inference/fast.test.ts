@@ -11,10 +11,14 @@ import {
   fastIdentify,
   fastInferConcept,
   fastLangevin,
+  fastStateObjective,
+  composeObjectives,
+  stateMask,
   type FastObjective,
 } from './fast.js';
+import { generateComposed } from './compose.js';
 import { generate, identify, inferConcept } from './infer.js';
-import { DEFAULT_INFERENCE, withChains, type InferenceSettings } from './settings.js';
+import { DEFAULT_INFERENCE, STATE_RANGE, withChains, type InferenceSettings } from './settings.js';
 
 await useEngine();
 
@@ -185,5 +189,39 @@ describe.each(ENERGY_VARIANTS)('fast inference matches the engine path (%s)', (v
       );
       expect(energyDiff(fast.trajectory!.energies, slow.trajectory!.energies)).toBeLessThan(1e-4);
     });
+  });
+});
+
+describe('composed objectives on the fast kernel match the engine (compose.ts)', () => {
+  const config: ModelConfig = { variant: 'relational', attributes: 5, codeSize: 4, hidden: 12, gLayers: 2, fLayers: 1 };
+  const model = EnergyModel.init(config, new Rng(5), 1.5);
+  const fe = fastEnergyOf(model);
+  const rng = new Rng(8);
+  const scene = randomScene(rng, 5, 1);
+  const attention = [1, 1, 0, 0, 1];
+  const movable = [0, 1, 1, 0, 0];
+  const codes = [0, 1].map(() => Float32Array.from({ length: 4 }, () => rng.range(-1, 1))) as [Float32Array, Float32Array];
+  const chain = { steps: 6, stepSize: 0.3, noise: 0.01, gradClamp: 5 };
+
+  it.each(['and', 'or', 'not'] as const)('%s: the same chain, step by step', (op) => {
+    const options = { temperature: 0.7, notWeight: 0.2 };
+    const slow = generateComposed(model, scene, attention, codes, op, chain, 4, new Rng(4), { movable, record: true, ...options });
+    const objective = composeObjectives(
+      op,
+      fastStateObjective(fe, scene, attention, codes[0], movable, 4, chain),
+      fastStateObjective(fe, scene, attention, codes[1], movable, 4, chain),
+      25,
+      options,
+    );
+    const fast = fastLangevin(objective, sceneToArray(scene), chain, {
+      rng: new Rng(4),
+      mask: stateMask(movable),
+      range: STATE_RANGE,
+      last: 5,
+      record: true,
+    });
+    expect(maxDiff(fast.z, sceneToArray(slow.after))).toBeLessThan(1e-4);
+    expect(maxDiff(fast.z, sceneToArray(scene))).toBeGreaterThan(1e-3);
+    expect(energyDiff(fast.trajectory!.map((t) => t.energy[0]), slow.trajectory!.energies)).toBeLessThan(1e-4);
   });
 });

@@ -36,6 +36,7 @@ import {
   type TrajectoryStep,
 } from './langevin.js';
 import { STATE_RANGE, type InferenceSettings } from './settings.js';
+import { DEFAULT_COMPOSE, type ComposeOp, type ComposeOptions } from './compose.js';
 
 /** A fast kernel holding a copy of the model's current parameters. */
 export function fastEnergyOf(model: EnergyModel): FastEnergy {
@@ -140,6 +141,80 @@ function logits(attention: readonly number[], logit: number): Float32Array {
   return Float32Array.from(attention, (v) => (v >= 0.5 ? logit : -logit));
 }
 
+/** The flat 0/1 mask over x [N*D] of the entities allowed to change. */
+export function stateMask(movable: readonly number[]): Float32Array {
+  const n = movable.length;
+  const mask = new Float32Array(n * ATTRIBUTES);
+  for (let i = 0; i < n; i++) mask.fill(movable[i] >= 0.5 ? 1 : 0, i * ATTRIBUTES, (i + 1) * ATTRIBUTES);
+  return mask;
+}
+
+/**
+ * E(x) = E(x, a, code) for an x-chain from `before` (attention as logits +-L).
+ * Held entities' pair features are cached unless the chain's per-row norm
+ * clip needs their gradients too (they enter the norm before the mask).
+ */
+export function fastStateObjective(
+  fe: FastEnergy,
+  before: Scene,
+  attention: readonly number[],
+  code: Float32Array,
+  movable: readonly number[],
+  attentionLogit: number,
+  chain: ChainSettings,
+): FastObjective {
+  const n = before.entities.length;
+  const a = logits(attention, attentionLogit);
+  const x0 = sceneToArray(before);
+  if (chain.gradClipNorm === undefined) return fe.xChain(x0, n, a, code, movable);
+  const targets: FastGradientTargets = {};
+  return {
+    gradient: (z, grad) => {
+      targets.dx = grad;
+      return fe.gradients(z, n, a, code, targets);
+    },
+    energy: (z) => fe.energy(z, n, a, code),
+  };
+}
+
+/** E(a) = E(x, a, code) for an a-chain over the logits of one scene. */
+export function fastAttentionObjective(fe: FastEnergy, scene: Scene, code: Float32Array): FastObjective {
+  return fe.aChain(sceneToArray(scene), scene.entities.length, code);
+}
+
+/**
+ * Two objectives over the same state combined as in ./compose.ts:
+ * AND Ea + Eb; OR the softmin -T log(exp(-Ea/T) + exp(-Eb/T)), whose gradient
+ * is the softmax-weighted mix of the two; NOT Ea - lambda Eb.
+ */
+export function composeObjectives(
+  op: ComposeOp,
+  A: FastObjective,
+  B: FastObjective,
+  size: number,
+  options: ComposeOptions = {},
+): FastObjective {
+  const { temperature: t, notWeight } = { ...DEFAULT_COMPOSE, ...options };
+  if (op === 'or' && !(t > 0)) throw new Error(`compose: OR temperature must be > 0, got ${t}`);
+  if (op === 'not' && !(notWeight >= 0)) throw new Error(`compose: NOT weight must be >= 0, got ${notWeight}`);
+  const gb = new Float32Array(size);
+  const combine = (ea: number, eb: number) =>
+    op === 'and' ? ea + eb : op === 'not' ? ea - notWeight * eb : eb - t * softplus((eb - ea) / t);
+  return {
+    energy: (z) => combine(A.energy(z), B.energy(z)),
+    gradient: (z, grad) => {
+      const ea = A.gradient(z, grad);
+      const eb = B.gradient(z, gb);
+      // Weights of dEa and dEb in d(combined).
+      const [wa, wb] = op === 'and' ? [1, 1] : op === 'not' ? [1, -notWeight] : [sigmoid((eb - ea) / t), sigmoid((ea - eb) / t)];
+      for (let q = 0; q < size; q++) grad[q] = wa * grad[q] + wb * gb[q];
+      return combine(ea, eb);
+    },
+  };
+}
+
+const softplus = (v: number) => (v > 30 ? v : Math.log1p(Math.exp(v)));
+
 /** Generation on the fast kernel: as `generate` in ./infer.ts. */
 export function fastGenerate(
   fe: FastEnergy,
@@ -153,31 +228,12 @@ export function fastGenerate(
   const n = before.entities.length;
   if (attention.length !== n)
     throw new Error(`generate: attention has ${attention.length} entries for ${n} entities`);
-  const a = logits(attention, settings.attentionLogit);
   const movable = movableMask(before, attention, options.movable);
-  const mask = new Float32Array(n * ATTRIBUTES);
-  for (let i = 0; i < n; i++)
-    mask.fill(movable[i] >= 0.5 ? 1 : 0, i * ATTRIBUTES, (i + 1) * ATTRIBUTES);
-  const x0 = sceneToArray(before);
   const chain = options.chain ?? settings.x;
-  // Held entities' pair features are cached unless the per-row norm clip needs
-  // their gradients too (they enter the norm before the mask is applied).
-  let objective: FastObjective;
-  if (chain.gradClipNorm === undefined) {
-    objective = fe.xChain(x0, n, a, code, movable);
-  } else {
-    const targets: FastGradientTargets = {};
-    objective = {
-      gradient: (z, grad) => {
-        targets.dx = grad;
-        return fe.gradients(z, n, a, code, targets);
-      },
-      energy: (z) => fe.energy(z, n, a, code),
-    };
-  }
-  const { z, trajectory } = fastLangevin(objective, x0, chain, {
+  const objective = fastStateObjective(fe, before, attention, code, movable, settings.attentionLogit, chain);
+  const { z, trajectory } = fastLangevin(objective, sceneToArray(before), chain, {
     rng,
-    mask,
+    mask: stateMask(movable),
     range: STATE_RANGE,
     last: ATTRIBUTES,
     record: options.record,
@@ -203,8 +259,7 @@ export function fastIdentify(
   options: { record?: boolean; chain?: ChainSettings } = {},
 ): IdentifyResult {
   const n = scene.entities.length;
-  const x = sceneToArray(scene);
-  const objective = fe.aChain(x, n, code);
+  const objective = fastAttentionObjective(fe, scene, code);
   const range = settings.attentionRange;
   const { z, trajectory } = fastLangevin(
     objective,
@@ -227,28 +282,18 @@ export function fastIdentify(
   };
 }
 
-/**
- * Concept inference on the fast kernel: as `inferConcept` in ./infer.ts (w
- * from 0, descending the mean energy of the demos' final states). Demos may
- * differ in entity count here (the engine path needs one size).
- */
-export function fastInferConcept(
-  fe: FastEnergy,
-  demos: readonly Event[],
-  settings: InferenceSettings,
-  rng: Rng,
-  options: { record?: boolean } = {},
-): ConceptResult {
+/** E(w) = the mean energy of the demos' final states under their attention (demos may differ in size). */
+export function fastConceptObjective(fe: FastEnergy, demos: readonly Event[], attentionLogit: number): FastObjective {
   if (demos.length === 0) throw new Error('inferConcept: at least one demonstration is needed');
   const M = demos.length;
   const xs = demos.map((d) => sceneToArray(d.after));
   const ns = demos.map((d) => d.after.entities.length);
-  const as = demos.map((d) => logits(d.attention, settings.attentionLogit));
+  const as = demos.map((d) => logits(d.attention, attentionLogit));
   const DW = fe.config.codeSize;
   const one = new Float32Array(DW);
   const sum = new Float64Array(DW);
   const targets: FastGradientTargets = { dw: one };
-  const objective: FastObjective = {
+  return {
     gradient: (z, grad) => {
       sum.fill(0);
       let e = 0;
@@ -265,6 +310,22 @@ export function fastInferConcept(
       return e / M;
     },
   };
+}
+
+/**
+ * Concept inference on the fast kernel: as `inferConcept` in ./infer.ts (w
+ * from 0, descending the mean energy of the demos' final states). Demos may
+ * differ in entity count here (the engine path needs one size).
+ */
+export function fastInferConcept(
+  fe: FastEnergy,
+  demos: readonly Event[],
+  settings: InferenceSettings,
+  rng: Rng,
+  options: { record?: boolean } = {},
+): ConceptResult {
+  const objective = fastConceptObjective(fe, demos, settings.attentionLogit);
+  const DW = fe.config.codeSize;
   const { z, trajectory } = fastLangevin(objective, new Float32Array(DW), settings.w, {
     rng,
     record: options.record,

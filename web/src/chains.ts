@@ -7,10 +7,20 @@
 import * as T from '../../src/engine/index.js';
 import type { Tensor } from '../../src/engine/index.js';
 import { reachWithArm } from '../../src/inference/arm.js';
-import { conceptEnergy } from '../../src/inference/chain-energies.js';
 import { combineEnergies, type ComposeOp, type ComposeOptions } from '../../src/inference/compose.js';
-import { attentionLogits, movableTensor, scenesTensor } from '../../src/inference/infer.js';
-import { langevin, type ChainSettings } from '../../src/inference/langevin.js';
+import {
+  composeObjectives,
+  fastAttentionObjective,
+  fastConceptObjective,
+  fastEnergyOf,
+  fastLangevin,
+  fastStateObjective,
+  stateMask,
+  type FastChainOptions,
+  type FastObjective,
+} from '../../src/inference/fast.js';
+import type { ChainSettings } from '../../src/inference/langevin.js';
+import type { FastEnergy } from '../../src/model/fast-energy.js';
 import { STATE_RANGE } from '../../src/inference/settings.js';
 import type { EnergyModel } from '../../src/model/model.js';
 import type { Rng } from '../../src/random/rng.js';
@@ -28,25 +38,34 @@ export interface StepReport {
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
-/** One step of `langevin` from z (z is disposed), timed. */
-function stepOnce(
-  energyFn: (z: Tensor) => Tensor,
-  z: Tensor,
-  chain: ChainSettings,
-  options: Parameters<typeof langevin>[3],
-): { z: Tensor; ms: number } {
-  const t0 = performance.now();
-  const { z: next } = langevin(energyFn, z, { ...chain, steps: 1 }, options);
-  const ms = performance.now() - t0;
-  z.dispose();
-  return { z: next, ms };
+/**
+ * The concept, identification and generation chains run on the hand-written
+ * first-order kernel (src/model/fast-energy.ts): one step on one scene is a
+ * few straight loops, about a tenth of a millisecond to a millisecond, where
+ * the engine spends several on per-op overhead. The same update rule, masks,
+ * ranges and noise draws as the engine path (tested in fast.test.ts). The arm
+ * and the energy landscape (a batch of scenes per call) stay on the engine.
+ */
+const kernels = new WeakMap<EnergyModel, FastEnergy>();
+function kernelOf(model: EnergyModel): FastEnergy {
+  let fe = kernels.get(model);
+  if (!fe) {
+    fe = fastEnergyOf(model);
+    kernels.set(model, fe);
+  }
+  return fe;
 }
 
-function energyAt(energyFn: (z: Tensor) => Tensor, z: Tensor): number {
-  const e = T.tidy(() => energyFn(z));
-  const v = T.readScalar(e);
-  e.dispose();
-  return v;
+/** One timed step of `fastLangevin` from z. */
+function stepOnce(
+  objective: FastObjective,
+  z: Float32Array,
+  chain: ChainSettings,
+  options: FastChainOptions,
+): { z: Float32Array; ms: number } {
+  const t0 = performance.now();
+  const { z: next } = fastLangevin(objective, z, { ...chain, steps: 1 }, options);
+  return { z: next, ms: performance.now() - t0 };
 }
 
 /** Concept inference: w from 0 down the mean demo energy. Returns the code. */
@@ -58,25 +77,16 @@ export function* conceptChain(
   rng: Rng,
   report: (r: StepReport, code: Float32Array) => void,
 ): Generator<void, Float32Array, void> {
-  const xd = scenesTensor(demos.map((d) => d.after));
-  const ad = attentionLogits(
-    demos.map((d) => d.attention),
-    attentionLogit,
-  );
-  const energyFn = conceptEnergy(model, xd, ad, demos.length);
-  let z: Tensor = T.zeros([1, model.config.codeSize]);
-  try {
-    report({ k: 0, energy: energyAt(energyFn, z), ms: 0 }, Float32Array.from(T.read(z)));
-    for (let k = 1; k <= chain.steps; k++) {
-      yield;
-      const s = stepOnce(energyFn, z, chain, { rng });
-      z = s.z;
-      report({ k, energy: energyAt(energyFn, z), ms: s.ms }, Float32Array.from(T.read(z)));
-    }
-    return Float32Array.from(T.read(z));
-  } finally {
-    T.dispose([xd, ad, z]);
+  const objective = fastConceptObjective(kernelOf(model), demos, attentionLogit);
+  let z: Float32Array = new Float32Array(model.config.codeSize);
+  report({ k: 0, energy: objective.energy(z), ms: 0 }, Float32Array.from(z));
+  for (let k = 1; k <= chain.steps; k++) {
+    yield;
+    const s = stepOnce(objective, z, chain, { rng });
+    z = s.z;
+    report({ k, energy: objective.energy(z), ms: s.ms }, Float32Array.from(z));
   }
+  return z;
 }
 
 /** Identification: attention logits from 0 down E(x, a, w). Returns sigmoid(a). */
@@ -89,23 +99,17 @@ export function* identifyChain(
   rng: Rng,
   report: (r: StepReport, probabilities: number[]) => void,
 ): Generator<void, number[], void> {
-  const x = scenesTensor([scene]);
-  const w = T.tensor(code, [1, code.length]);
-  const energyFn = (a: Tensor) => model.energy(x, a, w);
-  let z: Tensor = T.zeros([1, scene.entities.length]);
-  const probs = () => Array.from(T.read(z), sigmoid);
-  try {
-    report({ k: 0, energy: energyAt(energyFn, z), ms: 0 }, probs());
-    for (let k = 1; k <= chain.steps; k++) {
-      yield;
-      const s = stepOnce(energyFn, z, chain, { rng, range: { lo: -range, hi: range } });
-      z = s.z;
-      report({ k, energy: energyAt(energyFn, z), ms: s.ms }, probs());
-    }
-    return probs();
-  } finally {
-    T.dispose([x, w, z]);
+  const objective = fastAttentionObjective(kernelOf(model), scene, code);
+  let z: Float32Array = new Float32Array(scene.entities.length);
+  const probs = () => Array.from(z, sigmoid);
+  report({ k: 0, energy: objective.energy(z), ms: 0 }, probs());
+  for (let k = 1; k <= chain.steps; k++) {
+    yield;
+    const s = stepOnce(objective, z, chain, { rng, range: { lo: -range, hi: range } });
+    z = s.z;
+    report({ k, energy: objective.energy(z), ms: s.ms }, probs());
   }
+  return probs();
 }
 
 /** What the x-chain descends: one concept, or two composed. */
@@ -113,7 +117,7 @@ export type StateObjective =
   | { kind: 'concept'; code: Float32Array }
   | { kind: 'compose'; op: ComposeOp; codes: readonly [Float32Array, Float32Array]; options: ComposeOptions };
 
-/** Energy of scenes x [B, N, D] under an objective, attention logits a [B, N]; codes are tiled to B. */
+/** Energy of scenes x [B, N, D] under an objective, attention logits a [B, N]; codes are tiled to B (the landscape). */
 export function objectiveEnergy(model: EnergyModel, objective: StateObjective, x: Tensor, a: Tensor): Tensor {
   const B = x.shape[0];
   const tiled = (code: Float32Array) => T.tile(T.tensor(code, [1, code.length]), [B, 1]);
@@ -135,23 +139,22 @@ export function* generateChain(
   report: (r: StepReport, scene: Scene) => void,
 ): Generator<void, Scene, void> {
   const n = before.entities.length;
-  const a = attentionLogits([attention], attentionLogit);
-  const mask = movableTensor([movable]);
-  const energyFn = (x: Tensor) => objectiveEnergy(model, objective, x, a);
-  let z: Tensor = scenesTensor([before]);
-  const scene = () => arrayToScene(T.read(z), n);
-  try {
-    report({ k: 0, energy: energyAt(energyFn, z), ms: 0 }, scene());
-    for (let k = 1; k <= chain.steps; k++) {
-      yield;
-      const s = stepOnce(energyFn, z, chain, { rng, mask, range: STATE_RANGE });
-      z = s.z;
-      report({ k, energy: energyAt(energyFn, z), ms: s.ms }, scene());
-    }
-    return scene();
-  } finally {
-    T.dispose([a, mask, z]);
+  const fe = kernelOf(model);
+  const of = (code: Float32Array) => fastStateObjective(fe, before, attention, code, movable, attentionLogit, chain);
+  const energy =
+    objective.kind === 'concept'
+      ? of(objective.code)
+      : composeObjectives(objective.op, of(objective.codes[0]), of(objective.codes[1]), n * ATTRIBUTES, objective.options);
+  const options: FastChainOptions = { rng, mask: stateMask(movable), range: STATE_RANGE, last: ATTRIBUTES };
+  let z = sceneToArray(before);
+  report({ k: 0, energy: energy.energy(z), ms: 0 }, arrayToScene(z, n));
+  for (let k = 1; k <= chain.steps; k++) {
+    yield;
+    const s = stepOnce(energy, z, chain, options);
+    z = s.z;
+    report({ k, energy: energy.energy(z), ms: s.ms }, arrayToScene(z, n));
   }
+  return arrayToScene(z, n);
 }
 
 /** The robot arm: joint angles down E(x(theta), a, w), one `reachWithArm` step at a time. */
