@@ -54,7 +54,18 @@ describe('model commands', () => {
       expect(report.families[f].score).toBeLessThanOrEqual(1);
       expect(typeof report.families[f].chance).toBe('number');
       expect(typeof report.families[f].untrained).toBe('number');
+      expect(report.families[f].chanceError).toBeGreaterThanOrEqual(0);
     }
+    // Identification also reports per-entity accuracy, for the model and its baselines.
+    for (const k of ['entityAccuracy', 'chanceEntityAccuracy', 'untrainedEntityAccuracy']) {
+      expect(report.families.red[k]).toBeGreaterThanOrEqual(0);
+      expect(report.families.red[k]).toBeLessThanOrEqual(1);
+    }
+    expect(report.families['make-red'].entityAccuracy).toBeUndefined();
+    // Pooled: 8 episodes; its score is the mean of the two families' (equal episode counts).
+    expect(report.overall.episodes).toBe(8);
+    expect(report.overall.score).toBeCloseTo((report.families.red.score + report.families['make-red'].score) / 2, 10);
+    expect(report.overall.ci[0]).toBeLessThanOrEqual(report.overall.score);
 
     for (const concept of ['red', 'make-red']) {
       const ep = join(dir, `${concept}.json`);

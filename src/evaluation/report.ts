@@ -166,22 +166,42 @@ export function reportTable(r: EvalReport): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), footer].join('\n') + '\n';
 }
 
-/** All episodes of all families pooled: the overall score with its interval, and the baselines' means. */
-function overallRow(r: EvalReport): string[] {
+export interface Overall {
+  episodes: number;
+  score: number;
+  ci: [number, number];
+  chance: number;
+  untrained: number;
+  entityAccuracy: number | null;
+}
+
+/** Every episode of every family pooled: the score with its interval; the baselines and entity accuracy as means over families. */
+export function overall(r: EvalReport): Overall {
   const fams = Object.values(r.families);
   const n = fams.reduce((s, f) => s + f.episodes, 0);
   const k = fams.reduce((s, f) => s + Math.round(f.score * f.episodes), 0);
-  const [lo, hi] = wilson(k, n);
   const mean = (get: (f: FamilyReport) => number) => fams.reduce((s, f) => s + get(f), 0) / Math.max(1, fams.length);
   const ids = fams.filter((f) => f.entityAccuracy !== undefined);
+  return {
+    episodes: n,
+    score: k / Math.max(1, n),
+    ci: wilson(k, n),
+    chance: mean((f) => f.chance),
+    untrained: mean((f) => f.untrained),
+    entityAccuracy: ids.length ? ids.reduce((s, f) => s + (f.entityAccuracy ?? 0), 0) / ids.length : null,
+  };
+}
+
+function overallRow(r: EvalReport): string[] {
+  const o = overall(r);
   return [
     'overall (pooled)',
     '',
-    pct(k / Math.max(1, n)),
-    `[${pct(lo)}, ${pct(hi)}]`,
-    pct(mean((f) => f.chance)),
-    pct(mean((f) => f.untrained)),
-    ids.length ? pct(ids.reduce((s, f) => s + (f.entityAccuracy ?? 0), 0) / ids.length) : '-',
+    pct(o.score),
+    `[${pct(o.ci[0])}, ${pct(o.ci[1])}]`,
+    pct(o.chance),
+    pct(o.untrained),
+    o.entityAccuracy === null ? '-' : pct(o.entityAccuracy),
     '',
     '',
   ];
@@ -210,6 +230,7 @@ export function reportJson(r: EvalReport): string {
     {
       options: r.options,
       mean: r.mean,
+      overall: overall(r),
       ...(r.arm ? { arm: r.arm } : {}),
       families: Object.fromEntries(
         Object.values(r.families).map((f) => [
