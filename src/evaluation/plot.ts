@@ -73,8 +73,8 @@ export interface BarOptions {
   /** Category on the x axis (e.g. family). */
   x: { field: string; title: string; sort?: string[] };
   y: { field: string; title: string; domain?: [number, number] };
-  /** Bars side by side within each category (e.g. model variant). */
-  group: { field: string; title: string };
+  /** Bars side by side within each category (e.g. model variant), in `order` when given. */
+  group: { field: string; title: string; order?: string[] };
   width?: number;
   height?: number;
 }
@@ -88,9 +88,14 @@ export function groupedBars(rows: Row[], o: BarOptions): Promise<string> {
     mark: 'bar',
     encoding: {
       x: { field: o.x.field, type: 'nominal', title: o.x.title, sort: o.x.sort ?? null, axis: { labelAngle: -40 } },
-      xOffset: { field: o.group.field, type: 'nominal' },
+      xOffset: { field: o.group.field, type: 'nominal', ...(o.group.order ? { sort: o.group.order } : {}) },
       y: { field: o.y.field, type: 'quantitative', title: o.y.title, scale: o.y.domain ? { domain: o.y.domain } : {} },
-      color: { field: o.group.field, type: 'nominal', title: o.group.title },
+      color: {
+        field: o.group.field,
+        type: 'nominal',
+        title: o.group.title,
+        ...(o.group.order ? { scale: { domain: o.group.order }, sort: o.group.order } : {}),
+      },
     },
   } as TopLevelSpec);
 }

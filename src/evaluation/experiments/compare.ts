@@ -63,7 +63,7 @@ export async function comparisonPlot(c: Comparison, file: string, title: string,
     title,
     x: { field: 'family', title: 'family', sort: [...c.families] },
     y: { field: 'score', title: 'score', domain: [0, 1] },
-    group: { field: 'variant', title: 'model' },
+    group: { field: 'variant', title: 'model', order: [...c.columns.keys()] },
   });
   return { file, caption, svg };
 }

@@ -111,7 +111,7 @@ export const composeExperiment: Experiment = {
       title: 'Composed energies against each concept alone',
       x: { field: 'policy', title: 'energy descended', sort: policies },
       y: { field: 'rate', title: 'success rate', domain: [0, 1] },
-      group: { field: 'criterion', title: 'criterion' },
+      group: { field: 'criterion', title: 'criterion', order: ['both (AND)', 'either (OR)', 'close and not red (NOT)'] },
     });
     return {
       name: 'compose',

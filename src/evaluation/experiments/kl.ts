@@ -88,6 +88,8 @@ export const klExperiment: Experiment = {
         }),
       );
       const [eNo, eKl] = energies.map((x) => x.e);
+      const side = (decades: number) =>
+        Math.abs(decades) < 0.05 ? 'level with' : `${fmt(Math.abs(decades))} decades ${decades > 0 ? 'above' : 'below'}`;
       const gap = (e: Energies) => Math.log10(median(e.sample) + 1e-4) - Math.log10(median(e.positive) + 1e-4);
       return {
         name: 'kl',
@@ -106,7 +108,7 @@ export const klExperiment: Experiment = {
         ],
         reading: [
           `Generation: ${fmt(meanOf(c, without.label, 'generate'))} without KL, ${fmt(meanOf(c, withKl.label, 'generate'))} with.`,
-          `Samples sit ${fmt(gap(eNo))} decades above the positives' median energy without KL, ${fmt(gap(eKl))} with; random events at ${fmt(median(eNo.random), 3)} and ${fmt(median(eKl.random), 3)}.`,
+          `The median sample energy is ${side(gap(eNo))} the positives' without KL, ${side(gap(eKl))} with; random events sit at ${fmt(median(eNo.random), 3)} and ${fmt(median(eKl.random), 3)} (positives ${fmt(median(eNo.positive), 3)} and ${fmt(median(eKl.positive), 3)}).`,
         ],
         checks: [
           {
