@@ -10,7 +10,8 @@ import { mkdir } from 'node:fs/promises';
 import { FAMILY_NAMES } from '../../concepts/family.js';
 import { EXPERIMENT_NAMES, isExperimentName, type ExperimentName } from '../../evaluation/experiments/index.js';
 import { resultsPage, runExperiment, writeExperiment, type Timed } from '../../evaluation/experiments/runner.js';
-import { evaluateModel } from '../../evaluation/report.js';
+import { evaluateModel, reportJson } from '../../evaluation/report.js';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/fs.js';
 import { closest, guarded, integerArg, UsageError, type CliIo } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
@@ -77,6 +78,7 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
           const t0 = performance.now();
           const o = { episodes: Math.max(episodes, quick ? episodes : 500), demos: 5, seed: 12345 };
           const report = evaluateModel(trained.model, trained.inference, FAMILY_NAMES, o, undefined, true);
+          await writeFileAtomic(join(out, 'eval.json'), reportJson(report));
           evaluation = {
             report,
             seconds: (performance.now() - t0) / 1000,
