@@ -15,7 +15,7 @@ import { batchTensors, disposeBatchTensors } from '../../training/loss.js';
 import { evalEpisodes } from '../evaluate.js';
 import { centroid, euclidean, pca } from '../pca.js';
 import { scatter, type Row } from '../plot.js';
-import { familyKind, fmt, markdownTable } from './common.js';
+import { familyKind, fmt, markdownTable, verdict } from './common.js';
 import { FAMILY_NAMES } from '../../concepts/family.js';
 import type { Experiment, ExperimentContext } from './types.js';
 
@@ -124,6 +124,11 @@ export const codesExperiment: Experiment = {
       tables: [table],
       plots: [{ file: 'codes.svg', caption: 'Inferred codes projected on their first two principal components, coloured by family.', svg: plot }],
       reading: [
+        verdict(
+          redPair < median && nearestToRed === 'make-red',
+          'red and make-red share a code: each is the other\'s nearest family',
+          'red and make-red do not land together here',
+        ),
         `The red and make-red centroids are ${fmt(redPair, 3)} apart, against a median of ${fmt(median, 3)} between two families (rank ${rank} of ${pairs.length}); the nearest centroid to red's is ${nearestToRed}'s.`,
         `A code's nearest centroid names its family ${fmt(100 * accuracy, 0)}% of the time (chance ${fmt(100 * chance, 0)}%).`,
       ],

@@ -82,3 +82,8 @@ export function inferEpisodeCode(ctx: ExperimentContext, episode: Episode, rng: 
   disposeBatchTensors(t);
   return out;
 }
+
+/** The first line of a reading: whether the numbers support the claim, said from them. */
+export function verdict(supported: boolean, ifSupported: string, ifNot: string): string {
+  return supported ? `**Supports the claim**: ${ifSupported}.` : `**Does not support the claim**: ${ifNot}.`;
+}

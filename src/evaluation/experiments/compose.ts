@@ -19,7 +19,7 @@ import { agentIndex } from '../../world/scene.js';
 import type { Scene } from '../../world/types.js';
 import { groupedBars, type Row } from '../plot.js';
 import { wilson } from '../stats.js';
-import { fmt, inferEpisodeCode, markdownTable } from './common.js';
+import { fmt, inferEpisodeCode, markdownTable, verdict } from './common.js';
 import type { Experiment, ExperimentContext } from './types.js';
 
 type Policy = 'make-red alone' | 'move-close alone' | 'AND' | 'OR' | 'NOT (move-close, not red)' | 'no move';
@@ -125,6 +125,11 @@ export const composeExperiment: Experiment = {
       tables: [table],
       plots: [{ file: 'compose.svg', caption: 'Success of each energy on the AND, OR and NOT criteria.', svg }],
       reading: [
+        verdict(
+          rate('AND', 'both') > Math.max(rate('make-red alone', 'both'), rate('move-close alone', 'both')),
+          'AND composes: the sum of two energies satisfies both concepts more often than either concept alone',
+          'AND does not beat each concept alone',
+        ),
         `AND: both hold in ${fmt(100 * rate('AND', 'both'), 0)}% of scenes, against ${fmt(100 * rate('make-red alone', 'both'), 0)}% (make-red alone) and ${fmt(100 * rate('move-close alone', 'both'), 0)}% (move-close alone).`,
         `OR: at least one holds in ${fmt(100 * rate('OR', 'either'), 0)}% (no move: ${fmt(100 * rate('no move', 'either'), 0)}%).`,
         `NOT: close and not red in ${fmt(100 * rate('NOT (move-close, not red)', 'closeNotRed'), 0)}%, against ${fmt(100 * rate('move-close alone', 'closeNotRed'), 0)}% for move-close alone.`,

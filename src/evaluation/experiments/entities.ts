@@ -6,7 +6,7 @@
 import { getFamily } from '../../concepts/index.js';
 import type { FamilyName } from '../../concepts/family.js';
 import { rngFor } from '../../random/rng.js';
-import { evalOptions, fmt, studyFamilies } from './common.js';
+import { evalOptions, fmt, studyFamilies, verdict } from './common.js';
 import { pointAt, runSweep, sweepPlot, sweepTable } from './sweep.js';
 import type { Experiment, ExperimentContext } from './types.js';
 
@@ -62,6 +62,11 @@ export const entitiesExperiment: Experiment = {
       tables: [sweepTable('N', points, all)],
       plots: [plot],
       reading: [
+        verdict(
+          points.every((p) => margin(p) > 0),
+          'the model stays above chance at every scene size, though it is best near the size it was trained at',
+          'the model falls to chance at some scene sizes',
+        ),
         ...(trainedN ? [`At the training size N = 6: identification ${fmt(trainedN.identify)}, generation ${fmt(trainedN.generate)}.`] : []),
         `At N = ${largest.value}: identification ${fmt(largest.identify)} (chance ${fmt(largest.chanceIdentify)}), generation ${fmt(largest.generate)} (chance ${fmt(largest.chanceGenerate)}).`,
       ],

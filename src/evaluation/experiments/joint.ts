@@ -4,7 +4,7 @@
  * models, the same budget: both loss terms, generation only, identification only.
  */
 import { getFamily } from '../../concepts/index.js';
-import { fmt } from './common.js';
+import { fmt, verdict } from './common.js';
 import { compareVariants, comparisonPlot, comparisonTable, disposeVariants, meanOf } from './compare.js';
 import type { Experiment } from './types.js';
 import { budgetLine, trainVariant, variantFamilies } from './variants.js';
@@ -37,6 +37,11 @@ export const jointExperiment: Experiment = {
         tables: [comparisonTable(c)],
         plots: [await comparisonPlot(c, 'joint.svg', 'Joint training against one operation alone', 'Per family: the three training regimes, an untrained model and chance.')],
         reading: [
+          verdict(
+            m('joint', 'identify') > m('identification only', 'identify') && m('joint', 'generate') > m('generation only', 'generate'),
+            'joint training is better at each operation than training for that operation alone',
+            'joint training is not better at each operation than the single-operation models',
+          ),
           `Identification: joint ${fmt(m('joint', 'identify'))}, generation-only ${fmt(m('generation only', 'identify'))}, identification-only ${fmt(m('identification only', 'identify'))}.`,
           `Generation: joint ${fmt(m('joint', 'generate'))}, generation-only ${fmt(m('generation only', 'generate'))}, identification-only ${fmt(m('identification only', 'generate'))} (untrained ${fmt(m('untrained', 'generate'))}).`,
         ],

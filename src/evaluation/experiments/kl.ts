@@ -14,7 +14,7 @@ import { batchTensors, disposeBatchTensors } from '../../training/loss.js';
 import { randomMove } from '../baselines.js';
 import { evalEpisodes } from '../evaluate.js';
 import { histogram, type Row } from '../plot.js';
-import { fmt, markdownTable } from './common.js';
+import { fmt, markdownTable, verdict } from './common.js';
 import { compareVariants, comparisonPlot, comparisonTable, disposeVariants, meanOf } from './compare.js';
 import type { Experiment, ExperimentContext } from './types.js';
 import { budgetLine, trainVariant, variantFamilies, type Variant } from './variants.js';
@@ -107,6 +107,11 @@ export const klExperiment: Experiment = {
           { file: 'kl-energies.svg', caption: 'Histograms of log energies: positives, samples and random events, for each model.', svg: hist },
         ],
         reading: [
+          verdict(
+            (meanOf(c, withKl.label, 'generate') ?? 0) > (meanOf(c, without.label, 'generate') ?? 0),
+            'the KL term improves generation',
+            'the KL term lowers every energy but does not improve generation here; without it the samples already reach the energies of real events',
+          ),
           `Generation: ${fmt(meanOf(c, without.label, 'generate'))} without KL, ${fmt(meanOf(c, withKl.label, 'generate'))} with.`,
           `The median sample energy is ${side(gap(eNo))} the positives' without KL, ${side(gap(eKl))} with; random events sit at ${fmt(median(eNo.random), 3)} and ${fmt(median(eKl.random), 3)} (positives ${fmt(median(eNo.positive), 3)} and ${fmt(median(eKl.positive), 3)}).`,
         ],

@@ -3,7 +3,7 @@
  * the pairwise energy f(sum_ij s(a_i)s(a_j) g(x_i, x_j, w)) and with the
  * non-relational ablation f(sum_i s(a_i) g(x_i, w)).
  */
-import { fmt } from './common.js';
+import { fmt, verdict } from './common.js';
 import { compareVariants, comparisonPlot, comparisonTable, disposeVariants, meanOf, scoreOf } from './compare.js';
 import type { Experiment } from './types.js';
 import { budgetLine, trainVariant, variantFamilies } from './variants.js';
@@ -37,6 +37,11 @@ export const relationalExperiment: Experiment = {
         tables: [comparisonTable(c)],
         plots: [await comparisonPlot(c, 'relational.svg', 'Relational against non-relational energy, same budget', 'Per family: both energies, an untrained model and chance.')],
         reading: [
+          verdict(
+            (relGap ?? 0) > 0,
+            'the relational energy is better on the families that relate entities, and no worse on colour',
+            'the non-relational energy does as well on the relational families',
+          ),
           `Mean identification: relational ${fmt(meanOf(c, 'relational', 'identify'))}, non-relational ${fmt(meanOf(c, 'non-relational', 'identify'))}; generation: ${fmt(meanOf(c, 'relational', 'generate'))} against ${fmt(meanOf(c, 'non-relational', 'generate'))}.`,
           ...(relGap !== null ? [`On the relational families (${relational.join(', ')}) the relational energy leads by ${fmt(relGap)} on average; on colour (red, make-red) by ${fmt(colourGap)}.`] : []),
         ],

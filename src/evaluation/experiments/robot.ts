@@ -13,7 +13,7 @@ import { armSvg, pathSvg } from '../../world/arm-svg.js';
 import { gridSvg, type Panel } from '../../world/svg.js';
 import { armChain, armEvent, evaluateArm } from '../arm.js';
 import { wilson } from '../stats.js';
-import { fmt, inferEpisodeCode, markdownTable } from './common.js';
+import { fmt, inferEpisodeCode, markdownTable, verdict } from './common.js';
 import type { Experiment, ExperimentContext } from './types.js';
 import { getFamily } from '../../concepts/index.js';
 
@@ -81,6 +81,11 @@ export const robotExperiment: Experiment = {
       tables: [table],
       plots: [{ file: 'robot.svg', caption: 'Reaches: start pose faded, final pose solid, effector path dashed; halos mark the attended entities.', svg: figure }],
       reading: [
+        verdict(
+          s.score > c.score + 0.1 && s.meanError < c.meanError,
+          'a code inferred from particle demos moves the arm toward the goal, with no retraining',
+          'the arm does not reach the goal often enough to call the transfer a success',
+        ),
         `The arm ends within 0.1 of the midpoint in ${fmt(100 * s.score, 0)}% of reaches (untrained ${fmt(100 * u.score, 0)}%, not moving ${fmt(100 * c.score, 0)}%); its mean distance to the midpoint falls from ${fmt(c.meanError, 2)} to ${fmt(s.meanError, 2)}.`,
       ],
       checks: [

@@ -4,7 +4,7 @@
  * a-chains swept over 1..40 (the w-chain keeps its trained K).
  */
 import { withChains } from '../../inference/settings.js';
-import { evalOptions, fmt, studyFamilies } from './common.js';
+import { evalOptions, fmt, studyFamilies, verdict } from './common.js';
 import { pointAt, runSweep, sweepPlot, sweepTable } from './sweep.js';
 import type { Experiment } from './types.js';
 
@@ -46,6 +46,11 @@ export const stepsExperiment: Experiment = {
       tables: [sweepTable('K', points, families)],
       plots: [plot],
       reading: [
+        verdict(
+          (k20.identify ?? 0) > (k1.identify ?? 0) && (k20.generate ?? 0) > (k1.generate ?? 0),
+          'one step is far from enough for both operations, and scores keep rising to K = 20',
+          'K = 20 does not beat K = 1 on both operations',
+        ),
         `Identification: ${fmt(k1.identify)} at K = 1, ${fmt(k20.identify)} at K = 20 (best ${fmt(best('identify').identify)} at K = ${best('identify').value}).`,
         `Generation: ${fmt(k1.generate)} at K = 1, ${fmt(k20.generate)} at K = 20 (best ${fmt(best('generate').generate)} at K = ${best('generate').value}).`,
       ],
