@@ -9,12 +9,22 @@
 import { mkdir } from 'node:fs/promises';
 import { FAMILY_NAMES } from '../../concepts/family.js';
 import { EXPERIMENT_NAMES, isExperimentName, type ExperimentName } from '../../evaluation/experiments/index.js';
-import { resultsPage, runExperiment, writeExperiment, type Timed } from '../../evaluation/experiments/runner.js';
+import {
+  EVALUATION_FILE,
+  loadSavedEvaluation,
+  loadSavedResults,
+  resultsPage,
+  runExperiment,
+  writeExperiment,
+  type SavedEvaluation,
+} from '../../evaluation/experiments/runner.js';
 import { evaluateModel, reportJson } from '../../evaluation/report.js';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/fs.js';
 import { closest, guarded, integerArg, UsageError, type CliIo } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
+import { applyChainOverrides } from '../chain-arg.js';
+import type { InferenceSettings } from '../../inference/settings.js';
 
 export interface ExperimentArgs {
   name: string;
@@ -26,6 +36,8 @@ export interface ExperimentArgs {
   seed?: number;
   trainDir?: string;
   strict?: boolean;
+  /** Test-time chain knob overrides, e.g. ["x.steps=5"]. */
+  chain?: string[];
 }
 
 export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Promise<number> {
@@ -48,23 +60,24 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
     const trained = await loadModelArg(args.model);
     const modelLabel = args.model ? `\`${args.model}\`` : 'the shipped model (`models/default`)';
     const log = (line: string) => io.stderr(line + '\n');
-    const ctx = { model: trained.model, settings: trained.inference, modelLabel, quick, seed, episodes, trainDir, log };
+    const settings = applyChainOverrides(trained.inference, args.chain);
+    const trainedSettings = (trained.meta.training as { inference?: InferenceSettings } | undefined)?.inference;
+    const ctx = { model: trained.model, settings, trainedSettings, modelLabel, quick, seed, episodes, trainDir, log };
     const flags = [
       quick ? ' --quick' : '',
       args.model ? ` --model ${args.model}` : '',
       args.episodes !== undefined ? ` --episodes ${episodes}` : '',
       args.seed !== undefined ? ` --seed ${seed}` : '',
+      ...(args.chain ?? []).map((c) => ` --chain ${c}`),
     ].join('');
     const commandFor = (n: ExperimentName) => `npx concept-ebm experiment ${n} --out ${out}${flags}`;
     await mkdir(out, { recursive: true });
-    const results: Timed[] = [];
     let failed = 0;
     try {
       for (const name of names) {
         log(`== experiment ${name}${quick ? ' (quick)' : ''}`);
         const t = await runExperiment(name, ctx);
         await writeExperiment(out, t, commandFor(name));
-        results.push(t);
         for (const c of t.result.checks) {
           if (!c.holds) failed += 1;
           io.stdout(`${name}: ${c.holds ? 'holds' : 'DOES NOT HOLD'}: ${c.property} (${c.detail})\n`);
@@ -72,21 +85,26 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
         io.stdout(`${name}: written to ${out}/${name}/ in ${t.seconds.toFixed(0)} s\n`);
       }
       if (args.page) {
-        let evaluation;
+        let evaluation: SavedEvaluation | undefined;
         if (args.name === 'all') {
           log('== evaluation of every family');
           const t0 = performance.now();
           const o = { episodes: Math.max(episodes, quick ? episodes : 500), demos: 5, seed: 12345 };
-          const report = evaluateModel(trained.model, trained.inference, FAMILY_NAMES, o, undefined, true);
+          const report = evaluateModel(trained.model, settings, FAMILY_NAMES, o, undefined, true);
           await writeFileAtomic(join(out, 'eval.json'), reportJson(report));
           evaluation = {
             report,
             seconds: (performance.now() - t0) / 1000,
-            command: `npx concept-ebm eval${args.model ? ` --model ${args.model}` : ''} --episodes ${o.episodes} --markdown`,
+            command: `npx concept-ebm eval${args.model ? ` --model ${args.model}` : ''} --episodes ${o.episodes} --markdown${(args.chain ?? []).map((c) => ` --chain ${c}`).join('')}`,
           };
+          await writeFileAtomic(join(out, EVALUATION_FILE), JSON.stringify(evaluation, null, 2) + '\n');
+        } else {
+          // A partial run re-renders the page from every experiment saved in OUT (and the saved evaluation).
+          evaluation = await loadSavedEvaluation(out);
         }
-        const generatedBy = args.name === 'all' && !quick && args.episodes === undefined && args.seed === undefined && !args.model ? 'npm run results' : `npx concept-ebm experiment ${args.name} --out ${out} --page ${args.page}${flags}`;
-        await writeFileAtomic(args.page, resultsPage({ pagePath: args.page, outDir: out, modelLabel, seed, episodes, commandFor, evaluation, results, generatedBy }));
+        const generatedBy = !quick && args.episodes === undefined && args.seed === undefined && !args.model && !args.chain ? 'npm run results' : `npx concept-ebm experiment ${args.name} --out ${out} --page ${args.page}${flags}`;
+        const saved = await loadSavedResults(out);
+        await writeFileAtomic(args.page, resultsPage({ pagePath: args.page, outDir: out, modelLabel, seed, episodes, evaluation, results: saved, generatedBy }));
         io.stdout(`results page: ${args.page}\n`);
       }
     } finally {

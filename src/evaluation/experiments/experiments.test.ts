@@ -25,6 +25,7 @@ describe('experiments (quick)', () => {
     ctx = {
       model: trained.model,
       settings: trained.inference,
+      trainedSettings: (trained.meta.training as { inference?: ExperimentContext['settings'] } | undefined)?.inference,
       modelLabel: 'shipped',
       quick: true,
       seed: 2024,

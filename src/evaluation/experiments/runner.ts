@@ -3,12 +3,13 @@
  * claim, the command, setup, tables, plots, reading, checks), the SVGs and
  * result.json; and the results page that gathers them (docs/RESULTS.md).
  */
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, relative, dirname } from 'node:path';
 import { writeFileAtomic } from '../../util/fs.js';
 import { reportMarkdown, type EvalReport } from '../report.js';
 import { fmt } from './common.js';
-import { EXPERIMENTS } from './index.js';
+import { EXPERIMENT_NAMES, EXPERIMENTS } from './index.js';
 import type { ExperimentContext, ExperimentName, ExperimentResult } from './types.js';
 
 export interface Timed {
@@ -22,7 +23,14 @@ export async function runExperiment(name: ExperimentName, ctx: ExperimentContext
   return { result, seconds: (performance.now() - t0) / 1000 };
 }
 
-function section(r: ExperimentResult, command: string, seconds: number, imageDir: string, level: string): string {
+/** What a results page needs of an experiment; result.json holds exactly this. */
+export interface SavedResult {
+  result: Omit<ExperimentResult, 'plots'> & { plots: { file: string; caption: string }[] };
+  seconds: number;
+  command: string;
+}
+
+function section(r: SavedResult['result'], command: string, seconds: number, imageDir: string, level: string): string {
   const lines = [
     `${level} ${r.title}`,
     '',
@@ -63,15 +71,39 @@ export async function writeExperiment(outDir: string, t: Timed, command: string)
   return text;
 }
 
+/** The saved experiments of `outDir` (OUT/NAME/result.json), in the order of EXPERIMENT_NAMES. */
+export async function loadSavedResults(outDir: string): Promise<SavedResult[]> {
+  const out: SavedResult[] = [];
+  for (const name of EXPERIMENT_NAMES) {
+    const path = join(outDir, name, 'result.json');
+    if (!existsSync(path)) continue;
+    const { seconds, command, ...result } = JSON.parse(await readFile(path, 'utf8')) as SavedResult['result'] & { seconds: number; command: string };
+    out.push({ result, seconds, command });
+  }
+  return out;
+}
+
+export interface SavedEvaluation {
+  report: EvalReport;
+  command: string;
+  seconds: number;
+}
+
+export const EVALUATION_FILE = 'evaluation.json';
+
+export async function loadSavedEvaluation(outDir: string): Promise<SavedEvaluation | undefined> {
+  const path = join(outDir, EVALUATION_FILE);
+  return existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as SavedEvaluation) : undefined;
+}
+
 export interface PageInput {
   pagePath: string;
   outDir: string;
   modelLabel: string;
   seed: number;
   episodes: number;
-  commandFor: (name: ExperimentName) => string;
-  evaluation?: { report: EvalReport; command: string; seconds: number };
-  results: Timed[];
+  evaluation?: SavedEvaluation;
+  results: SavedResult[];
   generatedBy: string;
 }
 
@@ -113,7 +145,7 @@ export function resultsPage(p: PageInput): string {
     );
   }
   for (const t of p.results) {
-    out.push(section(t.result, p.commandFor(t.result.name), t.seconds, `${imageDir}/${t.result.name}/`, '##'));
+    out.push(section(t.result, t.command, t.seconds, `${imageDir}/${t.result.name}/`, '##'));
   }
   return out.join('\n');
 }

@@ -26,6 +26,8 @@ export interface ExperimentContext {
   /** The model under study (the shipped model unless --model says otherwise). */
   model: EnergyModel;
   settings: InferenceSettings;
+  /** The chains the model was trained with (from its metadata), when known. */
+  trainedSettings?: InferenceSettings;
   /** Where the model came from, for the page. */
   modelLabel: string;
   /** Reduced budgets everywhere (tests): each experiment in well under two minutes. */
