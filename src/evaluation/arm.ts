@@ -43,8 +43,20 @@ export function armEvent(arm: ArmSpec, rng: Rng, entities?: number): { event: Ev
   throw new Error('arm: could not draw a reachable move-between event');
 }
 
-export function armChain(settings: InferenceSettings, steps = 30): ChainSettings {
-  return { ...settings.x, steps };
+/**
+ * The chain over joint angles: the x-chain's noise and clamp, with more and
+ * larger steps. A change of angle moves the effector by at most the lever arm
+ * (the links sum to 1.2) and the gradient reaches the angles through the
+ * kinematics, so positions-sized steps crawl. Measured on the shipped model
+ * (200 reaches, seed 2024; steps / step size -> success): 30 / 0.2 -> 0.30,
+ * 60 / 0.2 -> 0.52, 100 / 0.2 -> 0.63, 200 / 0.2 -> 0.71, 400 / 0.2 -> 0.77,
+ * 100 / 0.4 -> 0.71, 200 / 0.4 -> 0.77.
+ */
+export const ARM_STEPS = 200;
+export const ARM_STEP_SIZE = 0.4;
+
+export function armChain(settings: InferenceSettings, steps = ARM_STEPS, stepSize = ARM_STEP_SIZE): ChainSettings {
+  return { ...settings.x, steps, stepSize };
 }
 
 export function evaluateArm(

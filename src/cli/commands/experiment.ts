@@ -36,6 +36,8 @@ export interface ExperimentArgs {
   seed?: number;
   trainDir?: string;
   strict?: boolean;
+  /** With --page and a partial run: run the per-family evaluation again too (it runs with "all" anyway). */
+  evaluate?: boolean;
   /** Test-time chain knob overrides, e.g. ["x.steps=5"]. */
   chain?: string[];
 }
@@ -86,7 +88,7 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
       }
       if (args.page) {
         let evaluation: SavedEvaluation | undefined;
-        if (args.name === 'all') {
+        if (args.name === 'all' || args.evaluate) {
           log('== evaluation of every family');
           const t0 = performance.now();
           const o = { episodes: Math.max(episodes, quick ? episodes : 500), demos: 5, seed: 12345 };
