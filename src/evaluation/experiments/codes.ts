@@ -126,7 +126,7 @@ export const codesExperiment: Experiment = {
       reading: [
         verdict(
           redPair < median && nearestToRed === 'make-red',
-          'red and make-red share a code: each is the other\'s nearest family',
+          'the codes inferred from "red" and from "make red" demos land together: make-red\'s centroid is the nearest to red\'s',
           'red and make-red do not land together here',
         ),
         `The red and make-red centroids are ${fmt(redPair, 3)} apart, against a median of ${fmt(median, 3)} between two families (rank ${rank} of ${pairs.length}); the nearest centroid to red's is ${nearestToRed}'s.`,

@@ -64,7 +64,7 @@ export const entitiesExperiment: Experiment = {
       reading: [
         verdict(
           points.every((p) => margin(p) > 0),
-          'the model stays above chance at every scene size, though it is best near the size it was trained at',
+          'the model stays above chance at every scene size',
           'the model falls to chance at some scene sizes',
         ),
         ...(trainedN ? [`At the training size N = 6: identification ${fmt(trainedN.identify)}, generation ${fmt(trainedN.generate)}.`] : []),
