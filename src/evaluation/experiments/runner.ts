@@ -122,10 +122,11 @@ export function resultsPage(p: PageInput): string {
     '',
     `Checks: ${held} of ${checks.length} hold.`,
     '',
-    '| experiment | claim | checks |',
-    '| --- | --- | --- |',
+    '| experiment | claim | verdict | checks |',
+    '| --- | --- | --- | --- |',
     ...p.results.map(
-      (t) => `| [${t.result.name}](#${anchor(t.result.title)}) | ${t.result.claim} | ${t.result.checks.filter((c) => c.holds).length}/${t.result.checks.length} |`,
+      (t) =>
+        `| [${t.result.name}](#${anchor(t.result.title)}) | ${t.result.claim} | ${verdictOf(t.result.reading)} | ${t.result.checks.filter((c) => c.holds).length}/${t.result.checks.length} |`,
     ),
     '',
   ];
@@ -148,6 +149,14 @@ export function resultsPage(p: PageInput): string {
     out.push(section(t.result, t.command, t.seconds, `${imageDir}/${t.result.name}/`, '##'));
   }
   return out.join('\n');
+}
+
+/** The verdict a reading opens with (see `verdict` in common.ts). */
+function verdictOf(reading: readonly string[]): string {
+  const first = reading[0] ?? '';
+  if (first.startsWith('**Supports the claim**')) return 'supports';
+  if (first.startsWith('**Does not support the claim**')) return '**does not support**';
+  return '-';
 }
 
 function anchor(title: string): string {
