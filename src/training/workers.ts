@@ -6,11 +6,8 @@
  * and chain noise are keyed by (seed, step, episode index), so the sum is the
  * whole batch's gradient, up to float rounding in the order of summation.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { ParamValues } from '../model/params.js';
+import { request, spawnWorker } from '../util/threads.js';
 import type { TrainingConfig } from './config.js';
 import { addParts, emptyParts, type LossParts } from './loss.js';
 import type { GradientSource } from './trainer.js';
@@ -22,40 +19,10 @@ interface Result {
   loss: number;
 }
 
-function spawn(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // Running from source (tsx, vitest): register the TypeScript loader in the worker first.
-    const pkgPath = createRequire(here).resolve('tsx/package.json');
-    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } | string }> };
-    const target = pkg.exports['./esm/api'].import;
-    const api = new URL(typeof target === 'string' ? target : target.default, pathToFileURL(pkgPath)).href;
-    const entry = new URL('./worker-entry.ts', here).href;
-    const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { eval: true });
-  }
-  return new Worker(new URL('./worker-entry.js', here));
-}
-
-function request<T>(worker: Worker, message: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: { kind: string; message?: string }) => {
-      cleanup();
-      if (m.kind === 'error') reject(new Error(m.message));
-      else resolve(m as T);
-    };
-    const onError = (e: Error) => {
-      cleanup();
-      reject(e);
-    };
-    const cleanup = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.postMessage(message);
-  });
+function spawn() {
+  // From source (tsx, vitest) the entry is the .ts file, from dist the .js one.
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return spawnWorker(new URL(`./worker-entry.${ext}`, import.meta.url));
 }
 
 /** Split 0..n-1 into `k` contiguous, nearly equal shards. */
