@@ -100,12 +100,13 @@ function merge(base: unknown, patch: unknown, path: string, openKeys: boolean): 
   return out;
 }
 
-export function resolveTrainingConfig(patch: unknown, source = 'config'): TrainingConfig {
+/** `patch` deep-merged over `base` (the defaults unless given), families replaced whole, then validated. */
+export function resolveTrainingConfig(patch: unknown, source = 'config', base: TrainingConfig = DEFAULT_TRAINING): TrainingConfig {
   if (!isObject(patch)) throw new Error(`${source}: expected a JSON object`);
   let merged: TrainingConfig;
   try {
     const { families, ...rest } = patch;
-    merged = merge(DEFAULT_TRAINING, rest, '', false) as TrainingConfig;
+    merged = merge(base, rest, '', false) as TrainingConfig;
     if (families !== undefined) {
       if (!isObject(families)) throw new Error('families: expected an object {name: weight}');
       merged.families = families as TrainingConfig['families'];

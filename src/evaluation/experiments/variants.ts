@@ -66,17 +66,10 @@ export function variantFamilies(ctx: ExperimentContext): readonly FamilyName[] {
   return ctx.quick ? QUICK_VARIANT_FAMILIES : VARIANT_FAMILIES;
 }
 
-function deepMerge(a: unknown, b: unknown): unknown {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null || Array.isArray(b)) return b;
-  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(b)) out[k] = k in out ? deepMerge(out[k], v) : v;
-  return out;
-}
-
 export function variantConfig(ctx: ExperimentContext, patch: object): TrainingConfig {
-  const base = ctx.quick ? QUICK_BASE : FULL_BASE;
   const families = Object.fromEntries(variantFamilies(ctx).map((f) => [f, 1]));
-  return resolveTrainingConfig(deepMerge({ ...base, families }, patch), 'experiment variant');
+  const base = resolveTrainingConfig({ ...(ctx.quick ? QUICK_BASE : FULL_BASE), families }, 'experiment base');
+  return resolveTrainingConfig(patch, 'experiment variant', base);
 }
 
 export interface Variant {
