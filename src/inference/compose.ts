@@ -36,21 +36,27 @@ export interface ComposeOptions {
 
 export const DEFAULT_COMPOSE: Required<ComposeOptions> = { temperature: 1, notWeight: 0.1 };
 
+/** The options of `op` with their defaults, checked (shared by the engine and the fast kernel). */
+export function composeSettings(op: ComposeOp, options: ComposeOptions = {}): Required<ComposeOptions> {
+  const s = { ...DEFAULT_COMPOSE, ...options };
+  if (!COMPOSE_OPS.includes(op)) {
+    throw new Error(`compose: unknown operator "${op as string}" (known: ${COMPOSE_OPS.join(', ')})`);
+  }
+  if (op === 'or' && !(s.temperature > 0)) throw new Error(`compose: OR temperature must be > 0, got ${s.temperature}`);
+  if (op === 'not' && !(s.notWeight >= 0)) throw new Error(`compose: NOT weight must be >= 0, got ${s.notWeight}`);
+  return s;
+}
+
 /** Combine per-row energies [B] of concepts A and B. */
 export function combineEnergies(op: ComposeOp, ea: Tensor, eb: Tensor, options: ComposeOptions = {}): Tensor {
-  const { temperature, notWeight } = { ...DEFAULT_COMPOSE, ...options };
+  const { temperature, notWeight } = composeSettings(op, options);
   switch (op) {
     case 'and':
       return T.add(ea, eb);
-    case 'or': {
-      if (!(temperature > 0)) throw new Error(`compose: OR temperature must be > 0, got ${temperature}`);
+    case 'or':
       return T.sub(eb, T.mul(T.softplus(T.div(T.sub(eb, ea), temperature)), temperature));
-    }
     case 'not':
-      if (!(notWeight >= 0)) throw new Error(`compose: NOT weight must be >= 0, got ${notWeight}`);
       return T.sub(ea, T.mul(eb, notWeight));
-    default:
-      throw new Error(`compose: unknown operator "${op as string}" (known: ${COMPOSE_OPS.join(', ')})`);
   }
 }
 

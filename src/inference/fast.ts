@@ -36,7 +36,7 @@ import {
   type TrajectoryStep,
 } from './langevin.js';
 import { STATE_RANGE, type InferenceSettings } from './settings.js';
-import { DEFAULT_COMPOSE, type ComposeOp, type ComposeOptions } from './compose.js';
+import { composeSettings, type ComposeOp, type ComposeOptions } from './compose.js';
 
 /** A fast kernel holding a copy of the model's current parameters. */
 export function fastEnergyOf(model: EnergyModel): FastEnergy {
@@ -194,9 +194,7 @@ export function composeObjectives(
   size: number,
   options: ComposeOptions = {},
 ): FastObjective {
-  const { temperature: t, notWeight } = { ...DEFAULT_COMPOSE, ...options };
-  if (op === 'or' && !(t > 0)) throw new Error(`compose: OR temperature must be > 0, got ${t}`);
-  if (op === 'not' && !(notWeight >= 0)) throw new Error(`compose: NOT weight must be >= 0, got ${notWeight}`);
+  const { temperature: t, notWeight } = composeSettings(op, options);
   const gb = new Float32Array(size);
   const combine = (ea: number, eb: number) =>
     op === 'and' ? ea + eb : op === 'not' ? ea - notWeight * eb : eb - t * softplus((eb - ea) / t);
