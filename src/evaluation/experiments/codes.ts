@@ -6,16 +6,12 @@
  * red's demos show; the energy sees only the final state, so one code can
  * serve both.
  */
-import * as T from '../../engine/index.js';
 import type { FamilyName } from '../../concepts/family.js';
-import { inferCodes } from '../../inference/infer.js';
 import { rngFor } from '../../random/rng.js';
-import { stackEpisodes } from '../../training/batch.js';
-import { batchTensors, disposeBatchTensors } from '../../training/loss.js';
 import { evalEpisodes } from '../evaluate.js';
 import { centroid, euclidean, pca } from '../pca.js';
 import { scatter, type Row } from '../plot.js';
-import { familyKind, fmt, markdownTable, verdict } from './common.js';
+import { familyKind, fmt, inferEpisodeCodes, markdownTable, verdict } from './common.js';
 import { FAMILY_NAMES } from '../../concepts/family.js';
 import type { Experiment, ExperimentContext } from './types.js';
 
@@ -23,16 +19,7 @@ const QUICK_CODE_FAMILIES: readonly FamilyName[] = ['red', 'make-red', 'count-4+
 
 export function inferFamilyCodes(ctx: ExperimentContext, family: FamilyName, episodes: number): number[][] {
   const eps = evalEpisodes(family, { episodes, demos: 5, seed: ctx.seed });
-  const batch = stackEpisodes(eps);
-  const t = batchTensors(batch, ctx.settings.attentionLogit);
-  const { w } = inferCodes(ctx.model, t.demoStates, t.demoLogits, batch.demos, ctx.settings.w, {
-    rng: rngFor(ctx.seed, 'codes', family).split('w'),
-  });
-  const values = T.read(w);
-  const size = ctx.model.config.codeSize;
-  T.dispose(w);
-  disposeBatchTensors(t);
-  return Array.from({ length: episodes }, (_, b) => Array.from(values.subarray(b * size, (b + 1) * size)));
+  return inferEpisodeCodes(ctx, eps, rngFor(ctx.seed, 'codes', family).split('w')).map((c) => Array.from(c));
 }
 
 /** Nearest-centroid accuracy: centroids from even-indexed codes, classify the odd-indexed ones. */

@@ -72,15 +72,20 @@ export function evalOptions(ctx: ExperimentContext, patch: Partial<EvalOptions> 
   return { episodes: ctx.episodes, demos: 5, seed: ctx.seed, ...patch };
 }
 
-/** The code inferred from one episode's demos by the model's w-chain. */
-export function inferEpisodeCode(ctx: ExperimentContext, episode: Episode, rng: Rng): Float32Array {
-  const batch = stackEpisodes([episode]);
+/** The codes inferred from each episode's demos by the model's w-chain, in one batch. */
+export function inferEpisodeCodes(ctx: ExperimentContext, episodes: Episode[], rng: Rng): Float32Array[] {
+  const batch = stackEpisodes(episodes);
   const t = batchTensors(batch, ctx.settings.attentionLogit);
   const { w } = inferCodes(ctx.model, t.demoStates, t.demoLogits, batch.demos, ctx.settings.w, { rng });
-  const out = T.read(w);
+  const values = T.read(w);
   T.dispose(w);
   disposeBatchTensors(t);
-  return out;
+  const size = ctx.model.config.codeSize;
+  return episodes.map((_, b) => values.slice(b * size, (b + 1) * size));
+}
+
+export function inferEpisodeCode(ctx: ExperimentContext, episode: Episode, rng: Rng): Float32Array {
+  return inferEpisodeCodes(ctx, [episode], rng)[0];
 }
 
 /** The first line of a reading: whether the numbers support the claim, said from them. */

@@ -71,3 +71,8 @@ export async function comparisonPlot(c: Comparison, file: string, title: string,
 export function disposeVariants(variants: readonly Variant[]): void {
   for (const v of variants) v.model.dispose();
 }
+
+/** Column -> family -> score, for result.json. */
+export function comparisonData(c: Comparison): Record<string, Record<string, number>> {
+  return Object.fromEntries([...c.columns].map(([k, v]) => [k, Object.fromEntries(v.map((s) => [s.family, s.score]))]));
+}

@@ -7,7 +7,7 @@ import { getFamily } from '../../concepts/index.js';
 import type { FamilyName } from '../../concepts/family.js';
 import { rngFor } from '../../random/rng.js';
 import { evalOptions, fmt, studyFamilies, verdict } from './common.js';
-import { pointAt, runSweep, sweepPlot, sweepTable } from './sweep.js';
+import { pointAt, runSweep, sweepPlot, sweepTable, sweepData } from './sweep.js';
 import type { Experiment, ExperimentContext } from './types.js';
 
 export const SCENE_SIZES = [4, 6, 8, 10, 12] as const;
@@ -77,7 +77,7 @@ export const entitiesExperiment: Experiment = {
           detail: points.map((p) => `N=${p.value}: +${fmt(margin(p))}`).join('; '),
         },
       ],
-      data: { points: points.map(({ value, identify, generate, chanceIdentify, chanceGenerate, scores }) => ({ N: value, identify, generate, chanceIdentify, chanceGenerate, families: Object.fromEntries(scores.map((s) => [s.family, s.score])) })) },
+      data: sweepData('N', points),
     };
   },
 };

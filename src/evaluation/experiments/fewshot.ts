@@ -3,7 +3,7 @@
  * model, with the code inferred from M = 1..10 demos (trained with a fixed M).
  */
 import { evalOptions, fmt, studyFamilies, verdict } from './common.js';
-import { pointAt, runSweep, sweepPlot, sweepTable } from './sweep.js';
+import { pointAt, runSweep, sweepPlot, sweepTable, sweepData } from './sweep.js';
 import type { Experiment } from './types.js';
 
 export const DEMO_COUNTS = [1, 2, 3, 5, 10] as const;
@@ -69,7 +69,7 @@ export const fewshotExperiment: Experiment = {
           detail: `${fmt(mean(m5))} vs ${fmt(mean(m1))} (2 s.e. = ${fmt(2 * standardError(m1, m5))})`,
         },
       ],
-      data: { points: points.map(({ value, identify, generate, chanceIdentify, chanceGenerate, scores }) => ({ M: value, identify, generate, chanceIdentify, chanceGenerate, families: Object.fromEntries(scores.map((s) => [s.family, s.score])) })) },
+      data: sweepData('M', points),
     };
   },
 };

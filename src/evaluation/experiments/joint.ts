@@ -5,7 +5,7 @@
  */
 import { getFamily } from '../../concepts/index.js';
 import { fmt, verdict } from './common.js';
-import { compareVariants, comparisonPlot, comparisonTable, disposeVariants, meanOf } from './compare.js';
+import { compareVariants, comparisonData, comparisonPlot, comparisonTable, disposeVariants, meanOf } from './compare.js';
 import type { Experiment } from './types.js';
 import { budgetLine, trainVariant, variantFamilies } from './variants.js';
 
@@ -59,7 +59,7 @@ export const jointExperiment: Experiment = {
               },
             ]
           : [],
-        data: Object.fromEntries([...c.columns].map(([k, v]) => [k, Object.fromEntries(v.map((s) => [s.family, s.score]))])),
+        data: comparisonData(c),
       };
     } finally {
       disposeVariants(variants);

@@ -15,7 +15,7 @@ import { randomMove } from '../baselines.js';
 import { evalEpisodes } from '../evaluate.js';
 import { histogram, type Row } from '../plot.js';
 import { fmt, markdownTable, verdict } from './common.js';
-import { compareVariants, comparisonPlot, comparisonTable, disposeVariants, meanOf } from './compare.js';
+import { compareVariants, comparisonData, comparisonPlot, comparisonTable, disposeVariants, meanOf } from './compare.js';
 import type { Experiment, ExperimentContext } from './types.js';
 import { budgetLine, trainVariant, variantFamilies, type Variant } from './variants.js';
 
@@ -128,7 +128,7 @@ export const klExperiment: Experiment = {
           },
         ],
         data: {
-          success: Object.fromEntries([...c.columns].map(([k, v]) => [k, Object.fromEntries(v.map((s) => [s.family, s.score]))])),
+          success: comparisonData(c),
           medians: Object.fromEntries(energies.map(({ v, e }) => [v.label, { positive: median(e.positive), sample: median(e.sample), random: median(e.random) }])),
         },
       };

@@ -4,7 +4,7 @@
  * non-relational ablation f(sum_i s(a_i) g(x_i, w)).
  */
 import { fmt, verdict } from './common.js';
-import { compareVariants, comparisonPlot, comparisonTable, disposeVariants, meanOf, scoreOf } from './compare.js';
+import { compareVariants, comparisonData, comparisonPlot, comparisonTable, disposeVariants, meanOf, scoreOf } from './compare.js';
 import type { Experiment } from './types.js';
 import { budgetLine, trainVariant, variantFamilies } from './variants.js';
 
@@ -55,7 +55,7 @@ export const relationalExperiment: Experiment = {
             ? [{ property: 'the relational energy beats the non-relational one on the relational families', holds: relGap > 0, detail: `mean lead ${fmt(relGap)}` }]
             : []),
         ],
-        data: Object.fromEntries([...c.columns].map(([k, v]) => [k, Object.fromEntries(v.map((s) => [s.family, s.score]))])),
+        data: comparisonData(c),
       };
     } finally {
       disposeVariants(variants);

@@ -5,7 +5,7 @@
  */
 import { withChains } from '../../inference/settings.js';
 import { evalOptions, fmt, studyFamilies, verdict } from './common.js';
-import { pointAt, runSweep, sweepPlot, sweepTable } from './sweep.js';
+import { pointAt, runSweep, sweepPlot, sweepTable, sweepData } from './sweep.js';
 import type { Experiment } from './types.js';
 
 export const STEP_COUNTS = [1, 2, 5, 10, 20, 40] as const;
@@ -66,7 +66,7 @@ export const stepsExperiment: Experiment = {
           detail: `${fmt(k20.generate)} vs ${fmt(k1.generate)}`,
         },
       ],
-      data: { points: points.map(({ value, identify, generate, scores }) => ({ K: value, identify, generate, families: Object.fromEntries(scores.map((s) => [s.family, s.score])) })) },
+      data: sweepData('K', points),
     };
   },
 };

@@ -93,3 +93,16 @@ export function pointAt(points: readonly SweepPoint[], value: number): SweepPoin
   if (!p) throw new Error(`sweep: no point at ${value}`);
   return p;
 }
+
+/** The sweep as plain data for result.json: per value, the means (and chance) and every family's score. */
+export function sweepData(knob: string, points: readonly SweepPoint[]): unknown {
+  return {
+    points: points.map(({ value, identify, generate, chanceIdentify, chanceGenerate, scores }) => ({
+      [knob]: value,
+      identify,
+      generate,
+      ...(chanceIdentify !== null || chanceGenerate !== null ? { chanceIdentify, chanceGenerate } : {}),
+      families: Object.fromEntries(scores.map((s) => [s.family, s.score])),
+    })),
+  };
+}
