@@ -3,7 +3,8 @@
  *
  * Median time of ONE x-chain Langevin step on one 6-entity scene, engine path
  * (`generate` with steps 1) vs the hand-written kernel (`fastGenerate` with
- * steps 1, and the bare step inside a long `fastLangevin` chain), for the
+ * steps 1, and the bare step inside a long `fastLangevin` chain; WebAssembly
+ * SIMD, the default, and the float64 loops), for the
  * small (hidden 64, code 16) and paper (hidden 128, code 32) widths, gLayers 3.
  */
 import { initEngine } from '../src/engine/index.js';
@@ -69,6 +70,7 @@ for (const [hidden, codeSize] of [
   const config: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hidden, codeSize, gLayers: 3 };
   const model = EnergyModel.init(config, new Rng(2), 1.5);
   const fe = fastEnergyOf(model);
+  const fe64 = fastEnergyOf(model, { simd: false });
   const code = Float32Array.from({ length: codeSize }, () => rng.range(-1, 1));
   const settings = withChains(DEFAULT_INFERENCE, { x: { steps: 1 } });
   const noise = new Rng(3);
@@ -78,6 +80,10 @@ for (const [hidden, codeSize] of [
     Math.min(reps, 60),
   );
   const fast = time(() => void fastGenerate(fe, scene, attention, code, settings, noise), reps);
+  const fast64 = time(() => void fastGenerate(fe64, scene, attention, code, settings, noise), reps);
+  const all = attention.map(() => 1);
+  const fastAll = time(() => void fastGenerate(fe, scene, attention, code, settings, noise, { movable: all }), reps);
+  const fastAll64 = time(() => void fastGenerate(fe64, scene, attention, code, settings, noise, { movable: all }), reps);
 
   // The bare step inside a 50-step chain (the agent moves), and one full E + dE/dx over all 36 pairs.
   const x0 = sceneToArray(scene);
@@ -93,13 +99,16 @@ for (const [hidden, codeSize] of [
   const bare = { wall: bare50.wall / 50, cpu: bare50.cpu / 50 };
   const dx = new Float32Array(30);
   const full = time(() => void fe.gradients(x0, 6, a, code, { dx }), Math.max(5, reps / 10), 20);
+  const full64 = time(() => void fe64.gradients(x0, 6, a, code, { dx }), Math.max(5, reps / 10), 20);
 
   console.log(`hidden ${hidden}, code ${codeSize}, gLayers 3:`);
   console.log(`  engine generate (1 step)        ${fmt(engine)}`);
   console.log(
     `  fastGenerate (1 step)           ${fmt(fast)}   speed-up x${(engine.wall / fast.wall).toFixed(1)}`,
   );
+  console.log(`  fastGenerate, float64 loops     ${fmt(fast64)}`);
+  console.log(`  fastGenerate, every entity movable (the bench's figure) ${fmt(fastAll)}; float64 ${fmt(fastAll64)}`);
   console.log(`  fast step inside a 50-step chain ${fmt(bare)}`);
-  console.log(`  fast E + dE/dx over all 36 pairs ${fmt(full)}`);
+  console.log(`  fast E + dE/dx over all 36 pairs ${fmt(full)}; float64 ${fmt(full64)}`);
   model.dispose();
 }

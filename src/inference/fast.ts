@@ -17,6 +17,7 @@
 import type { EnergyModel } from '../model/model.js';
 import {
   FastEnergy,
+  type FastEnergyOptions,
   type FastChainEnergy,
   type FastGradientTargets,
 } from '../model/fast-energy.js';
@@ -39,8 +40,8 @@ import { STATE_RANGE, type InferenceSettings } from './settings.js';
 import { composeSettings, type ComposeOp, type ComposeOptions } from './compose.js';
 
 /** A fast kernel holding a copy of the model's current parameters. */
-export function fastEnergyOf(model: EnergyModel): FastEnergy {
-  return new FastEnergy(model.config, model.values());
+export function fastEnergyOf(model: EnergyModel, options: FastEnergyOptions = {}): FastEnergy {
+  return new FastEnergy(model.config, model.values(), options);
 }
 
 /** The energy a chain descends, as a function of its flat state z: E(z), and E(z) with dE/dz into `grad`. */

@@ -198,3 +198,42 @@ describe('FastEnergy buffers and checks', () => {
     expect(() => new FastEnergy({ ...config, hidden: 9 }, values)).toThrow(/parameters/);
   });
 });
+
+describe('FastEnergy on WebAssembly SIMD (float32 products and activations)', () => {
+  // hidden 32: two register blocks; N = 7: an odd number of pair rows (49).
+  describe.each(ENERGY_VARIANTS)('%s', (variant) => {
+    it.each(LAYERS)('gLayers %i, fLayers %i: matches the float64 loops to float32 rounding, views included', (gLayers, fLayers) => {
+      const config: ModelConfig = { variant, attributes: D, codeSize: DW, hidden: 32, gLayers, fLayers };
+      const values = EnergyModel.init(config, new Rng(3 + gLayers + 5 * fLayers), 1.5).values();
+      const simd = new FastEnergy(config, values);
+      const exact = new FastEnergy(config, values, { simd: false });
+      expect(simd.precision).toBe(gLayers > 1 ? 'float32-simd' : 'float64');
+      expect(exact.precision).toBe('float64');
+      for (const n of [1, 6, 7]) {
+        const { x, a, w } = inputs(new Rng(50 + n), n);
+        const got = { dx: new Float32Array(n * D), da: new Float32Array(n), dw: new Float32Array(DW) };
+        const want = { dx: new Float32Array(n * D), da: new Float32Array(n), dw: new Float32Array(DW) };
+        const e = simd.gradients(x, n, a, w, got);
+        const ref = exact.gradients(x, n, a, w, want);
+        expect(Math.abs(e - ref) / Math.max(Math.abs(ref), 1e-2)).toBeLessThan(1e-5);
+        expect(relativeError(got.dx, want.dx), 'dx').toBeLessThan(1e-4);
+        expect(relativeError(got.da, want.da), 'da').toBeLessThan(1e-4);
+        expect(relativeError(got.dw, want.dw), 'dw').toBeLessThan(1e-4);
+        const movable = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 0));
+        const dxView = new Float32Array(n * D);
+        expect(Math.abs(simd.xChain(x, n, a, w, movable).gradient(x, dxView) - e)).toBeLessThanOrEqual(1e-6 * Math.abs(e) + 1e-9);
+        expect(relativeError(dxView, got.dx.map((v, q) => v * movable[Math.floor(q / D)]))).toBeLessThan(1e-5);
+        const daView = new Float32Array(n);
+        expect(Math.abs(simd.aChain(x, n, w).gradient(a, daView) - e)).toBeLessThanOrEqual(1e-6 * Math.abs(e) + 1e-9);
+        expect(relativeError(daView, got.da)).toBeLessThan(1e-5);
+      }
+    });
+  });
+
+  it('is the default only where hidden is a whole number of register blocks', () => {
+    const config: ModelConfig = { variant: 'relational', attributes: D, codeSize: DW, hidden: 24, gLayers: 3, fLayers: 1 };
+    const values = EnergyModel.init(config, new Rng(1), 1).values();
+    expect(new FastEnergy(config, values).precision).toBe('float64');
+    expect(() => new FastEnergy(config, values, { simd: true })).toThrow(/not a multiple of 16/);
+  });
+});

@@ -46,6 +46,17 @@
  */
 import type { ModelConfig } from './config.js';
 import { checkParamValues, type ParamValues } from './params.js';
+import { SIMD_BLOCK, SimdKernels } from './simd/kernels.js';
+
+export interface FastEnergyOptions {
+  /**
+   * Run g's [P, H] x [H, H] products and activations in float32 WebAssembly
+   * SIMD (./simd/kernels.ts; float32 rounding, like the engine). Default: where
+   * the JavaScript engine has SIMD and hidden is a multiple of 16. false: the
+   * float64 loops throughout (exact to 1e-9 against ./reference64.ts).
+   */
+  simd?: boolean;
+}
 
 /** E and dE/dz for a chain over one variable z (see `xChain`, `aChain`). */
 export interface FastChainEnergy {
@@ -257,6 +268,12 @@ export class FastEnergy {
   private readonly dq: Float64Array;
   private readonly dwAcc: Float64Array;
   private out = 0;
+  /** Handles of g's weights in `simd` for the forward (W) and backward (W^T) products, by layer. */
+  private readonly simd: SimdKernels | null = null;
+  private readonly simdForward: number[] = [];
+  private readonly simdBackward: number[] = [];
+  /** 'float32-simd' when g's products run in WebAssembly SIMD, else 'float64'. */
+  readonly precision: 'float32-simd' | 'float64';
 
   // Scratch that grows with the entity count (P = N^2 rows, or N when non-relational).
   private cap = -1;
@@ -275,7 +292,7 @@ export class FastEnergy {
   private rowI = new Int32Array(0); // row r of g is the pair (rowI[r], rowJ[r]) [P]
   private rowJ = new Int32Array(0);
 
-  constructor(config: ModelConfig, values: ParamValues) {
+  constructor(config: ModelConfig, values: ParamValues, options: FastEnergyOptions = {}) {
     checkParamValues(config, values);
     this.config = { ...config };
     const { attributes: D, codeSize: DW, hidden: H, gLayers: Lg, fLayers: Lf } = config;
@@ -328,6 +345,15 @@ export class FastEnergy {
     this.du = new Float64Array(H);
     this.dq = new Float64Array(H);
     this.dwAcc = new Float64Array(DW);
+    const simd = options.simd ?? (H % SIMD_BLOCK === 0 && SimdKernels.available());
+    if (simd && Lg > 1) {
+      this.simd = new SimdKernels();
+      for (let k = 1; k < Lg; k++) {
+        this.simdForward[k] = this.simd.add(values[`g${k}.w`], H, H, values[`g${k}.b`]);
+        this.simdBackward[k] = this.simd.add(values[`g${k}.w`], H, H, null, true);
+      }
+    }
+    this.precision = this.simd ? 'float32-simd' : 'float64';
     this.reserve(8);
   }
 
@@ -585,6 +611,20 @@ export class FastEnergy {
     const pre0 = this.gPre[0];
     const sig0 = this.gSig[0];
     const h0 = this.gH[0];
+    if (this.simd) {
+      for (let r = 0; r < R; r++) {
+        const ri = rowI[r] * H;
+        const rj = rowJ[r] * H;
+        const base = r * H;
+        if (this.pairs) for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o] + pj[rj + o];
+        else for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o];
+      }
+      this.simd.silu(pre0, sig0, h0, R * H);
+      for (let k = 1; k < this.Lg; k++) {
+        this.simd.productSilu(this.simdForward[k], this.gH[k - 1], this.gPre[k], this.gSig[k], this.gH[k], R);
+      }
+      return;
+    }
     for (let r = 0; r < R; r++) {
       const ri = rowI[r] * H;
       const rj = rowJ[r] * H;
@@ -751,7 +791,8 @@ export class FastEnergy {
         cur[q] *= sv * (1 + pre[q] * (1 - sv));
       }
       if (k > 0) {
-        rowsTimesT(cur, this.gW[k], null, other, R, H);
+        if (this.simd) this.simd.product(this.simdBackward[k], cur, other, R);
+        else rowsTimesT(cur, this.gW[k], null, other, R, H);
         const t = cur;
         cur = other;
         other = t;
