@@ -48,6 +48,11 @@ export interface TrainingConfig {
   batchSize: number;
   steps: number;
   learningRate: number;
+  /**
+   * Cosine decay of the learning rate from `learningRate` at step `start` to
+   * `final` at the last step (`steps`); constant before `start`. null: constant.
+   */
+  learningRateDecay: { start: number; final: number } | null;
   adamBeta1: number;
   adamBeta2: number;
   /** Global L2 norm clip of the parameter gradient. */
@@ -74,6 +79,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   batchSize: 32,
   steps: 2000,
   learningRate: 1e-3,
+  learningRateDecay: null,
   adamBeta1: 0.9,
   adamBeta2: 0.999,
   gradClipNorm: 1,
@@ -147,6 +153,14 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   posInt(c.batchSize, 'batchSize');
   if (!Number.isInteger(c.steps) || c.steps < 0) fail(`steps: expected an integer >= 0, got ${c.steps}`);
   nonNeg(c.learningRate, 'learningRate');
+  if (c.learningRateDecay !== null) {
+    const d = c.learningRateDecay;
+    if (!isObject(d)) fail('learningRateDecay: expected null or {"start": step, "final": rate}');
+    const extra = Object.keys(d).filter((k) => k !== 'start' && k !== 'final');
+    if (extra.length > 0) fail(`learningRateDecay.${extra[0]}: unknown setting`);
+    if (!Number.isInteger(d.start) || d.start < 0) fail(`learningRateDecay.start: expected an integer >= 0, got ${d.start}`);
+    nonNeg(d.final, 'learningRateDecay.final');
+  }
   nonNeg(c.adamBeta1, 'adamBeta1');
   nonNeg(c.adamBeta2, 'adamBeta2');
   if (c.adamBeta1 >= 1 || c.adamBeta2 >= 1) fail('adamBeta1 and adamBeta2 must be < 1');
@@ -161,6 +175,14 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   if (!Number.isInteger(c.evalEvery) || c.evalEvery < 0) fail(`evalEvery: expected an integer >= 0, got ${c.evalEvery}`);
   posInt(c.evalEpisodes, 'evalEpisodes');
   return c;
+}
+
+/** The learning rate of the step that takes the state from `step` to `step + 1` steps done. */
+export function learningRateAt(c: TrainingConfig, step: number): number {
+  const d = c.learningRateDecay;
+  if (d === null || step < d.start || c.steps <= d.start) return c.learningRate;
+  const t = Math.min(1, (step - d.start) / (c.steps - d.start));
+  return d.final + ((c.learningRate - d.final) * (1 + Math.cos(Math.PI * t))) / 2;
 }
 
 /** The families a run trains on, with their weights normalised to sum to 1. */

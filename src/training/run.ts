@@ -35,6 +35,13 @@ export interface RunOptions {
   outDir: string;
   /** Continue from OUT/checkpoint (its config wins, except `steps`). */
   resume?: boolean;
+  /**
+   * Branch: start from the state saved in this folder (another run's
+   * checkpoint/ or best/: parameters, optimiser moments, step count) under
+   * `config`, e.g. the same recipe with a decaying learning rate. The model
+   * shapes must match; best/ is chosen among this run's own validations.
+   */
+  from?: string;
   onStep?: (r: StepRecord, state: TrainState) => void;
   onEval?: (r: EvalRecord) => void;
   /** Worker threads for the gradient (1: in this thread). Results agree up to float rounding. */
@@ -66,6 +73,17 @@ export async function readConfigFile(path: string): Promise<TrainingConfig> {
   return resolveTrainingConfig(raw, path);
 }
 
+async function branchState(config: TrainingConfig, dir: string): Promise<TrainState> {
+  const data = await loadModelDir(dir);
+  const mine = JSON.stringify(config.model);
+  if (JSON.stringify(data.config) !== mine) {
+    throw new Error(`${dir}: its model (${JSON.stringify(data.config)}) differs from the config's (${mine})`);
+  }
+  const state = stateFromCheckpoint(config, data);
+  if (state.step >= config.steps) throw new Error(`${dir}: already at step ${state.step}; the config stops at ${config.steps}`);
+  return { ...state, best: null };
+}
+
 export async function runTraining(o: RunOptions): Promise<RunResult> {
   const now = o.now ?? (() => performance.now());
   const ckptDir = join(o.outDir, 'checkpoint');
@@ -76,6 +94,8 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     const saved = resolveTrainingConfig((data.meta as { training?: unknown }).training, `${ckptDir}/model.json`);
     config = { ...saved, steps: o.config.steps };
     state = stateFromCheckpoint(config, data);
+  } else if (o.from) {
+    state = await branchState(config, o.from);
   } else {
     state = initialState(config);
   }

@@ -7,7 +7,7 @@ import { EnergyModel } from '../model/model.js';
 import { loadModelDir } from '../model/store.js';
 import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
-import { resolveTrainingConfig } from './config.js';
+import { learningRateAt, resolveTrainingConfig } from './config.js';
 import { runTraining } from './run.js';
 import { initialState, localGradients, modelFromState, trainStep } from './trainer.js';
 import { liveTensors } from '../engine/index.js';
@@ -45,6 +45,20 @@ describe('training config', () => {
     expect(() => resolveTrainingConfig({ inference: { x: { steps: -1 } } })).toThrow(/x-chain: steps/);
     expect(() => resolveTrainingConfig({ model: { hidden: 0 } })).toThrow(/hidden/);
     expect(() => resolveTrainingConfig({ batchSize: 2.5 })).toThrow(/batchSize/);
+    expect(() => resolveTrainingConfig({ learningRateDecay: { start: 1, final: 0, shape: 'x' } })).toThrow(/learningRateDecay\.shape: unknown/);
+    expect(() => resolveTrainingConfig({ learningRateDecay: { start: -1, final: 0 } })).toThrow(/learningRateDecay\.start/);
+    expect(() => resolveTrainingConfig({ learningRateDecay: { start: 1, final: -1 } })).toThrow(/learningRateDecay\.final/);
+  });
+
+  it('decays the learning rate by a half cosine from decay start to the last step', () => {
+    const c = resolveTrainingConfig({ steps: 300, learningRate: 1e-3, learningRateDecay: { start: 100, final: 1e-4 } });
+    expect(learningRateAt(c, 0)).toBe(1e-3);
+    expect(learningRateAt(c, 100)).toBeCloseTo(1e-3, 12);
+    expect(learningRateAt(c, 200)).toBeCloseTo(5.5e-4, 12);
+    expect(learningRateAt(c, 300)).toBeCloseTo(1e-4, 12);
+    for (let s = 101; s < 300; s++) expect(learningRateAt(c, s)).toBeLessThan(learningRateAt(c, s - 1));
+    const constant = resolveTrainingConfig({ steps: 300, learningRate: 1e-3 });
+    expect(learningRateAt(constant, 299)).toBe(1e-3);
   });
 });
 
@@ -62,6 +76,31 @@ describe('training runs', () => {
     for (const k of Object.keys(a.values)) expect(Array.from(b.values[k])).toEqual(Array.from(a.values[k]));
     const log = (await readFile(join(split, 'log.jsonl'), 'utf8')).trim().split('\n');
     expect(log.map((l) => JSON.parse(l).step)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a branch from a checkpoint continues it exactly under the same recipe, and takes the new schedule', async () => {
+    const straight = await tempDir();
+    await runTraining({ config: tiny(), outDir: straight });
+    const first = await tempDir();
+    await runTraining({ config: tiny({ steps: 2 }), outDir: first });
+    const branch = await tempDir();
+    await runTraining({ config: tiny(), outDir: branch, from: join(first, 'checkpoint') });
+    const a = await loadModelDir(join(straight, 'checkpoint'));
+    const b = await loadModelDir(join(branch, 'checkpoint'));
+    for (const k of Object.keys(a.values)) expect(Array.from(b.values[k])).toEqual(Array.from(a.values[k]));
+
+    const decayed = await tempDir();
+    const decay = tiny({ learningRateDecay: { start: 2, final: 0 } });
+    await runTraining({ config: decay, outDir: decayed, from: join(first, 'checkpoint') });
+    const log = (await readFile(join(decayed, 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.map((r) => r.step)).toEqual([3, 4]);
+    expect(log[0].learningRate).toBeCloseTo(decay.learningRate, 12);
+    expect(log[1].learningRate).toBeCloseTo(decay.learningRate / 2, 12);
+
+    await expect(
+      runTraining({ config: tiny({ model: { hidden: 6, codeSize: 4, gLayers: 2 } }), outDir: await tempDir(), from: join(first, 'checkpoint') }),
+    ).rejects.toThrow(/differs from the config/);
+    await expect(runTraining({ config: tiny({ steps: 2 }), outDir: await tempDir(), from: join(first, 'checkpoint') })).rejects.toThrow(/already at step 2/);
   });
 
   it('leaks no tensors: training steps and inference keep the live count flat', async () => {

@@ -14,7 +14,7 @@ import type { FamilyName } from '../concepts/family.js';
 import { evaluateFamily, type FamilyScore } from '../evaluation/evaluate.js';
 import { adamInit, adamStep, type AdamState } from './adam.js';
 import { sampleBatch } from './batch.js';
-import { familyMixture, type TrainingConfig } from './config.js';
+import { familyMixture, learningRateAt, type TrainingConfig } from './config.js';
 import {
   batchTensors,
   chainNoise,
@@ -37,6 +37,7 @@ export interface TrainState {
 export interface StepRecord extends LossParts {
   step: number;
   gradNorm: number;
+  learningRate: number;
   seconds: number;
 }
 
@@ -134,8 +135,9 @@ export async function trainStep(
   // Step on copies: a step that would make the parameters non-finite leaves the state as it was.
   const values = cloneValues(state.values);
   const adam = { t: state.adam.t, m: cloneValues(state.adam.m), v: cloneValues(state.adam.v) };
+  const learningRate = learningRateAt(config, state.step);
   const gradNorm = adamStep(values, grads, adam, {
-    learningRate: config.learningRate,
+    learningRate,
     beta1: config.adamBeta1,
     beta2: config.adamBeta2,
     clipNorm: config.gradClipNorm,
@@ -146,7 +148,7 @@ export async function trainStep(
   state.values = values;
   state.adam = adam;
   state.step += 1;
-  return { ...parts, step: state.step, gradNorm, seconds: (now() - started) / 1000 };
+  return { ...parts, step: state.step, gradNorm, learningRate, seconds: (now() - started) / 1000 };
 }
 
 /** Validation on fresh episodes (a seed stream disjoint from training's). */

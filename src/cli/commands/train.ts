@@ -1,5 +1,5 @@
 /**
- * `concept-ebm train --config FILE --out DIR [--resume] [--steps N] [--seed S]`
+ * `concept-ebm train --config FILE --out DIR [--resume | --from RUN/best] [--steps N] [--seed S]`
  *
  * A progress bar on stderr (steps/s, ETA, loss parts, energies of positives
  * vs samples, gradient norm); OUT/log.jsonl gets the same per step. Ctrl-C
@@ -22,6 +22,8 @@ export interface TrainArgs {
   config?: string;
   out: string;
   resume?: boolean;
+  /** Branch from another run's checkpoint/ or best/ folder under --config. */
+  from?: string;
   steps?: number;
   seed?: number;
   /** No progress bar; a plain line every `logEvery` steps. */
@@ -42,6 +44,8 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
   return guarded(io, async () => {
     if (!args.out) throw new UsageError("required option '--out <dir>' not specified");
     if (!args.config && !args.resume) throw new UsageError('give --config FILE (or --resume to continue a run in --out)');
+    if (args.from && args.resume) throw new UsageError('--from and --resume exclude each other');
+    if (args.from && !args.config) throw new UsageError('--from needs --config (the recipe to continue under)');
     let config: TrainingConfig = args.config ? await readConfigFile(args.config) : DEFAULT_TRAINING;
     if (args.seed !== undefined) config = { ...config, seed: integerArg('--seed', args.seed, Number.MIN_SAFE_INTEGER) };
     if (args.steps !== undefined) config = { ...config, steps: integerArg('--steps', args.steps, 0) };
@@ -76,6 +80,7 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
         config,
         outDir: args.out,
         resume: args.resume,
+        from: args.from,
         workers: args.workers ?? Math.min(2, availableParallelism()),
         shouldStop: () => stop,
         onStep: (r) => {
