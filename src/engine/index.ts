@@ -185,15 +185,31 @@ tf.registerKernel({
   },
 });
 
+/**
+ * tfjs's gradients of Mul, Div and others cast their operands to float32,
+ * and the wasm backend's Cast copies even when the type does not change:
+ * about 1,000 copies per training step. A same-type cast shares the buffer.
+ */
+const wasmCast = tf.getKernel('Cast', 'wasm')!.kernelFunc;
+tf.unregisterKernel('Cast', 'wasm');
+tf.registerKernel({
+  kernelName: 'Cast',
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    if ((args.attrs as { dtype?: string }).dtype !== x.dtype) return wasmCast(args);
+    (args.backend as unknown as { incRef(id: unknown): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  },
+});
+
 // ---------------------------------------------------------------------------
 // Composite ops.
 
 type GradFn = Parameters<typeof tf.customGrad>[0];
 
-/** SiLU (swish): x * sigmoid(x), smooth, with a correct second derivative. */
-export function silu(x: Tensor): Tensor {
-  return tf.mul(x, tf.sigmoid(x));
-}
+/** SiLU (swish): x * sigmoid(x), smooth, exact at every order (fused kernels on wasm: ./silu.ts). */
+export { silu } from './silu.js';
 
 /** Identity whose gradient is zero: a first-order stop (the value passes, the tape stops). */
 export const stopGradient: <T extends Tensor>(x: T) => T = tf.customGrad(((x: Tensor) => ({
