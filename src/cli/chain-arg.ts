@@ -6,7 +6,7 @@
 import { validateInferenceSettings, withChains, type InferenceSettings } from '../inference/settings.js';
 import { UsageError } from './io.js';
 
-const CHAIN_KEYS = ['steps', 'stepSize', 'noise', 'gradClamp', 'gradClipNorm'] as const;
+const CHAIN_KEYS = ['steps', 'stepSize', 'noise', 'gradClamp', 'gradClipNorm', 'restarts'] as const;
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

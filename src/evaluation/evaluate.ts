@@ -69,7 +69,10 @@ export function evaluateFamily(
     const N = batch.entities;
     const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, { rng: rng.split('w') });
     if (f.kind === 'identify') {
-      const { a } = identifyBatch(model, t.after, w, settings.a, settings.attentionRange, { rng: rng.split('a') });
+      const { a } = identifyBatch(model, t.after, w, settings.a, settings.attentionRange, {
+        rng: rng.split('a'),
+        answerLogit: settings.attentionLogit,
+      });
       const logits = T.read(a);
       part.forEach((ep, b) => {
         const mask = Array.from(logits.subarray(b * N, (b + 1) * N), (v) => (sigmoid(v) > 0.5 ? 1 : 0));

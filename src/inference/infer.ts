@@ -107,16 +107,51 @@ export function identifyBatch(
   w: Tensor,
   chain: ChainSettings,
   range: number,
-  options: ChainOptions = {},
+  options: ChainOptions & {
+    /** The logit of a thresholded answer (the settings' attentionLogit), to compare restarts by energy. */
+    answerLogit?: number;
+  } = {},
 ): { a: Tensor; trajectory?: TrajectoryStep[] } {
   const [B, N] = x.shape;
-  const a0 = T.zeros([B, N]);
-  const { z, trajectory } = langevin(attentionEnergy(model, x, w), a0, chain, {
-    ...options,
-    range: { lo: -range, hi: range },
-  });
-  if (!options.differentiable) a0.dispose();
-  return { a: z, trajectory };
+  const restarts = chain.restarts ?? 1;
+  const run = () => {
+    const a0 = T.zeros([B, N]);
+    const out = langevin(attentionEnergy(model, x, w), a0, chain, { ...options, range: { lo: -range, hi: range } });
+    if (!options.differentiable) a0.dispose();
+    return out;
+  };
+  if (restarts === 1) {
+    const { z, trajectory } = run();
+    return { a: z, trajectory };
+  }
+  if (options.differentiable) throw new Error('identify: restarts > 1 are not differentiable (train with a.restarts = 1)');
+  // Independent chains (the noise stream runs on), each answer judged by the
+  // energy of its thresholded mask: the answer is the mask, not the logits.
+  const L = options.answerLogit ?? 4;
+  const best = new Float32Array(B).fill(Infinity);
+  const won = new Int32Array(B);
+  const answer = new Float32Array(B * N);
+  const trajectories: (TrajectoryStep[] | undefined)[] = [];
+  for (let r = 0; r < restarts; r++) {
+    const { z, trajectory } = run();
+    trajectories.push(trajectory);
+    const logits = T.read(z);
+    const hard = T.tensor(Float32Array.from(logits, (v) => (v > 0 ? L : -L)), [B, N]);
+    const e = T.tidy(() => T.read(model.energy(x, hard, w)));
+    for (let b = 0; b < B; b++) {
+      if (e[b] < best[b]) {
+        best[b] = e[b];
+        won[b] = r;
+        answer.set(logits.subarray(b * N, (b + 1) * N), b * N);
+      }
+    }
+    T.dispose([z, hard]);
+  }
+  // With a trajectory asked for (one scene, in practice), the winning chain's.
+  const votes = new Int32Array(restarts);
+  won.forEach((r) => votes[r]++);
+  const top = votes.indexOf(Math.max(...votes));
+  return { a: T.tensor(answer, [B, N]), trajectory: trajectories[top] };
 }
 
 // ---------------------------------------------------------------------------
@@ -209,6 +244,7 @@ export function identify(
   const { a, trajectory } = identifyBatch(model, x, w, options.chain ?? settings.a, settings.attentionRange, {
     rng,
     record: options.record,
+    answerLogit: settings.attentionLogit,
   });
   const probabilities = Array.from(T.read(a), sigmoid);
   T.dispose([x, w, a]);

@@ -36,6 +36,12 @@ export interface ChainSettings {
   gradClamp: number;
   /** Optional per-row L2 clip of the (clamped) gradient. */
   gradClipNorm?: number;
+  /**
+   * Identification (the a-chain) only: run this many chains with independent
+   * noise and keep, per scene, the answer whose thresholded mask has the
+   * lowest energy (default 1). Not differentiable; training uses 1.
+   */
+  restarts?: number;
 }
 
 export interface ChainRange {
@@ -88,6 +94,9 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
   if (!(s.gradClamp > 0)) bad(`gradClamp must be > 0 (Infinity for none), got ${s.gradClamp}`);
   if (s.gradClipNorm !== undefined && !(s.gradClipNorm > 0)) {
     bad(`gradClipNorm must be > 0, got ${s.gradClipNorm}`);
+  }
+  if (s.restarts !== undefined && (!Number.isInteger(s.restarts) || s.restarts < 1)) {
+    bad(`restarts must be an integer >= 1, got ${s.restarts}`);
   }
 }
 

@@ -37,6 +37,9 @@ export function validateInferenceSettings(s: InferenceSettings): InferenceSettin
   validateChainSettings(s.w, 'w-chain');
   validateChainSettings(s.x, 'x-chain');
   validateChainSettings(s.a, 'a-chain');
+  for (const k of ['w', 'x'] as const) {
+    if ((s[k].restarts ?? 1) !== 1) throw new Error(`${k}-chain: restarts apply to identification (the a-chain) only`);
+  }
   if (!(s.attentionLogit > 0)) throw new Error(`attentionLogit must be > 0, got ${s.attentionLogit}`);
   if (!(s.attentionRange >= s.attentionLogit)) {
     throw new Error(`attentionRange must be >= attentionLogit, got ${s.attentionRange}`);

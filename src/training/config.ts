@@ -140,6 +140,9 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   } catch (e) {
     fail((e as Error).message);
   }
+  if ((c.inference.a.restarts ?? 1) !== 1) {
+    fail('inference.a.restarts: training differentiates through one a-chain; restarts are a test-time knob (export --chain a.restarts=R)');
+  }
   if (!Number.isInteger(c.seed)) fail(`seed: expected an integer, got ${c.seed}`);
   const names = Object.keys(c.families);
   if (names.length === 0) fail('families: at least one family is needed');
