@@ -1,5 +1,5 @@
 /**
- * The numeric engine: the only module that imports TensorFlow.js.
+ * The numeric engine: with its fused SiLU (./silu.ts), the only code that imports TensorFlow.js.
  *
  * Why a curated surface instead of `export * from tfjs`: tfjs computes the
  * second derivative of several ops silently wrong (tensorflow/tfjs#3252:

@@ -23,6 +23,7 @@
  * Other backends (cpu, webgl) keep the composite x * sigmoid(x).
  */
 import * as tf from '@tensorflow/tfjs';
+import { compileWasm } from '../util/wasm.js';
 import { SILU_WASM_BASE64 } from './silu-wasm.js';
 import { SILU_MIN_COUNT } from './silu-wat.js';
 
@@ -49,14 +50,7 @@ const instances = new WeakMap<WebAssembly.Memory, SiluExports>();
 
 /** The kernels bound to this backend's memory (null where WebAssembly SIMD is missing). */
 function kernelsFor(backend: WasmBackend): SiluExports | null {
-  if (module === undefined) {
-    try {
-      const bytes = Uint8Array.from(atob(SILU_WASM_BASE64), (c) => c.charCodeAt(0));
-      module = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      module = null;
-    }
-  }
+  if (module === undefined) module = compileWasm(SILU_WASM_BASE64);
   if (module === null) return null;
   const memory = backend.wasm.asm.memory;
   let k = instances.get(memory);

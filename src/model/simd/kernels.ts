@@ -13,6 +13,7 @@
  * module's memory, runs, and copies the results out: O(rows x (k + n))
  * copies against O(rows x k x n) multiply-adds.
  */
+import { compileWasm } from '../../util/wasm.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 interface KernelExports {
@@ -23,15 +24,8 @@ interface KernelExports {
 
 let compiled: WebAssembly.Module | null | undefined;
 
-/** The compiled module, or null where WebAssembly SIMD is missing (compiled once, synchronously: it is ~500 bytes). */
 function kernelsModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = compileWasm(KERNELS_WASM_BASE64);
   return compiled;
 }
 
