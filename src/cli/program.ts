@@ -169,7 +169,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--episodes <n>', 'evaluation episodes per family and condition (default 200; quick 12)', integer(2))
     .option('--seed <s>', 'seed of the evaluation episodes (default 2024)', anyInteger)
     .option('--train-dir <dir>', 'where experiments train their extra models (reused while the config matches)', 'runs/experiments')
-    .option('--strict', 'exit 1 when a check does not hold')
+    .option('--strict', 'exit 1 when a check of the implementation does not hold (checks of a claim are reported only)')
     .option('--evaluate', 'with --page: also run the per-family evaluation again (always done with all)')
     .option('--chain <knob=value>', "override the model's test-time chain knob, e.g. x.steps=5 (repeatable)", collect)
     .action(async (name: string, opts) => setCode(await runExperimentCommand({ name, ...opts }, io)));

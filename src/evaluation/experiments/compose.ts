@@ -162,11 +162,13 @@ export const composeExperiment: Experiment = {
         {
           property: 'AND makes the agent red more often than move-close alone',
           holds: rate('AND', 'red') > rate('move-close alone', 'red'),
+          claim: true,
           detail: `${fmt(rate('AND', 'red'))} vs ${fmt(rate('move-close alone', 'red'))}`,
         },
         {
           property: 'AND brings the agent close more often than make-red alone',
           holds: rate('AND', 'close') > rate('make-red alone', 'close'),
+          claim: true,
           detail: `${fmt(rate('AND', 'close'))} vs ${fmt(rate('make-red alone', 'close'))}`,
         },
         {

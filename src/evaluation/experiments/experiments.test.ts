@@ -1,6 +1,6 @@
 /**
  * Every experiment of method.md section 7 in its quick form, with the
- * properties a working implementation must show (each experiment's checks):
+ * properties a working implementation must show (each experiment's checks; checks of a claim are reported, not required):
  * e.g. K = 20 beats K = 1, trained beats untrained, red and make-red codes
  * land together, the arm gets closer to its goal. Shipped-model experiments
  * use models/default; the recipe experiments train small models for 80 steps.
@@ -44,7 +44,7 @@ describe('experiments (quick)', () => {
   });
 
   for (const name of EXPERIMENT_NAMES) {
-    it(`${name}: runs quick, reports tables and plots, and every check holds`, { timeout: 120_000 }, async () => {
+    it(`${name}: runs quick, reports tables and plots, and every check of the implementation holds`, { timeout: 120_000 }, async () => {
       const r = await EXPERIMENTS[name].run(ctx);
       expect(r.name).toBe(name);
       expect(r.tables.length).toBeGreaterThan(0);
@@ -54,7 +54,8 @@ describe('experiments (quick)', () => {
         expect(p.svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
       }
       expect(r.checks.length).toBeGreaterThan(0);
-      const failing = r.checks.filter((c) => !c.holds).map((c) => `${c.property}: ${c.detail}`);
+      expect(r.checks.some((c) => !c.claim)).toBe(true);
+      const failing = r.checks.filter((c) => !c.holds && !c.claim).map((c) => `${c.property}: ${c.detail}`);
       expect(failing).toEqual([]);
     });
   }

@@ -113,7 +113,7 @@ export const klExperiment: Experiment = {
             'the KL term lowers every energy but does not improve generation here; without it the samples already reach the energies of real events',
           ),
           `Generation: ${fmt(meanOf(c, without.label, 'generate'))} without KL, ${fmt(meanOf(c, withKl.label, 'generate'))} with.`,
-          `The median sample energy is ${side(gap(eNo))} the positives' without KL, ${side(gap(eKl))} with; random events sit at ${fmt(median(eNo.random), 3)} and ${fmt(median(eKl.random), 3)} (positives ${fmt(median(eNo.positive), 3)} and ${fmt(median(eKl.positive), 3)}).`,
+          `The median sample energy is ${side(gap(eNo))} the positives' without KL and ${side(gap(eKl))} them with it; random events sit at ${fmt(median(eNo.random), 3)} and ${fmt(median(eKl.random), 3)} (positives ${fmt(median(eNo.positive), 3)} and ${fmt(median(eKl.positive), 3)}).`,
         ],
         checks: [
           {

@@ -50,7 +50,7 @@ function section(r: SavedResult['result'], command: string, seconds: number, ima
     '',
     '**Checks** (properties a working implementation must show):',
     '',
-    ...r.checks.map((c) => `- ${c.holds ? 'holds' : '**does not hold**'}: ${c.property} (${c.detail})`),
+    ...r.checks.map((c) => `- ${c.holds ? 'holds' : '**does not hold**'}${c.claim ? ' (a check of the claim, not of the implementation)' : ''}: ${c.property} (${c.detail})`),
     '',
   ];
   return lines.join('\n');

@@ -39,8 +39,11 @@ export const stepsExperiment: Experiment = {
       title: this.title,
       claim: this.claim,
       setup: [
-        `model: ${ctx.modelLabel} (trained with K_x = ${ctx.settings.x.steps}, K_a = its own; the w-chain keeps K_w = ${ctx.settings.w.steps})`,
-        `K in {${STEP_COUNTS.join(', ')}} for both the x- and a-chains; step sizes and noise unchanged`,
+        `model: ${ctx.modelLabel}` +
+          (ctx.trainedSettings ? ` (trained with K_x = ${ctx.trainedSettings.x.steps}, K_a = ${ctx.trainedSettings.a.steps})` : '') +
+          `; the w-chain keeps K_w = ${ctx.settings.w.steps}`,
+        `K in {${STEP_COUNTS.join(', ')}} for both the x- and a-chains; step sizes and noise unchanged` +
+          ((ctx.settings.a.restarts ?? 1) > 1 ? `; identification keeps the best of ${ctx.settings.a.restarts} a-chains by energy (the model's default)` : ''),
         `${ctx.episodes} episodes per family and K, M = 5 demos, seed ${ctx.seed}; the same episodes at every K`,
       ],
       tables: [sweepTable('K', points, families)],
