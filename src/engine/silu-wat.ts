@@ -7,14 +7,15 @@
  * the backend's own Sigmoid kernel). `npm run build:wasm` compiles it into
  * ./silu-wasm.ts; a test checks that file is up to date.
  *
- * The kernels run on tensors in the engine's own memory, which the module
- * imports. Byte offsets; count >= 16 floats: the main loop takes 16 at a
+ * The kernels run on the memory the module imports: the engine's, on its
+ * tensors (./silu.ts), or the one-scene kernel's (../model/simd/kernels.ts). Byte offsets; count >= 16 floats: the main loop takes 16 at a
  * time and one last block ends exactly at the end, overlapping the one
  * before (outputs never alias inputs, so recomputing is harmless).
  *
- *   silu:       out = x s                                s = sigmoid(x)
- *   silu_grad:  out = dy s (1 + x (1 - s))
- *   silu_grad2: out = up dy s (1 - s) (2 + x (1 - 2 s))
+ *   silu:          out = x s                                s = sigmoid(x)
+ *   silu_grad:     out = dy s (1 + x (1 - s))
+ *   silu_grad2:    out = up dy s (1 - s) (2 + x (1 - 2 s))
+ *   silu_and_grad: h = x s, der = s (1 + x (1 - s))   (for ../model/simd/kernels.ts)
  *
  * The sigmoid is 1 / (1 + exp(-x)) with Cephes' expf: exp(y) = 2^n exp(r),
  * n = round(y log2 e) by the 1.5 x 2^23 trick (the sum's low mantissa bits
@@ -56,25 +57,47 @@ function sigmoidLines(k: number): string[] {
 
 interface Kernel {
   name: string;
-  /** Pointer parameters after x, before out. */
+  /** Pointer parameters after x, read as inputs. */
   inputs: string[];
-  /** The output vector of lane k from v = $v{k}, s = $s{k} and the loaded inputs `$<input>{k}`. */
-  result: (k: number) => string;
+  /** Output pointer parameters and the vector each gets, for lane k, from v = $v{k}, s = $s{k} and the loaded inputs `$<input>{k}`. */
+  outputs: { param: string; result: (k: number) => string }[];
 }
 
 const KERNELS: Kernel[] = [
-  { name: 'silu', inputs: [], result: (k) => `(f32x4.mul (local.get $v${k}) (local.get $s${k}))` },
+  { name: 'silu', inputs: [], outputs: [{ param: 'out', result: (k) => `(f32x4.mul (local.get $v${k}) (local.get $s${k}))` }] },
   {
     name: 'silu_grad',
     inputs: ['dy'],
-    result: (k) =>
-      `(f32x4.mul (local.get $dy${k}) (f32x4.mul (local.get $s${k}) (f32x4.add ${ONE} (f32x4.mul (local.get $v${k}) (f32x4.sub ${ONE} (local.get $s${k}))))))`,
+    outputs: [
+      {
+        param: 'out',
+        result: (k) =>
+          `(f32x4.mul (local.get $dy${k}) (f32x4.mul (local.get $s${k}) (f32x4.add ${ONE} (f32x4.mul (local.get $v${k}) (f32x4.sub ${ONE} (local.get $s${k}))))))`,
+      },
+    ],
   },
   {
     name: 'silu_grad2',
     inputs: ['dy', 'up'],
-    result: (k) =>
-      `(f32x4.mul (f32x4.mul (local.get $up${k}) (local.get $dy${k})) (f32x4.mul (f32x4.mul (local.get $s${k}) (f32x4.sub ${ONE} (local.get $s${k}))) (f32x4.add ${c('2')} (f32x4.mul (local.get $v${k}) (f32x4.sub ${ONE} (f32x4.add (local.get $s${k}) (local.get $s${k})))))))`,
+    outputs: [
+      {
+        param: 'out',
+        result: (k) =>
+          `(f32x4.mul (f32x4.mul (local.get $up${k}) (local.get $dy${k})) (f32x4.mul (f32x4.mul (local.get $s${k}) (f32x4.sub ${ONE} (local.get $s${k}))) (f32x4.add ${c('2')} (f32x4.mul (local.get $v${k}) (f32x4.sub ${ONE} (f32x4.add (local.get $s${k}) (local.get $s${k})))))))`,
+      },
+    ],
+  },
+  // For the one-scene kernel (../model/simd/kernels.ts): the activation and its derivative in one pass.
+  {
+    name: 'silu_and_grad',
+    inputs: [],
+    outputs: [
+      { param: 'h', result: (k) => `(f32x4.mul (local.get $v${k}) (local.get $s${k}))` },
+      {
+        param: 'der',
+        result: (k) => `(f32x4.mul (local.get $s${k}) (f32x4.add ${ONE} (f32x4.mul (local.get $v${k}) (f32x4.sub ${ONE} (local.get $s${k})))))`,
+      },
+    ],
   },
 ];
 
@@ -86,12 +109,12 @@ function block(kernel: Kernel): string {
   const perLane = lanes.map(sigmoidLines);
   for (let i = 0; i < perLane[0].length; i++) for (const k of lanes) lines.push(perLane[k][i]);
   for (const input of kernel.inputs) for (const k of lanes) lines.push(`(local.set $${input}${k} (v128.load ${at(input, k)}))`);
-  for (const k of lanes) lines.push(`(v128.store ${at('out', k)} ${kernel.result(k)})`);
+  for (const out of kernel.outputs) for (const k of lanes) lines.push(`(v128.store ${at(out.param, k)} ${out.result(k)})`);
   return lines.join('\n        ');
 }
 
 function kernelFunc(kernel: Kernel): string {
-  const params = ['x', ...kernel.inputs, 'out'].map((p) => `(param $${p} i32)`).join(' ');
+  const params = ['x', ...kernel.inputs, ...kernel.outputs.map((o) => o.param)].map((p) => `(param $${p} i32)`).join(' ');
   const vectors = ['v', 's', 'y', 't', 'n', 'r', 'p', 'e', ...kernel.inputs];
   const locals = lanes.map((k) => vectors.map((v) => `(local $${v}${k} v128)`).join(' ')).join('\n    ');
   const step = 16 * UNROLL;

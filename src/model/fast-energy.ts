@@ -285,7 +285,7 @@ export class FastEnergy {
   private dpi = new Float64Array(0);
   private dpj = new Float64Array(0);
   private gPre: Float64Array[] = []; // per g layer [P, H]
-  private gSig: Float64Array[] = [];
+  private gSig: Float64Array[] = []; // sigmoid(pre); on the SIMD path SiLU'(pre)
   private gH: Float64Array[] = [];
   private bufA = new Float64Array(0); // backward ping-pong [P, H]
   private bufB = new Float64Array(0);
@@ -619,9 +619,10 @@ export class FastEnergy {
         if (this.pairs) for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o] + pj[rj + o];
         else for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o];
       }
+      // On this path gSig holds SiLU'(pre), all the backward pass needs (and gPre only layer 0's input).
       this.simd.silu(pre0, sig0, h0, R * H);
       for (let k = 1; k < this.Lg; k++) {
-        this.simd.productSilu(this.simdForward[k], this.gH[k - 1], this.gPre[k], this.gSig[k], this.gH[k], R);
+        this.simd.productSilu(this.simdForward[k], this.gH[k - 1], this.gSig[k], this.gH[k], R);
       }
       return;
     }
@@ -786,9 +787,13 @@ export class FastEnergy {
     for (let k = this.Lg - 1; k >= 0; k--) {
       const pre = this.gPre[k];
       const sig = this.gSig[k];
-      for (let q = 0; q < R * H; q++) {
-        const sv = sig[q];
-        cur[q] *= sv * (1 + pre[q] * (1 - sv));
+      if (this.simd) {
+        for (let q = 0; q < R * H; q++) cur[q] *= sig[q]; // SiLU'(pre), from the forward pass
+      } else {
+        for (let q = 0; q < R * H; q++) {
+          const sv = sig[q];
+          cur[q] *= sv * (1 + pre[q] * (1 - sv));
+        }
       }
       if (k > 0) {
         if (this.simd) this.simd.product(this.simdBackward[k], cur, other, R);

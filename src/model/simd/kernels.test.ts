@@ -49,18 +49,25 @@ describe('SimdKernels products', () => {
     expect(worstT).toBeLessThan(1e-6);
   });
 
-  it('SiLU (with its exp) matches Math.exp to float32 rounding, from -100 to 100', () => {
+  it('SiLU and its derivative (with their exp) match Math.exp to float32 rounding, from -100 to 100', () => {
     const kernels = new SimdKernels();
     kernels.add(new Float64Array(16 * 16), 16, 16, null);
-    const pre = Float64Array.from([-100, -88, -20, -1, -1e-3, 0, 1e-3, 0.5, 1, 3, 10, 20, 88, 100, ...random(23).map((v) => 12 * v)]);
-    const sig = new Float64Array(pre.length);
-    const h = new Float64Array(pre.length);
-    kernels.silu(pre, sig, h, pre.length);
-    pre.forEach((v, q) => {
-      const s = 1 / (1 + Math.exp(-Math.fround(v))); // the kernel's input is float32
-      expect(Math.abs(sig[q] - s), `sigmoid(${v})`).toBeLessThanOrEqual(4e-7 * s + 1e-30);
-      expect(Math.abs(h[q] - v * s), `silu(${v})`).toBeLessThanOrEqual(4e-7 * Math.abs(v * s) + 1e-30);
-    });
+    // 37 values: two blocks of 16 and an overlapping last one; then 3, padded to a block.
+    for (const pre of [
+      Float64Array.from([-100, -88, -20, -1, -1e-3, 0, 1e-3, 0.5, 1, 3, 10, 20, 88, 100, ...random(23).map((v) => 12 * v)]),
+      Float64Array.from([-2, 0.25, 7]),
+    ]) {
+      const der = new Float64Array(pre.length);
+      const h = new Float64Array(pre.length);
+      kernels.silu(pre, der, h, pre.length);
+      pre.forEach((v, q) => {
+        const x = Math.fround(v); // the kernel's input is float32
+        const s = 1 / (1 + Math.exp(-x));
+        const d = s * (1 + x * (1 - s));
+        expect(Math.abs(h[q] - x * s), `silu(${v})`).toBeLessThanOrEqual(4e-7 * Math.abs(x * s) + 1e-30);
+        expect(Math.abs(der[q] - d), `silu'(${v})`).toBeLessThanOrEqual(1e-6 * Math.abs(d) + 1e-7);
+      });
+    }
   });
 
   it('productSilu is the product followed by SiLU', () => {
@@ -72,12 +79,11 @@ describe('SimdKernels products', () => {
     const inp = random(rows * k);
     const pre = new Float64Array(rows * n);
     kernels.product(m, inp, pre, rows);
-    const [pre2, sig, h] = [0, 1, 2].map(() => new Float64Array(rows * n));
-    kernels.productSilu(m, inp, pre2, sig, h, rows);
-    expect(Array.from(pre2)).toEqual(Array.from(pre));
-    const [sig1, h1] = [0, 1].map(() => new Float64Array(rows * n));
-    kernels.silu(pre, sig1, h1, rows * n);
-    expect(Array.from(sig)).toEqual(Array.from(sig1));
+    const [der, h] = [0, 1].map(() => new Float64Array(rows * n));
+    kernels.productSilu(m, inp, der, h, rows);
+    const [der1, h1] = [0, 1].map(() => new Float64Array(rows * n));
+    kernels.silu(pre, der1, h1, rows * n);
+    expect(Array.from(der)).toEqual(Array.from(der1));
     expect(Array.from(h)).toEqual(Array.from(h1));
   });
 

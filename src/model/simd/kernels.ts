@@ -1,7 +1,8 @@
 /**
  * The fast kernel's hot loops in float32 WebAssembly SIMD: g's [P, H] x [H, H]
- * products and its SiLU activations (./kernels.wat, compiled into
- * ./kernels-wasm.ts by `npm run build:wasm`).
+ * products (./kernels.wat, compiled into ./kernels-wasm.ts by `npm run
+ * build:wasm`) and its SiLU activations with their derivatives (the engine's
+ * SiLU module, ../../engine/silu-wat.ts, instantiated on this module's memory).
  *
  * Why: in the one-scene Langevin step the products were about three quarters
  * of the time and the activations (Math.exp, P x H per layer) most of the
@@ -15,17 +16,30 @@
  */
 import { compileWasm } from '../../util/wasm.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+// Plain data (a base64 string): importing it does not load the engine.
+import { SILU_WASM_BASE64 } from '../../engine/silu-wasm.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
   mm(inp: number, w: number, bias: number, out: number, rows: number, k: number, n: number): void;
-  silu(pre: number, sig: number, h: number, count: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** The engine's SiLU module (../../engine/silu-wat.ts), here on this module's memory. */
+interface SiluExports {
+  silu_and_grad(x: number, h: number, der: number, count: number): void;
+}
 
-function kernelsModule(): WebAssembly.Module | null {
-  if (compiled === undefined) compiled = compileWasm(KERNELS_WASM_BASE64);
+/** Floats per SiLU block: the SiLU kernels need at least this many. */
+const SILU_BLOCK = 16;
+
+let compiled: { kernels: WebAssembly.Module; silu: WebAssembly.Module } | null | undefined;
+
+function kernelsModule(): { kernels: WebAssembly.Module; silu: WebAssembly.Module } | null {
+  if (compiled === undefined) {
+    const kernels = compileWasm(KERNELS_WASM_BASE64);
+    const silu = compileWasm(SILU_WASM_BASE64);
+    compiled = kernels && silu ? { kernels, silu } : null;
+  }
   return compiled;
 }
 
@@ -47,6 +61,7 @@ export class SimdKernels {
   }
 
   private readonly wasm: KernelExports;
+  private readonly siluKernels: SiluExports;
   private f32: Float32Array;
   private readonly matrices: Matrix[] = [];
   /** Bytes used by matrices and biases; the input and output rows follow. */
@@ -56,13 +71,14 @@ export class SimdKernels {
   private rowsCap = 0;
   private inPtr = 0;
   private outPtr = 0;
-  private sigPtr = 0;
+  private derPtr = 0;
   private hPtr = 0;
 
   constructor() {
     const module = kernelsModule();
     if (!module) throw new Error('SimdKernels: this JavaScript engine has no WebAssembly SIMD');
-    this.wasm = new WebAssembly.Instance(module).exports as unknown as KernelExports;
+    this.wasm = new WebAssembly.Instance(module.kernels).exports as unknown as KernelExports;
+    this.siluKernels = new WebAssembly.Instance(module.silu, { env: { memory: this.wasm.memory } }).exports as unknown as SiluExports;
     this.f32 = new Float32Array(this.wasm.memory.buffer);
   }
 
@@ -101,30 +117,36 @@ export class SimdKernels {
   }
 
   /**
-   * The product of `product` followed by SiLU: pre = inp x w + bias,
-   * sig = sigmoid(pre), h = pre * sig (all [rows, n]).
+   * The product of `product` followed by SiLU: with pre = inp x w + bias,
+   * h = silu(pre) and der = silu'(pre) (all [rows, n]; pre itself is not
+   * kept: the backward pass needs only der).
    */
-  productSilu(handle: number, inp: Float64Array, pre: Float64Array, sig: Float64Array, h: Float64Array, rows: number): void {
+  productSilu(handle: number, inp: Float64Array, der: Float64Array, h: Float64Array, rows: number): void {
     const { n } = this.run(handle, inp, rows);
-    const count = rows * n;
-    this.wasm.silu(this.outPtr, this.sigPtr, this.hPtr, count);
-    this.copyOut(pre, sig, h, count);
+    this.siluRun(rows * n, der, h);
   }
 
-  /** sig = sigmoid(pre), h = pre * sig for the first `count` values (count at most rows x the widest matrix). */
-  silu(pre: Float64Array, sig: Float64Array, h: Float64Array, count: number): void {
+  /** h = silu(pre), der = silu'(pre) for the first `count` values (count at most rows x the widest matrix). */
+  silu(pre: Float64Array, der: Float64Array, h: Float64Array, count: number): void {
     const width = Math.max(1, this.maxN);
-    this.reserveRows(Math.ceil(count / width) + 1);
+    this.reserveRows(Math.ceil(Math.max(count, SILU_BLOCK) / width) + 1);
     const f = this.f32;
     const o0 = this.outPtr / 4;
     for (let q = 0; q < count; q++) f[o0 + q] = pre[q];
-    const padded = count + ((4 - (count % 4)) % 4);
-    f.fill(0, o0 + count, o0 + padded);
-    this.wasm.silu(this.outPtr, this.sigPtr, this.hPtr, padded);
-    const s0 = this.sigPtr / 4;
+    this.siluRun(count, der, h);
+  }
+
+  /** SiLU of the first `count` values of the output rows, copied out (padded to a whole block). */
+  private siluRun(count: number, der: Float64Array, h: Float64Array): void {
+    const f = this.f32;
+    const o0 = this.outPtr / 4;
+    const padded = Math.max(count, SILU_BLOCK);
+    if (padded > count) f.fill(0, o0 + count, o0 + padded);
+    this.siluKernels.silu_and_grad(this.outPtr, this.hPtr, this.derPtr, padded);
+    const d0 = this.derPtr / 4;
     const h0 = this.hPtr / 4;
     for (let q = 0; q < count; q++) {
-      sig[q] = f[s0 + q];
+      der[q] = f[d0 + q];
       h[q] = f[h0 + q];
     }
   }
@@ -145,26 +167,14 @@ export class SimdKernels {
     return m;
   }
 
-  private copyOut(pre: Float64Array, sig: Float64Array, h: Float64Array, count: number): void {
-    const f = this.f32;
-    const o0 = this.outPtr / 4;
-    const s0 = this.sigPtr / 4;
-    const h0 = this.hPtr / 4;
-    for (let q = 0; q < count; q++) {
-      pre[q] = f[o0 + q];
-      sig[q] = f[s0 + q];
-      h[q] = f[h0 + q];
-    }
-  }
-
   private reserveRows(rows: number): void {
     if (rows <= this.rowsCap) return;
     const cap = Math.max(rows, 2 * this.rowsCap);
-    const outBytes = 4 * cap * Math.max(this.maxN, 4);
+    const outBytes = 4 * cap * Math.max(this.maxN, SILU_BLOCK);
     this.inPtr = this.used;
     this.outPtr = this.inPtr + 4 * cap * this.maxK;
-    this.sigPtr = this.outPtr + outBytes;
-    this.hPtr = this.sigPtr + outBytes;
+    this.derPtr = this.outPtr + outBytes;
+    this.hPtr = this.derPtr + outBytes;
     this.grow(this.hPtr + outBytes);
     this.rowsCap = cap;
   }

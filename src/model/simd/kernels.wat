@@ -6,10 +6,7 @@
 ;; two input numbers (splatted) and four vectors of w's row i, for 32
 ;; multiply-adds into 8 vector accumulators. w's rows are read contiguously.
 ;;
-;; silu: sig[q] = 1 / (1 + exp(-pre[q])), h[q] = pre[q] * sig[q], for q < count
-;; (count a multiple of 4), with exp by Cephes' expf: exp(x) = 2^n exp(r),
-;; n = round(x log2 e), r = x - n ln 2 (in two parts), exp(r) a degree-7
-;; polynomial; relative error about 2e-7, the float32 rounding.
+;; (The SiLUs come from ../../engine/silu-wat.ts, instantiated on this module's memory.)
 ;;
 ;; Compiled by `npm run build:wasm` into kernels-wasm.ts (checked by a test).
 (module
@@ -80,35 +77,4 @@
             (local.set $o (i32.add (local.get $o) (i32.const 64)))
             (br $colsLoop)))
         (local.set $p (i32.add (local.get $p) (i32.const 2)))
-        (br $rowsLoop))))
-
-  (func (export "silu") (param $pre i32) (param $sig i32) (param $h i32) (param $count i32)
-    (local $q i32) (local $end i32) (local $v v128) (local $x v128) (local $n v128) (local $r v128)
-    (local $p v128) (local $e v128) (local $s v128)
-    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
-    (local.set $q (i32.const 0))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
-        (local.set $v (v128.load (i32.add (local.get $pre) (local.get $q))))
-        ;; x = -v, clamped so that 2^n stays a normal float
-        (local.set $x (f32x4.min (f32x4.max (f32x4.neg (local.get $v)) (f32x4.splat (f32.const -87.3))) (f32x4.splat (f32.const 88.3))))
-        (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341)))))
-        (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0.693359375)))))
-        (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n) (f32x4.splat (f32.const -2.12194440e-4)))))
-        (local.set $p (f32x4.splat (f32.const 1.9875691500e-4)))
-        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.3981999507e-3))))
-        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 8.3334519073e-3))))
-        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 4.1665795894e-2))))
-        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.6666665459e-1))))
-        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 5.0000001201e-1))))
-        ;; exp(r) = p r^2 + r + 1
-        (local.set $e (f32x4.add (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r)) (f32x4.splat (f32.const 1))))
-        ;; times 2^n, built in the exponent bits
-        (local.set $e (f32x4.mul (local.get $e)
-          (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
-        (local.set $s (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (local.get $e))))
-        (v128.store (i32.add (local.get $sig) (local.get $q)) (local.get $s))
-        (v128.store (i32.add (local.get $h) (local.get $q)) (f32x4.mul (local.get $v) (local.get $s)))
-        (local.set $q (i32.add (local.get $q) (i32.const 16)))
-        (br $next)))))
+        (br $rowsLoop)))))
