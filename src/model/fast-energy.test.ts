@@ -230,6 +230,27 @@ describe('FastEnergy on WebAssembly SIMD (float32 products and activations)', ()
     });
   });
 
+  it('grows its WebAssembly memory on demand across scene sizes and stays repeatable', () => {
+    const config: ModelConfig = { variant: 'relational', attributes: D, codeSize: DW, hidden: 48, gLayers: 3, fLayers: 2 };
+    const values = EnergyModel.init(config, new Rng(8), 1.5).values();
+    const simd = new FastEnergy(config, values);
+    const exact = new FastEnergy(config, values, { simd: false });
+    expect(simd.precision).toBe('float32-simd');
+    const rng = new Rng(10);
+    for (const n of [3, 12, 0, 5, 16, 12]) {
+      const { x, a, w } = inputs(rng, n);
+      const dx = new Float32Array(n * D);
+      const want = new Float32Array(n * D);
+      const e = simd.gradients(x, n, a, w, { dx });
+      const ref = exact.gradients(x, n, a, w, { dx: want });
+      expect(Math.abs(e - ref) / Math.max(Math.abs(ref), 1e-2)).toBeLessThan(1e-5);
+      if (n > 0) expect(relativeError(dx, want)).toBeLessThan(1e-4);
+      const again = new Float32Array(n * D);
+      expect(simd.gradients(x, n, a, w, { dx: again })).toBe(e);
+      expect(Array.from(again)).toEqual(Array.from(dx));
+    }
+  });
+
   it('is the default only where hidden is a whole number of register blocks', () => {
     const config: ModelConfig = { variant: 'relational', attributes: D, codeSize: DW, hidden: 24, gLayers: 3, fLayers: 1 };
     const values = EnergyModel.init(config, new Rng(1), 1).values();
