@@ -33,7 +33,7 @@ export const SILU_GRAD2 = 'ConceptEbmSiluGrad2';
 
 /** The part of tfjs's wasm backend these kernels use. */
 interface WasmBackend {
-  wasm: { asm: { memory: WebAssembly.Memory } };
+  wasm?: { asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(id: unknown): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
@@ -52,10 +52,16 @@ const instances = new WeakMap<WebAssembly.Memory, SiluExports>();
 function kernelsFor(backend: WasmBackend): SiluExports | null {
   if (module === undefined) module = compileWasm(SILU_WASM_BASE64);
   if (module === null) return null;
-  const memory = backend.wasm.asm.memory;
+  // The backend's memory, where its build exposes it (tfjs 4.22's does, in Node and browsers).
+  const memory = backend.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
   let k = instances.get(memory);
   if (!k) {
-    k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SiluExports;
+    try {
+      k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SiluExports;
+    } catch {
+      return null; // e.g. a shared (threaded) memory our module does not declare: keep the composite
+    }
     instances.set(memory, k);
   }
   return k;
@@ -69,7 +75,7 @@ export function fusedSiluAvailable(): boolean {
 
 const sig = (v: number) => 1 / (1 + Math.exp(-v));
 
-/** Run one of the kernels on float32 inputs of one shape; tensors smaller than a kernel block go through plain loops. */
+/** Run one of the kernels on float32 inputs of one shape; tensors smaller than a kernel block (or a backend without the kernels) go through plain loops. */
 function run(
   backend: WasmBackend,
   inputs: tf.TensorInfo[],
@@ -84,8 +90,8 @@ function run(
   }
   const out = backend.makeOutput(shape, 'float32');
   const count = tf.util.sizeFromShape(shape);
-  if (count >= SILU_MIN_COUNT) {
-    const k = kernelsFor(backend)!;
+  const k = count >= SILU_MIN_COUNT ? kernelsFor(backend) : null;
+  if (k) {
     wasm(
       k,
       inputs.map((t) => backend.dataIdMap.get(t.dataId).memoryOffset),
