@@ -625,50 +625,26 @@ export class FastEnergy {
     const pi = this.pi;
     const pj = this.pj;
     const pre0 = this.gPre[0];
-    const sig0 = this.gSig[0];
-    const h0 = this.gH[0];
+    for (let r = 0; r < R; r++) {
+      const ri = rowI[r] * H;
+      const rj = rowJ[r] * H;
+      const base = r * H;
+      if (this.pairs) for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o] + pj[rj + o];
+      else for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o];
+    }
     if (this.simd) {
-      for (let r = 0; r < R; r++) {
-        const ri = rowI[r] * H;
-        const rj = rowJ[r] * H;
-        const base = r * H;
-        if (this.pairs) for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o] + pj[rj + o];
-        else for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o];
-      }
       // On this path gSig holds SiLU'(pre), all the backward pass needs (and gPre only layer 0's input).
-      this.simd.silu(pre0, sig0, h0, R * H);
+      this.simd.silu(pre0, this.gSig[0], this.gH[0], R * H);
       for (let k = 1; k < this.Lg; k++) {
         this.simd.productSilu(this.simdForward[k], this.gH[k - 1], this.gSig[k], this.gH[k], R);
       }
       return;
     }
-    for (let r = 0; r < R; r++) {
-      const ri = rowI[r] * H;
-      const rj = rowJ[r] * H;
-      const base = r * H;
-      if (this.pairs) {
-        for (let o = 0; o < H; o++) {
-          const v = pi[ri + o] + pj[rj + o];
-          const sv = 1 / (1 + Math.exp(-v));
-          pre0[base + o] = v;
-          sig0[base + o] = sv;
-          h0[base + o] = v * sv;
-        }
-      } else {
-        for (let o = 0; o < H; o++) {
-          const v = pi[ri + o];
-          const sv = 1 / (1 + Math.exp(-v));
-          pre0[base + o] = v;
-          sig0[base + o] = sv;
-          h0[base + o] = v * sv;
-        }
-      }
-    }
-    for (let k = 1; k < this.Lg; k++) {
+    for (let k = 0; k < this.Lg; k++) {
       const pre = this.gPre[k];
       const sig = this.gSig[k];
       const h = this.gH[k];
-      rowsTimesT(this.gH[k - 1], this.gWT[k], this.gB[k], pre, R, H);
+      if (k > 0) rowsTimesT(this.gH[k - 1], this.gWT[k], this.gB[k], pre, R, H);
       for (let q = 0; q < R * H; q++) {
         const v = pre[q];
         const sv = 1 / (1 + Math.exp(-v));

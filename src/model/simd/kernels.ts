@@ -16,8 +16,9 @@
  */
 import { compileWasm } from '../../util/wasm.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
-// Plain data (a base64 string): importing it does not load the engine.
+// Plain data and the module's generator (no TensorFlow.js): importing them does not load the engine.
 import { SILU_WASM_BASE64 } from '../../engine/silu-wasm.js';
+import { SILU_MIN_COUNT } from '../../engine/silu-wat.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -29,8 +30,6 @@ interface SiluExports {
   silu_and_grad(x: number, h: number, der: number, count: number): void;
 }
 
-/** Floats per SiLU block: the SiLU kernels need at least this many. */
-const SILU_BLOCK = 16;
 
 let compiled: { kernels: WebAssembly.Module; silu: WebAssembly.Module } | null | undefined;
 
@@ -129,7 +128,7 @@ export class SimdKernels {
   /** h = silu(pre), der = silu'(pre) for the first `count` values (count at most rows x the widest matrix). */
   silu(pre: Float64Array, der: Float64Array, h: Float64Array, count: number): void {
     const width = Math.max(1, this.maxN);
-    this.reserveRows(Math.ceil(Math.max(count, SILU_BLOCK) / width) + 1);
+    this.reserveRows(Math.ceil(Math.max(count, SILU_MIN_COUNT) / width) + 1);
     const f = this.f32;
     const o0 = this.outPtr / 4;
     for (let q = 0; q < count; q++) f[o0 + q] = pre[q];
@@ -140,7 +139,7 @@ export class SimdKernels {
   private siluRun(count: number, der: Float64Array, h: Float64Array): void {
     const f = this.f32;
     const o0 = this.outPtr / 4;
-    const padded = Math.max(count, SILU_BLOCK);
+    const padded = Math.max(count, SILU_MIN_COUNT);
     if (padded > count) f.fill(0, o0 + count, o0 + padded);
     this.siluKernels.silu_and_grad(this.outPtr, this.hPtr, this.derPtr, padded);
     const d0 = this.derPtr / 4;
@@ -170,7 +169,7 @@ export class SimdKernels {
   private reserveRows(rows: number): void {
     if (rows <= this.rowsCap) return;
     const cap = Math.max(rows, 2 * this.rowsCap);
-    const outBytes = 4 * cap * Math.max(this.maxN, SILU_BLOCK);
+    const outBytes = 4 * cap * Math.max(this.maxN, SILU_MIN_COUNT);
     this.inPtr = this.used;
     this.outPtr = this.inPtr + 4 * cap * this.maxK;
     this.derPtr = this.outPtr + outBytes;
