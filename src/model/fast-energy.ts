@@ -30,10 +30,21 @@
  * are recomputed, about a third of them for one mover in six), or all of g
  * (a-chain: a step is then only the gates, the pooling and f).
  *
- * Arithmetic is float64 throughout (weights are copied to Float64Array once);
- * results are written into the caller's Float32Arrays.
+ * Two paths. The float64 loops (weights copied to Float64Array once) are the
+ * exact one. The SIMD path (the default where available, `precision`
+ * 'float32-simd') runs g and f in float32 WebAssembly SIMD (./simd/kernels.ts)
+ * on buffers that live in the kernels' memory, so that JavaScript only moves
+ * the few per-entity numbers in and out: the products, the activations, the
+ * pair sums and their reverse, the pooling and the backward seeds are all
+ * kernels there (measured at the paper width: the step took a third of the
+ * time of the float64 loops with only g's products in SIMD and every [P, H]
+ * operand copied between Float64Arrays and the memory, and f's JavaScript
+ * matrix-vector products alone cost about as much as two of g's products).
+ * On the SIMD path, c and the per-entity projections are the product
+ * x [g0.wi | g0.wj] + [c | 0], so a pair's first layer is one sum of two rows.
+ * Results are written into the caller's Float32Arrays either way.
  *
- * Matrix products: the [P, H] x [H, H] products (P = N^2 pairs) run as rows
+ * Matrix products on the float64 path: the [P, H] x [H, H] products (P = N^2 pairs) run as rows
  * of dot products against a weight matrix laid out so that both operands are
  * read contiguously: the forward pass uses W^T (row o = column o of W), the
  * backward pass W itself (dE/dh_prev[p, i] = dE/dpre[p, :] . W[i, :]), in
@@ -46,14 +57,14 @@
  */
 import type { ModelConfig } from './config.js';
 import { checkParamValues, type ParamValues } from './params.js';
-import { SIMD_BLOCK, SimdKernels } from './simd/kernels.js';
+import { SIMD_BLOCK, SimdKernels, type Matrix } from './simd/kernels.js';
 
 export interface FastEnergyOptions {
   /**
-   * Run g's [P, H] x [H, H] products and activations in float32 WebAssembly
-   * SIMD (./simd/kernels.ts; float32 rounding, like the engine). Default: where
-   * the JavaScript engine has SIMD and hidden is a multiple of 16. false: the
-   * float64 loops throughout (exact to 1e-9 against ./reference64.ts).
+   * Run g and f in float32 WebAssembly SIMD (./simd/kernels.ts; float32
+   * rounding, like the engine). Default: where the JavaScript engine has SIMD,
+   * hidden is a multiple of 16 and gLayers > 1. false: the float64 loops
+   * throughout (exact to 1e-9 against ./reference64.ts).
    */
   simd?: boolean;
 }
@@ -84,6 +95,66 @@ function transposed(W: Float32Array, rows: number, cols: number): Float64Array {
     for (let c = 0; c < cols; c++) out[c * rows + r] = W[r * cols + c];
   }
   return out;
+}
+
+/** A rows x cols matrix (float32, row-major) with entry (r, c) = at(r, c). */
+function table(rows: number, cols: number, at: (r: number, c: number) => number): Float32Array {
+  return Float32Array.from({ length: rows * cols }, (_, q) => at(Math.floor(q / cols), q % cols));
+}
+
+/**
+ * The SIMD path: the weights in k's memory, f's buffers (one row), and g's
+ * (`b`, reallocated after `mark` as the entity count grows). Every buffer a
+ * product reads or writes has a spare row: products run rows in pairs.
+ */
+interface SimdState {
+  k: SimdKernels;
+  // g's weights: the code's and the entities' projections (its first layer),
+  // its products forward (W) and backward (W^T) by layer (0 unused), and
+  // dE/dx from dE/dpp.
+  code: Matrix;
+  project: Matrix;
+  forward: Matrix[];
+  backward: Matrix[];
+  dx: Matrix;
+  f: SimdF;
+  mark: number;
+  b: SimdBuffers;
+}
+
+/** f on the SIMD path: weights and buffers (byte offsets; [2, H]: one row and its spare). */
+interface SimdF {
+  input: Matrix; // [f0.wp ; f0.ww] [H + DW, H] + f0.b, on [pool | w]
+  forward: Matrix[]; // f{l}.w + f{l}.b (0 unused)
+  backward: Matrix[]; // f{l}.w^T
+  poolT: Matrix; // f0.wp^T: dE/dpool from dE/dpre0
+  outW: number; // [H]
+  in: number; // [2, H + DW] pool | w
+  pre: number;
+  der: number[]; // per f layer
+  h: number[];
+  dA: number; // backward ping-pong
+  dB: number;
+  dout: number; // [1]
+}
+
+/** g's buffers on the SIMD path (byte offsets) for n entities, P rows of g. */
+interface SimdBuffers {
+  w: number; // [2, DW] the code (and the spare row)
+  c: number; // [2, PW] c | 0: the bias of the projection below
+  x: number; // [n + 1, D]
+  pp: number; // [n + 1, PW] per entity x_i g0.wi + c | x_i g0.wj (PW = 2H; non-relational H, no wj)
+  rows: number; // [P, 2] int32: (i, j) of each row of g
+  pre: number; // [P + 1, H] scratch pre-activations
+  der: number[]; // per g layer [P + 1, H]: SiLU'(pre), all the backward pass needs of the forward
+  h: number[]; // per g layer [P + 1, H]
+  dA: number; // backward ping-pong [P + 1, H]
+  dB: number;
+  gate: number; // [P]
+  pool: number; // [H]
+  dpool: number; // [2, H] (written by f's backward pass)
+  dp: number; // [n + 1, PW] dE/dpp
+  dx: number; // [n + 1, DX] dE/dx, rows padded to a register block
 }
 
 /**
@@ -284,11 +355,12 @@ export class FastEnergy {
   private readonly dq: Float64Array;
   private readonly dwAcc: Float64Array;
   private out = 0;
-  /** Handles of g's weights in `simd` for the forward (W) and backward (W^T) products, by layer. */
-  private readonly simd: SimdKernels | null = null;
-  private readonly simdForward: number[] = [];
-  private readonly simdBackward: number[] = [];
-  /** 'float32-simd' when g's products run in WebAssembly SIMD, else 'float64'. */
+  private readonly simd: SimdState | null = null;
+  /** Row width of pp and dp (both sides of a pair, or one). */
+  private readonly PW: number;
+  /** dE/dx's rows on the SIMD path: D rounded up to a register block. */
+  private readonly DX: number;
+  /** 'float32-simd' when g and f run in WebAssembly SIMD, else 'float64'. */
   readonly precision: 'float32-simd' | 'float64';
 
   // Scratch that grows with the entity count (P = N^2 rows, or N when non-relational).
@@ -361,13 +433,42 @@ export class FastEnergy {
     this.du = new Float64Array(H);
     this.dq = new Float64Array(H);
     this.dwAcc = new Float64Array(DW);
+    const PW = (this.PW = this.pairs ? 2 * H : H);
+    const DX = (this.DX = Math.ceil(D / SIMD_BLOCK) * SIMD_BLOCK);
     const simd = options.simd ?? (H % SIMD_BLOCK === 0 && SimdKernels.available());
     if (simd && Lg > 1) {
-      this.simd = new SimdKernels();
-      for (let k = 1; k < Lg; k++) {
-        this.simdForward[k] = this.simd.add(values[`g${k}.w`], H, H, values[`g${k}.b`]);
-        this.simdBackward[k] = this.simd.add(values[`g${k}.w`], H, H, null, true);
+      const k = new SimdKernels();
+      const { 'g0.ww': ww, 'g0.b': b0, 'g0.wi': wi, 'g0.wj': wj } = values;
+      // [c | 0] = w [g0.ww | 0] + [g0.b | 0], then pp = x [g0.wi | g0.wj] + [c | 0]:
+      // a pair's first layer is then one sum of two rows (pairsum).
+      const code = k.matrix(
+        table(DW, PW, (r, o) => (o < H ? ww[r * H + o] : 0)),
+        DW,
+        PW,
+        table(1, PW, (_, o) => (o < H ? b0[o] : 0)),
+      );
+      const project = k.matrix(
+        table(D, PW, (d, o) => (o < H ? wi[d * H + o] : wj[d * H + o - H])),
+        D,
+        PW,
+        null,
+      );
+      const forward: Matrix[] = [];
+      const backward: Matrix[] = [];
+      for (let l = 1; l < Lg; l++) {
+        forward[l] = k.matrix(values[`g${l}.w`], H, H, values[`g${l}.b`]);
+        backward[l] = k.matrix(values[`g${l}.w`], H, H, null, true);
       }
+      const dx = k.matrix(
+        table(PW, DX, (o, d) => (d >= D ? 0 : o < H ? wi[d * H + o] : wj[d * H + o - H])),
+        PW,
+        DX,
+        null,
+      );
+      const f = this.simdF(k, values);
+      const mark = k.mark();
+      const b = this.simdBuffers(k, mark, 0);
+      this.simd = { k, code, project, forward, backward, dx, f, mark, b };
     }
     this.precision = this.simd ? 'float32-simd' : 'float64';
     this.reserve(8);
@@ -380,6 +481,13 @@ export class FastEnergy {
     const P = this.pairs ? n * n : n;
     this.s = new Float64Array(n);
     this.acc = new Float64Array(n);
+    this.rowI = new Int32Array(P);
+    this.rowJ = new Int32Array(P);
+    this.cap = n;
+    if (this.simd) {
+      this.simd.b = this.simdBuffers(this.simd.k, this.simd.mark, n);
+      return;
+    }
     this.gate = new Float64Array(P);
     this.pi = new Float64Array(n * H);
     this.pj = new Float64Array(n * H);
@@ -395,9 +503,64 @@ export class FastEnergy {
     }
     this.bufA = new Float64Array(P * H);
     this.bufB = new Float64Array(P * H);
-    this.rowI = new Int32Array(P);
-    this.rowJ = new Int32Array(P);
-    this.cap = n;
+  }
+
+  /** f's weights and buffers on the SIMD path. */
+  private simdF(k: SimdKernels, values: ParamValues): SimdF {
+    const { DW, H, Lf } = this;
+    const { 'f0.wp': wp, 'f0.ww': ww } = values;
+    const row = () => k.alloc(2 * H);
+    const layers = () => Array.from({ length: Lf }, row);
+    const forward: Matrix[] = [];
+    const backward: Matrix[] = [];
+    for (let l = 1; l < Lf; l++) {
+      forward[l] = k.matrix(values[`f${l}.w`], H, H, values[`f${l}.b`]);
+      backward[l] = k.matrix(values[`f${l}.w`], H, H, null, true);
+    }
+    const input = table(H + DW, H, (r, o) => (r < H ? wp[r * H + o] : ww[(r - H) * H + o]));
+    return {
+      input: k.matrix(input, H + DW, H, values['f0.b']),
+      forward,
+      backward,
+      poolT: k.matrix(wp, H, H, null, true),
+      outW: k.matrix(values['out.w'], 1, H, null).w,
+      in: k.alloc(2 * (H + DW)),
+      pre: row(),
+      der: layers(),
+      h: layers(),
+      dA: row(),
+      dB: row(),
+      dout: k.alloc(1),
+    };
+  }
+
+  /** g's buffers on the SIMD path for n entities, allocated after `mark` in k's memory (zeroed). */
+  private simdBuffers(k: SimdKernels, mark: number, n: number): SimdBuffers {
+    const { D, DW, H, PW, DX } = this;
+    const P = this.pairs ? n * n : n;
+    const rows = P + 1;
+    k.release(mark);
+    const layers = () => Array.from({ length: this.Lg }, () => k.alloc(rows * H));
+    const b: SimdBuffers = {
+      w: k.alloc(2 * DW),
+      c: k.alloc(2 * PW),
+      x: k.alloc((n + 1) * D),
+      pp: k.alloc((n + 1) * PW),
+      rows: k.alloc(2 * P),
+      pre: k.alloc(rows * H),
+      der: layers(),
+      h: layers(),
+      dA: k.alloc(rows * H),
+      dB: k.alloc(rows * H),
+      gate: k.alloc(P),
+      pool: k.alloc(H),
+      dpool: k.alloc(2 * H),
+      dp: k.alloc((n + 1) * PW),
+      dx: k.alloc((n + 1) * DX),
+    };
+    // Spare rows are computed on but never read: zeros keep them finite.
+    k.f32.fill(0, mark / 4, k.mark() / 4);
+    return b;
   }
 
   /** E(x, a, w) for one event: x [n*D] row-major, a [n] attention logits, w [DW]. */
@@ -426,7 +589,7 @@ export class FastEnergy {
     if (!dx && !da && !dw) return e;
     const R = this.pairs ? n * n : n;
     this.fBackward(dw !== undefined);
-    if (da) this.daRows(this.rowI, this.rowJ, R, this.gH[this.Lg - 1], n, da);
+    if (da) this.daRows(this.rowI, this.rowJ, R, this.features(R), n, da);
     if (dx || dw) {
       this.gBackward(this.rowI, this.rowJ, R, n);
       if (dx) this.dxRows(n, dx, null);
@@ -459,13 +622,17 @@ export class FastEnergy {
     this.check(x0, n, a, w);
     if (movable.length !== n)
       throw new Error(`FastEnergy: movable has ${movable.length} entries for ${n} entities`);
-    const { D, H, Lg } = this;
-    const held = Uint8Array.from({ length: n }, (_, i) => (movable[i] >= 0.5 ? 0 : 1));
+    const { D, H } = this;
+    // Plain loops and one buffer (a few microseconds less than `from` and four
+    // arrays): generation builds a view per call, often for a single step.
+    const held = new Uint8Array(n);
+    for (let i = 0; i < n; i++) held[i] = movable[i] >= 0.5 ? 0 : 1;
     const R = this.pairs ? n * n : n;
-    const actI = new Int32Array(R);
-    const actJ = new Int32Array(R);
-    const heldI = new Int32Array(R);
-    const heldJ = new Int32Array(R);
+    const lists = new Int32Array(4 * R);
+    const actI = lists.subarray(0, R);
+    const actJ = lists.subarray(R, 2 * R);
+    const heldI = lists.subarray(2 * R, 3 * R);
+    const heldJ = lists.subarray(3 * R);
     let nAct = 0;
     let nHeld = 0;
     for (let i = 0; i < n; i++) {
@@ -480,17 +647,18 @@ export class FastEnergy {
         }
       }
     }
-    const aa = Float32Array.from(a.subarray(0, n));
-    const ww = Float32Array.from(w.subarray(0, this.DW));
-    const seen = Float32Array.from(x0.subarray(0, n * D));
+    const aa = a.slice(0, n);
+    const ww = w.slice(0, this.DW);
+    const seen = x0.slice(0, n * D);
     const constant = new Float64Array(H);
 
     const freeze = (x: Float32Array) => {
       seen.set(x.subarray(0, n * D));
+      if (nHeld === 0) return; // the constant stays 0
       this.project(x, n, ww);
       this.gForward(heldI, heldJ, nHeld);
       this.sigmoids(aa, n);
-      this.poolRows(heldI, heldJ, nHeld, this.gH[Lg - 1], null);
+      this.poolG(heldI, heldJ, nHeld, null);
       constant.set(this.pool);
     };
     const forward = (x: Float32Array): number => {
@@ -508,7 +676,7 @@ export class FastEnergy {
       this.project(x, n, ww);
       this.gForward(actI, actJ, nAct);
       this.sigmoids(aa, n);
-      this.poolRows(actI, actJ, nAct, this.gH[Lg - 1], constant);
+      this.poolG(actI, actJ, nAct, constant);
       return this.fForward(ww);
     };
     freeze(x0);
@@ -538,11 +706,17 @@ export class FastEnergy {
     const ww = Float32Array.from(w.subarray(0, this.DW));
     this.project(x, n, ww);
     this.gForward(rI, rJ, R);
-    const features = this.gH[this.Lg - 1].slice(0, R * this.H);
+    const features = this.features(R).slice();
     const forward = (a: Float32Array): number => {
       if (a.length < n) throw new Error(`FastEnergy: a has ${a.length} values, needs ${n}`);
       this.sigmoids(a, n);
-      this.poolRows(rI, rJ, R, features, null);
+      if (this.simd) {
+        // Pooled by the same kernel as `gradients`, so both give the same E to the last bit.
+        this.simd.k.f32.set(features, this.simd.b.h[this.Lg - 1] / 4);
+        this.poolG(rI, rJ, R, null);
+      } else {
+        this.poolRows(rI, rJ, R, features, null);
+      }
       return this.fForward(ww);
     };
     return {
@@ -592,13 +766,21 @@ export class FastEnergy {
     this.project(x, n, w);
     this.gForward(this.rowI, this.rowJ, R);
     this.sigmoids(a, n);
-    this.poolRows(this.rowI, this.rowJ, R, this.gH[this.Lg - 1], null);
+    this.poolG(this.rowI, this.rowJ, R, null);
     return this.fForward(w);
   }
 
   /** c = g0.b + w g0.ww; per entity pi = x_i g0.wi + c and pj = x_i g0.wj. */
   private project(x: Float32Array, n: number, w: Float32Array): void {
     const { D, DW, H } = this;
+    if (this.simd) {
+      const { k, b } = this.simd;
+      k.f32.set(w.subarray(0, DW), b.w / 4);
+      k.mm(this.simd.code, b.w, b.c, 1);
+      k.f32.set(x.subarray(0, n * D), b.x / 4);
+      k.mm(this.simd.project, b.x, b.pp, n, 0, b.c);
+      return;
+    }
     const c = this.c;
     vecTimesT(w, this.g0wwT, DW, H, c, false);
     for (let o = 0; o < H; o++) c[o] += this.g0b[o];
@@ -619,9 +801,29 @@ export class FastEnergy {
     }
   }
 
-  /** g over the listed rows (row r: pair (rowI[r], rowJ[r]), or entity rowI[r]), keeping pre-activations and sigmoids. */
+  /**
+   * g over the listed rows (row r: pair (rowI[r], rowJ[r]), or entity rowI[r]),
+   * keeping what the backward pass needs: pre-activations and sigmoids, or on
+   * the SIMD path SiLU' (and the rows themselves, in the kernels' memory).
+   */
   private gForward(rowI: Int32Array, rowJ: Int32Array, R: number): void {
     const H = this.H;
+    if (this.simd) {
+      const { k, b, forward } = this.simd;
+      const rows = k.i32;
+      const r0 = b.rows / 4;
+      for (let r = 0; r < R; r++) {
+        rows[r0 + 2 * r] = rowI[r];
+        rows[r0 + 2 * r + 1] = rowJ[r];
+      }
+      k.pairsum(b.pp, this.PW, b.rows, R, H, this.pairs, b.pre);
+      k.silu(b.pre, b.h[0], b.der[0], R * H);
+      for (let l = 1; l < this.Lg; l++) {
+        k.mm(forward[l], b.h[l - 1], b.pre, R);
+        k.silu(b.pre, b.h[l], b.der[l], R * H);
+      }
+      return;
+    }
     const pi = this.pi;
     const pj = this.pj;
     const pre0 = this.gPre[0];
@@ -631,14 +833,6 @@ export class FastEnergy {
       const base = r * H;
       if (this.pairs) for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o] + pj[rj + o];
       else for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o];
-    }
-    if (this.simd) {
-      // On this path gSig holds SiLU'(pre), all the backward pass needs (and gPre only layer 0's input).
-      this.simd.silu(pre0, this.gSig[0], this.gH[0], R * H);
-      for (let k = 1; k < this.Lg; k++) {
-        this.simd.productSilu(this.simdForward[k], this.gH[k - 1], this.gSig[k], this.gH[k], R);
-      }
-      return;
     }
     for (let k = 0; k < this.Lg; k++) {
       const pre = this.gPre[k];
@@ -658,12 +852,35 @@ export class FastEnergy {
     for (let i = 0; i < n; i++) this.s[i] = 1 / (1 + Math.exp(-a[i]));
   }
 
+  /** g's last layer over the rows of the last `gForward` (a view on the SIMD path). */
+  private features(R: number): Float64Array | Float32Array {
+    if (!this.simd) return this.gH[this.Lg - 1];
+    const at = this.simd.b.h[this.Lg - 1] / 4;
+    return this.simd.k.f32.subarray(at, at + R * this.H);
+  }
+
+  /** poolRows over the rows of the last `gForward`, in place on the SIMD path (gates kept there). */
+  private poolG(rowI: Int32Array, rowJ: Int32Array, R: number, base: Float64Array | null): void {
+    if (!this.simd) {
+      this.poolRows(rowI, rowJ, R, this.gH[this.Lg - 1], base);
+      return;
+    }
+    const { H, s, pool } = this;
+    const { k, b } = this.simd;
+    const f = k.f32;
+    const g0 = b.gate / 4;
+    for (let r = 0; r < R; r++) f[g0 + r] = this.bothSides ? s[rowI[r]] * s[rowJ[r]] : s[rowI[r]];
+    k.pool(b.h[this.Lg - 1], b.gate, R, H, b.pool);
+    const p0 = b.pool / 4;
+    for (let o = 0; o < H; o++) pool[o] = (base ? base[o] : 0) + f[p0 + o];
+  }
+
   /** pool = base + sum_r gate_r features[r]; keeps gate_r. */
   private poolRows(
     rowI: Int32Array,
     rowJ: Int32Array,
     R: number,
-    features: Float64Array,
+    features: Float64Array | Float32Array,
     base: Float64Array | null,
   ): void {
     const H = this.H;
@@ -683,6 +900,22 @@ export class FastEnergy {
   /** f from the pooled features and w: E = out^2. */
   private fForward(w: Float32Array): number {
     const { DW, H } = this;
+    if (this.simd) {
+      const { k, f: sf } = this.simd;
+      const f = k.f32;
+      f.set(this.pool, sf.in / 4);
+      f.set(w.subarray(0, DW), sf.in / 4 + H);
+      for (let l = 0; l < this.Lf; l++) {
+        if (l === 0) k.mm(sf.input, sf.in, sf.pre, 1);
+        else k.mm(sf.forward[l], sf.h[l - 1], sf.pre, 1);
+        k.silu(sf.pre, sf.h[l], sf.der[l], H);
+      }
+      const h = sf.h[this.Lf - 1] / 4;
+      let out = this.outB;
+      for (let o = 0; o < H; o++) out += f[h + o] * this.outW[o];
+      this.out = out;
+      return out * out;
+    }
     let u: Float64Array = this.pool;
     for (let k = 0; k < this.Lf; k++) {
       const pre = this.fPre[k];
@@ -714,6 +947,23 @@ export class FastEnergy {
   /** Back through f: dE/dpool, and f's part of dE/dw into dwAcc when asked. */
   private fBackward(wantDw: boolean): void {
     const { DW, H } = this;
+    if (this.simd) {
+      const { k, f: sf, b } = this.simd;
+      const f = k.f32;
+      f[sf.dout / 4] = 2 * this.out;
+      k.seed(sf.dout, sf.outW, sf.der[this.Lf - 1], 1, H, sf.dA);
+      let cur = sf.dA;
+      let other = sf.dB;
+      for (let l = this.Lf - 1; l > 0; l--) {
+        k.mm(sf.backward[l], cur, other, 1, sf.der[l - 1]);
+        [cur, other] = [other, cur];
+      }
+      k.mm(sf.poolT, cur, b.dpool, 1);
+      const dp0 = b.dpool / 4;
+      for (let o = 0; o < H; o++) this.dpool[o] = f[dp0 + o];
+      if (wantDw) vecTimesT(f.subarray(cur / 4, cur / 4 + H), this.f0ww, H, DW, this.dwAcc, false);
+      return;
+    }
     const dout = 2 * this.out;
     const du = this.du;
     const dq = this.dq;
@@ -739,7 +989,7 @@ export class FastEnergy {
     rowI: Int32Array,
     rowJ: Int32Array,
     R: number,
-    features: Float64Array,
+    features: Float64Array | Float32Array,
     n: number,
     da: Float32Array,
   ): void {
@@ -769,6 +1019,21 @@ export class FastEnergy {
     const H = this.H;
     const gate = this.gate;
     const dpool = this.dpool;
+    if (this.simd) {
+      // The rows, gates and dE/dpool are still in place from gForward, poolG and fBackward.
+      const { k, b, backward } = this.simd;
+      const f = k.f32;
+      k.seed(b.gate, b.dpool, b.der[this.Lg - 1], R, H, b.dA);
+      let cur = b.dA;
+      let other = b.dB;
+      for (let l = this.Lg - 1; l > 0; l--) {
+        k.mm(backward[l], cur, other, R, b.der[l - 1]);
+        [cur, other] = [other, cur];
+      }
+      f.fill(0, b.dp / 4, b.dp / 4 + n * this.PW);
+      k.scatter(cur, b.rows, R, H, this.pairs, b.dp, this.PW);
+      return;
+    }
     let cur = this.bufA;
     let other = this.bufB;
     for (let r = 0; r < R; r++) {
@@ -779,17 +1044,12 @@ export class FastEnergy {
     for (let k = this.Lg - 1; k >= 0; k--) {
       const pre = this.gPre[k];
       const sig = this.gSig[k];
-      if (this.simd) {
-        for (let q = 0; q < R * H; q++) cur[q] *= sig[q]; // SiLU'(pre), from the forward pass
-      } else {
-        for (let q = 0; q < R * H; q++) {
-          const sv = sig[q];
-          cur[q] *= sv * (1 + pre[q] * (1 - sv));
-        }
+      for (let q = 0; q < R * H; q++) {
+        const sv = sig[q];
+        cur[q] *= sv * (1 + pre[q] * (1 - sv));
       }
       if (k > 0) {
-        if (this.simd) this.simd.product(this.simdBackward[k], cur, other, R);
-        else rowsTimesT(cur, this.gW[k], null, other, R, H);
+        rowsTimesT(cur, this.gW[k], null, other, R, H);
         const t = cur;
         cur = other;
         other = t;
@@ -819,6 +1079,17 @@ export class FastEnergy {
   /** dE/dx_i = g0.wi dE/dpi_i + g0.wj dE/dpj_i (0 for entities marked held). */
   private dxRows(n: number, dx: Float32Array, held: Uint8Array | null): void {
     const { D, H } = this;
+    if (this.simd) {
+      const { k, b } = this.simd;
+      k.mm(this.simd.dx, b.dp, b.dx, n);
+      const f = k.f32;
+      const x0 = b.dx / 4;
+      for (let i = 0; i < n; i++) {
+        const moves = held === null || held[i] === 0;
+        for (let d = 0; d < D; d++) dx[i * D + d] = moves ? f[x0 + i * this.DX + d] : 0;
+      }
+      return;
+    }
     const dpi = this.dpi;
     const dpj = this.dpj;
     const wi = this.g0wi;
@@ -843,10 +1114,13 @@ export class FastEnergy {
   private dwFromG(n: number): void {
     const H = this.H;
     const dc = this.dc;
-    const dpi = this.dpi;
+    // dE/dpi_i: rows of dpi, or the first halves of dp's rows on the SIMD path.
+    const dpi = this.simd ? this.simd.k.f32 : this.dpi;
+    const start = this.simd ? this.simd.b.dp / 4 : 0;
+    const stride = this.simd ? this.PW : H;
     dc.fill(0);
     for (let i = 0; i < n; i++) {
-      const ri = i * H;
+      const ri = start + i * stride;
       for (let o = 0; o < H; o++) dc[o] += dpi[ri + o];
     }
     vecTimesT(dc, this.g0ww, H, this.DW, this.dwAcc, true);
