@@ -8,7 +8,10 @@
  * memory (process RSS); with --memory-steps, the live tensor count and RSS
  * over that many small training steps (it must stay flat). The train step
  * and batched generation are also measured split over two worker threads
- * (the peer runs on two threads; --one-thread skips this).
+ * (the peer runs on two threads; --one-thread skips this). The one-scene
+ * step and the batched generation are also measured through the hand-written
+ * first-order kernel (src/model/fast-energy.ts, WebAssembly SIMD), the path
+ * the playground and one-scene inference take.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -82,7 +85,9 @@ async function oursTwoThreads(wl: Workload): Promise<{ train_step_2t_s: number; 
   }
 }
 
-function ours(wl: Workload): Figures & { fast_langevin_step_b1_ms: number; peak_rss_mb: number; micro_batch: number } {
+function ours(
+  wl: Workload,
+): Figures & { fast_langevin_step_b1_ms: number; fast_infer_batch_s: number; peak_rss_mb: number; micro_batch: number } {
   const micro = MICRO[wl.name] ?? wl.B;
   const b = makeBench(wl, 0, micro);
   const train = time(() => void b.trainStep(), reps);
@@ -96,12 +101,25 @@ function ours(wl: Workload): Figures & { fast_langevin_step_b1_ms: number; peak_
   const code = rng.normals(wl.DW);
   const settings = { ...DEFAULT_INFERENCE, x: { steps: 1, stepSize: 0.1, noise: 0.005, gradClamp: Infinity } };
   const fast = time(() => void fastGenerate(fe, scene, attention, code, settings, rng, { movable: attention.map(() => 1) }), 200) * 1000;
+  // The batched generation through the same kernel, scene after scene on this one thread: B scenes, every entity
+  // movable, inferSteps steps of the same rule (step 0.1, noise 0.005, no gradient clamp).
+  const scenes = Array.from({ length: wl.B }, () =>
+    arrayToScene(Float32Array.from({ length: wl.N * 5 }, () => rng.range(-1, 1)), wl.N),
+  );
+  const attentions = scenes.map(() => Array.from({ length: wl.N }, () => (rng.uniform() < 0.5 ? 1 : 0)));
+  const codes = scenes.map(() => rng.normals(wl.DW));
+  const all = Array.from({ length: wl.N }, () => 1);
+  const batchSettings = { ...settings, x: { ...settings.x, steps: wl.inferSteps } };
+  const fastBatch = time(() => {
+    for (let s = 0; s < wl.B; s++) fastGenerate(fe, scenes[s], attentions[s], codes[s], batchSettings, rng, { movable: all });
+  }, reps);
   b.model.dispose();
   return {
     train_step_s: train,
     infer_batch_s: infer,
     langevin_step_b1_ms: one,
     fast_langevin_step_b1_ms: fast,
+    fast_infer_batch_s: fastBatch,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     micro_batch: micro,
   };
@@ -163,6 +181,7 @@ for (const name of names) {
           infer_batch: o.infer_batch_s / p.infer_batch_s,
           langevin_step_b1: o.langevin_step_b1_ms / p.langevin_step_b1_ms,
           fast_langevin_step_b1: o.fast_langevin_step_b1_ms / p.langevin_step_b1_ms,
+          fast_infer_batch: o.fast_infer_batch_s / p.infer_batch_s,
           ...(o.train_step_2t_s !== undefined && o.infer_batch_2t_s !== undefined
             ? { train_step_2t: o.train_step_2t_s / p.train_step_s, infer_batch_2t: o.infer_batch_2t_s / p.infer_batch_s }
             : {}),
@@ -190,6 +209,7 @@ if (flag('--json')) {
       lines.push(`| ${name} | train step, 2 threads (s) | ${f(two.train_step_2t_s)} | ${f(p?.train_step_s)} | ${f(r.ratio?.train_step_2t, 2)} |`);
       lines.push(`| ${name} | batched generation, 2 threads (s) | ${f(two.infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.infer_batch_2t, 2)} |`);
     }
+    lines.push(`| ${name} | batched generation, hand-written kernel, 1 thread (s) | ${f((r.ours as unknown as { fast_infer_batch_s: number }).fast_infer_batch_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.fast_infer_batch, 2)} |`);
     lines.push(`| ${name} | one Langevin step, one scene (ms) | ${f(r.ours.langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.langevin_step_b1, 2)} |`);
     lines.push(`| ${name} | same, hand-written kernel, WebAssembly SIMD (ms) | ${f((r.ours as unknown as { fast_langevin_step_b1_ms: number }).fast_langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.fast_langevin_step_b1, 2)} |`);
     lines.push(`| ${name} | peak RSS (MB) | ${f(r.ours.peak_rss_mb, 0)} | | |`);
