@@ -7,7 +7,8 @@ import { makeBench, type Workload } from './workload.js';
 type Message =
   | { kind: 'init'; workload: Workload; micro: number; seed: number }
   | { kind: 'grads'; values: ParamValues; episodes: number }
-  | { kind: 'infer'; batch: number };
+  | { kind: 'infer'; batch: number }
+  | { kind: 'fastInfer'; batch: number };
 
 let bench: ReturnType<typeof makeBench> | null = null;
 
@@ -21,6 +22,9 @@ parentPort!.on('message', async (m: Message) => {
       bench!.model.assign(m.values);
       const r = bench!.batchGrads(m.episodes);
       parentPort!.postMessage({ kind: 'grads', ...r });
+    } else if (m.kind === 'fastInfer') {
+      bench!.fastInferBatch(m.batch);
+      parentPort!.postMessage({ kind: 'done' });
     } else {
       bench!.inferBatch(m.batch);
       parentPort!.postMessage({ kind: 'done' });

@@ -14,6 +14,8 @@ import { addInto, makeBench, type Workload } from './workload.js';
 export interface ParallelBench {
   trainStep(): Promise<number>;
   inferBatch(): Promise<void>;
+  /** The batched generation through the hand-written kernel, half the scenes per worker. */
+  fastInferBatch(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -34,6 +36,9 @@ export async function makeParallelBench(wl: Workload, micro: number, threads = 2
     },
     async inferBatch() {
       await Promise.all(workers.map((w, i) => request(w, { kind: 'infer', batch: share(i) })));
+    },
+    async fastInferBatch() {
+      await Promise.all(workers.map((w, i) => request(w, { kind: 'fastInfer', batch: share(i) })));
     },
     async dispose() {
       main.model.dispose();

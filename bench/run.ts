@@ -74,12 +74,15 @@ async function timeAsync(fn: () => Promise<unknown>, n: number): Promise<number>
 }
 
 /** The same train step and batched generation split over two worker threads (the peer uses two). */
-async function oursTwoThreads(wl: Workload): Promise<{ train_step_2t_s: number; infer_batch_2t_s: number }> {
+async function oursTwoThreads(
+  wl: Workload,
+): Promise<{ train_step_2t_s: number; infer_batch_2t_s: number; fast_infer_batch_2t_s: number }> {
   const p = await makeParallelBench(wl, MICRO[wl.name] ?? wl.B, 2);
   try {
     const train = await timeAsync(() => p.trainStep(), reps);
     const infer = await timeAsync(() => p.inferBatch(), reps);
-    return { train_step_2t_s: train, infer_batch_2t_s: infer };
+    const fast = await timeAsync(() => p.fastInferBatch(), reps);
+    return { train_step_2t_s: train, infer_batch_2t_s: infer, fast_infer_batch_2t_s: fast };
   } finally {
     await p.dispose();
   }
@@ -101,18 +104,8 @@ function ours(
   const code = rng.normals(wl.DW);
   const settings = { ...DEFAULT_INFERENCE, x: { steps: 1, stepSize: 0.1, noise: 0.005, gradClamp: Infinity } };
   const fast = time(() => void fastGenerate(fe, scene, attention, code, settings, rng, { movable: attention.map(() => 1) }), 200) * 1000;
-  // The batched generation through the same kernel, scene after scene on this one thread: B scenes, every entity
-  // movable, inferSteps steps of the same rule (step 0.1, noise 0.005, no gradient clamp).
-  const scenes = Array.from({ length: wl.B }, () =>
-    arrayToScene(Float32Array.from({ length: wl.N * 5 }, () => rng.range(-1, 1)), wl.N),
-  );
-  const attentions = scenes.map(() => Array.from({ length: wl.N }, () => (rng.uniform() < 0.5 ? 1 : 0)));
-  const codes = scenes.map(() => rng.normals(wl.DW));
-  const all = Array.from({ length: wl.N }, () => 1);
-  const batchSettings = { ...settings, x: { ...settings.x, steps: wl.inferSteps } };
-  const fastBatch = time(() => {
-    for (let s = 0; s < wl.B; s++) fastGenerate(fe, scenes[s], attentions[s], codes[s], batchSettings, rng, { movable: all });
-  }, reps);
+  // The batched generation through the same kernel, scene after scene on this one thread.
+  const fastBatch = time(() => b.fastInferBatch(), reps);
   b.model.dispose();
   return {
     train_step_s: train,
@@ -169,7 +162,7 @@ for (const name of names) {
   const wl = WORKLOADS[name];
   if (!wl) throw new Error(`unknown workload "${name}" (small, paper, all)`);
   if (!flag('--json')) process.stderr.write(`bench ${name}: ours...\n`);
-  const two: { train_step_2t_s?: number; infer_batch_2t_s?: number } = flag('--one-thread') ? {} : await oursTwoThreads(wl);
+  const two: { train_step_2t_s?: number; infer_batch_2t_s?: number; fast_infer_batch_2t_s?: number } = flag('--one-thread') ? {} : await oursTwoThreads(wl);
   const o = { ...ours(wl), ...two };
   if (!flag('--json')) process.stderr.write(`bench ${name}: peer...\n`);
   const p = peer(wl);
@@ -183,7 +176,11 @@ for (const name of names) {
           fast_langevin_step_b1: o.fast_langevin_step_b1_ms / p.langevin_step_b1_ms,
           fast_infer_batch: o.fast_infer_batch_s / p.infer_batch_s,
           ...(o.train_step_2t_s !== undefined && o.infer_batch_2t_s !== undefined
-            ? { train_step_2t: o.train_step_2t_s / p.train_step_s, infer_batch_2t: o.infer_batch_2t_s / p.infer_batch_s }
+            ? {
+                train_step_2t: o.train_step_2t_s / p.train_step_s,
+                infer_batch_2t: o.infer_batch_2t_s / p.infer_batch_s,
+                fast_infer_batch_2t: (o.fast_infer_batch_2t_s ?? NaN) / p.infer_batch_s,
+              }
             : {}),
         };
   results[name] = { workload: wl, ours: o, peer: p, ratio };
@@ -209,7 +206,11 @@ if (flag('--json')) {
       lines.push(`| ${name} | train step, 2 threads (s) | ${f(two.train_step_2t_s)} | ${f(p?.train_step_s)} | ${f(r.ratio?.train_step_2t, 2)} |`);
       lines.push(`| ${name} | batched generation, 2 threads (s) | ${f(two.infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.infer_batch_2t, 2)} |`);
     }
-    lines.push(`| ${name} | batched generation, hand-written kernel, 1 thread (s) | ${f((r.ours as unknown as { fast_infer_batch_s: number }).fast_infer_batch_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.fast_infer_batch, 2)} |`);
+    const fastOurs = r.ours as unknown as { fast_infer_batch_s: number; fast_infer_batch_2t_s?: number };
+    lines.push(`| ${name} | batched generation, hand-written kernel, 1 thread (s) | ${f(fastOurs.fast_infer_batch_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.fast_infer_batch, 2)} |`);
+    if (fastOurs.fast_infer_batch_2t_s !== undefined) {
+      lines.push(`| ${name} | same, 2 threads (s) | ${f(fastOurs.fast_infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.fast_infer_batch_2t, 2)} |`);
+    }
     lines.push(`| ${name} | one Langevin step, one scene (ms) | ${f(r.ours.langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.langevin_step_b1, 2)} |`);
     lines.push(`| ${name} | same, hand-written kernel, WebAssembly SIMD (ms) | ${f((r.ours as unknown as { fast_langevin_step_b1_ms: number }).fast_langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.fast_langevin_step_b1, 2)} |`);
     lines.push(`| ${name} | peak RSS (MB) | ${f(r.ours.peak_rss_mb, 0)} | | |`);

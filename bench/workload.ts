@@ -5,13 +5,16 @@
  * through all three chains (second order); Adam step on every parameter.
  */
 import * as T from '../src/engine/index.js';
+import { fastEnergyOf, fastGenerate } from '../src/inference/fast.js';
 import { generateBatch, identifyBatch, inferCodes } from '../src/inference/infer.js';
+import { DEFAULT_INFERENCE } from '../src/inference/settings.js';
 import type { ChainSettings } from '../src/inference/langevin.js';
 import { frozen } from '../src/model/energy.js';
 import { EnergyModel } from '../src/model/model.js';
 import { paramSpecs, type ParamValues } from '../src/model/params.js';
 import { Rng } from '../src/random/rng.js';
 import { adamInit, adamStep } from '../src/training/adam.js';
+import { arrayToScene } from '../src/world/scene.js';
 
 export interface Workload {
   name: string;
@@ -121,5 +124,21 @@ export function makeBench(wl: Workload, seed = 0, microBatch = wl.B) {
     T.dispose([x0, a, w, ones, x]);
   }
 
-  return { model, values, trainStep, batchGrads, applyGrads, inferBatch };
+  /**
+   * The same batched generation through the hand-written kernel (../src/model/fast-energy.ts), scene after
+   * scene: every entity movable, the same rule (step 0.1, noise 0.005, no gradient clamp).
+   */
+  let fe: ReturnType<typeof fastEnergyOf> | null = null;
+  const fastSettings = { ...DEFAULT_INFERENCE, x: { ...chain(wl.inferSteps, 0.1, 0.005), gradClamp: Infinity } };
+  const all = Array.from({ length: N }, () => 1);
+  function fastInferBatch(batch = B): void {
+    fe ??= fastEnergyOf(model);
+    for (let s = 0; s < batch; s++) {
+      const scene = arrayToScene(uniform(N * D), N);
+      const attention = Array.from({ length: N }, () => (rng.uniform() < 0.5 ? 1 : 0));
+      fastGenerate(fe, scene, attention, rng.normals(wl.DW), fastSettings, rng, { movable: all });
+    }
+  }
+
+  return { model, values, trainStep, batchGrads, applyGrads, inferBatch, fastInferBatch };
 }
