@@ -4,17 +4,8 @@ import { ENERGY_VARIANTS, type ModelConfig } from '../config.js';
 import { FastEnergy } from '../fast-energy.js';
 import { initParams, paramSpecs } from '../params.js';
 import { SimdKernels } from './kernels.js';
+import { relativeError } from '../../test-utils/engine.js';
 
-/** ||actual - expected|| / ||expected||. */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < expected.length; i++) {
-    num += (actual[i] - expected[i]) ** 2;
-    den += expected[i] ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
-}
 
 describe('the WebAssembly kernels', () => {
   it('run here (Node 20 has WebAssembly SIMD)', () => {
