@@ -97,6 +97,26 @@ function transposed(W: Float32Array, rows: number, cols: number): Float64Array {
   return out;
 }
 
+/**
+ * The hidden layers l = 1..L-1 of an MLP named `name` (g or f) in the kernels'
+ * memory: W + b for the forward products, W^T for the backward ones (index 0 unused).
+ */
+function hiddenLayers(
+  k: SimdKernels,
+  values: ParamValues,
+  name: 'g' | 'f',
+  L: number,
+  H: number,
+): { forward: Matrix[]; backward: Matrix[] } {
+  const forward: Matrix[] = [];
+  const backward: Matrix[] = [];
+  for (let l = 1; l < L; l++) {
+    forward[l] = k.matrix(values[`${name}${l}.w`], H, H, values[`${name}${l}.b`]);
+    backward[l] = k.matrix(values[`${name}${l}.w`], H, H, null, true);
+  }
+  return { forward, backward };
+}
+
 /** A rows x cols matrix (float32, row-major) with entry (r, c) = at(r, c). */
 function table(rows: number, cols: number, at: (r: number, c: number) => number): Float32Array {
   return Float32Array.from({ length: rows * cols }, (_, q) => at(Math.floor(q / cols), q % cols));
@@ -447,20 +467,12 @@ export class FastEnergy {
         PW,
         table(1, PW, (_, o) => (o < H ? b0[o] : 0)),
       );
-      const project = k.matrix(
-        table(D, PW, (d, o) => (o < H ? wi[d * H + o] : wj[d * H + o - H])),
-        D,
-        PW,
-        null,
-      );
-      const forward: Matrix[] = [];
-      const backward: Matrix[] = [];
-      for (let l = 1; l < Lg; l++) {
-        forward[l] = k.matrix(values[`g${l}.w`], H, H, values[`g${l}.b`]);
-        backward[l] = k.matrix(values[`g${l}.w`], H, H, null, true);
-      }
+      // [g0.wi | g0.wj] (D x PW): the projection, and transposed (padded to DX) dE/dx from dE/dpp.
+      const wij = (d: number, o: number) => (o < H ? wi[d * H + o] : wj[d * H + o - H]);
+      const project = k.matrix(table(D, PW, wij), D, PW, null);
+      const { forward, backward } = hiddenLayers(k, values, 'g', Lg, H);
       const dx = k.matrix(
-        table(PW, DX, (o, d) => (d >= D ? 0 : o < H ? wi[d * H + o] : wj[d * H + o - H])),
+        table(PW, DX, (o, d) => (d < D ? wij(d, o) : 0)),
         PW,
         DX,
         null,
@@ -511,12 +523,7 @@ export class FastEnergy {
     const { 'f0.wp': wp, 'f0.ww': ww } = values;
     const row = () => k.alloc(2 * H);
     const layers = () => Array.from({ length: Lf }, row);
-    const forward: Matrix[] = [];
-    const backward: Matrix[] = [];
-    for (let l = 1; l < Lf; l++) {
-      forward[l] = k.matrix(values[`f${l}.w`], H, H, values[`f${l}.b`]);
-      backward[l] = k.matrix(values[`f${l}.w`], H, H, null, true);
-    }
+    const { forward, backward } = hiddenLayers(k, values, 'f', Lf, H);
     const input = table(H + DW, H, (r, o) => (r < H ? wp[r * H + o] : ww[(r - H) * H + o]));
     return {
       input: k.matrix(input, H + DW, H, values['f0.b']),
@@ -865,14 +872,19 @@ export class FastEnergy {
       this.poolRows(rowI, rowJ, R, this.gH[this.Lg - 1], base);
       return;
     }
-    const { H, s, pool } = this;
+    const { H, pool } = this;
     const { k, b } = this.simd;
     const f = k.f32;
     const g0 = b.gate / 4;
-    for (let r = 0; r < R; r++) f[g0 + r] = this.bothSides ? s[rowI[r]] * s[rowJ[r]] : s[rowI[r]];
+    for (let r = 0; r < R; r++) f[g0 + r] = this.gateOf(rowI[r], rowJ[r]);
     k.pool(b.h[this.Lg - 1], b.gate, R, H, b.pool);
     const p0 = b.pool / 4;
     for (let o = 0; o < H; o++) pool[o] = (base ? base[o] : 0) + f[p0 + o];
+  }
+
+  /** The gate of g's row (i, j): s_i s_j with both-sides gating, else s_i. */
+  private gateOf(i: number, j: number): number {
+    return this.bothSides ? this.s[i] * this.s[j] : this.s[i];
   }
 
   /** pool = base + sum_r gate_r features[r]; keeps gate_r. */
@@ -884,13 +896,12 @@ export class FastEnergy {
     base: Float64Array | null,
   ): void {
     const H = this.H;
-    const s = this.s;
     const gate = this.gate;
     const pool = this.pool;
     if (base) pool.set(base);
     else pool.fill(0);
     for (let r = 0; r < R; r++) {
-      const gr = this.bothSides ? s[rowI[r]] * s[rowJ[r]] : s[rowI[r]];
+      const gr = this.gateOf(rowI[r], rowJ[r]);
       gate[r] = gr;
       const off = r * H;
       for (let o = 0; o < H; o++) pool[o] += gr * features[off + o];
