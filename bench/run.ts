@@ -19,7 +19,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backendName, initEngine, liveTensors } from '../src/engine/index.js';
-import { makeBench, WORKLOADS, type Workload } from './workload.js';
+import { chain, makeBench, WORKLOADS, type Workload } from './workload.js';
 import { makeParallelBench } from './parallel.js';
 import { fastEnergyOf, fastGenerate } from '../src/inference/fast.js';
 import { DEFAULT_INFERENCE } from '../src/inference/settings.js';
@@ -102,7 +102,7 @@ function ours(
   const scene = arrayToScene(Float32Array.from({ length: wl.N * 5 }, () => rng.range(-1, 1)), wl.N);
   const attention = Array.from({ length: wl.N }, (_, i) => (i < 2 ? 1 : 0));
   const code = rng.normals(wl.DW);
-  const settings = { ...DEFAULT_INFERENCE, x: { steps: 1, stepSize: 0.1, noise: 0.005, gradClamp: Infinity } };
+  const settings = { ...DEFAULT_INFERENCE, x: chain(1, 0.1, 0.005) };
   const fast = time(() => void fastGenerate(fe, scene, attention, code, settings, rng, { movable: attention.map(() => 1) }), 200) * 1000;
   // The batched generation through the same kernel, scene after scene on this one thread.
   const fastBatch = time(() => b.fastInferBatch(), reps);

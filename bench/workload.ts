@@ -39,7 +39,8 @@ export function addInto(total: ParamValues, g: ParamValues): void {
   for (const [k, v] of Object.entries(g)) for (let i = 0; i < v.length; i++) total[k][i] += v[i];
 }
 
-const chain = (steps: number, stepSize: number, noise: number): ChainSettings => ({
+/** The peer's chain rule: no gradient clamp. */
+export const chain = (steps: number, stepSize: number, noise: number): ChainSettings => ({
   steps,
   stepSize,
   noise,
@@ -129,7 +130,7 @@ export function makeBench(wl: Workload, seed = 0, microBatch = wl.B) {
    * scene: every entity movable, the same rule (step 0.1, noise 0.005, no gradient clamp).
    */
   let fe: ReturnType<typeof fastEnergyOf> | null = null;
-  const fastSettings = { ...DEFAULT_INFERENCE, x: { ...chain(wl.inferSteps, 0.1, 0.005), gradClamp: Infinity } };
+  const fastSettings = { ...DEFAULT_INFERENCE, x: chain(wl.inferSteps, 0.1, 0.005) };
   const all = Array.from({ length: N }, () => 1);
   function fastInferBatch(batch = B): void {
     fe ??= fastEnergyOf(model);
