@@ -388,7 +388,8 @@ describe('generation targets are deterministic, minimal-movement functions of (x
       const moved = sub(pos(e.after, a), pos(e.before, t));
       expect(Math.abs(away[0] * moved[1] - away[1] * moved[0])).toBeLessThan(1e-9);
       expect(away[0] * moved[0] + away[1] * moved[1]).toBeGreaterThan(0);
-      expect(Math.max(Math.abs(pos(e.after, a)[0]), Math.abs(pos(e.after, a)[1]))).toBeCloseTo(0.95, 9);
+      const end = pos(e.after, a);
+      expect(Math.max(Math.abs(end[0]), Math.abs(end[1]))).toBeCloseTo(0.95, 9);
       expect(norm(moved)).toBeGreaterThanOrEqual(2.5 * norm(away) - 1e-9);
     }
     for (const e of events('move-between', 100)) {

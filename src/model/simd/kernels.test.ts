@@ -6,7 +6,6 @@ import { initParams, paramSpecs } from '../params.js';
 import { SimdKernels } from './kernels.js';
 import { relativeError } from '../../test-utils/engine.js';
 
-
 describe('the WebAssembly kernels', () => {
   it('run here (Node 20 has WebAssembly SIMD)', () => {
     expect(SimdKernels.available()).toBe(true);
