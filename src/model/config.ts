@@ -29,7 +29,19 @@ export interface ModelConfig {
   gLayers: number;
   /** Hidden layers of f before its scalar output layer. */
   fLayers: number;
+  /**
+   * Relational variants only: give g's first layer the distance between the
+   * two entities' positions as one more input, d_ij = sqrt(|p_i - p_j|^2 +
+   * eps^2) - eps (smooth, so second derivatives exist; 0 on the diagonal).
+   * Why: the shapes and the comparisons (farthest) are functions of pair
+   * distances, which a first layer linear in [x_i, x_j] can only approximate
+   * with many SiLU units. Absent means false (models saved before it existed).
+   */
+  pairDistance?: boolean;
 }
+
+/** The smoothing of the pair distance (scene units): the distance's curvature is at most 1/eps. */
+export const PAIR_DISTANCE_EPS = 0.05;
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   variant: 'relational',
@@ -38,7 +50,21 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   hidden: 64,
   gLayers: 3,
   fLayers: 1,
+  pairDistance: false,
 };
+
+/** The config with every optional field filled in, keys in a fixed order (so configs compare as JSON). */
+export function canonicalModelConfig(c: ModelConfig): ModelConfig {
+  return {
+    variant: c.variant,
+    attributes: c.attributes,
+    codeSize: c.codeSize,
+    hidden: c.hidden,
+    gLayers: c.gLayers,
+    fLayers: c.fLayers,
+    pairDistance: c.pairDistance ?? false,
+  };
+}
 
 export function validateModelConfig(config: ModelConfig): ModelConfig {
   const problems: string[] = [];
@@ -49,6 +75,11 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
     const v = config[key];
     if (!Number.isInteger(v) || v < 1) problems.push(`${key}: expected a positive integer, got ${v}`);
   }
+  if (config.pairDistance !== undefined && typeof config.pairDistance !== 'boolean') {
+    problems.push(`pairDistance: expected true or false, got ${JSON.stringify(config.pairDistance)}`);
+  } else if (config.pairDistance && config.variant === 'non-relational') {
+    problems.push('pairDistance: needs a relational variant (the non-relational energy has no pairs)');
+  }
   if (problems.length > 0) throw new Error(`model config: ${problems.join('; ')}`);
-  return config;
+  return canonicalModelConfig(config);
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as T from '../engine/index.js';
 import { Rng } from '../random/rng.js';
 import { relativeError, useEngine } from '../test-utils/engine.js';
-import { ENERGY_VARIANTS, type ModelConfig } from './config.js';
+import { ENERGY_VARIANTS, PAIR_DISTANCE_EPS, validateModelConfig, type ModelConfig } from './config.js';
+import { pairDistances } from './energy.js';
 import { EnergyModel } from './model.js';
 import { paramSpecs, sizeOf } from './params.js';
 import { energy64, numericGradient } from './reference64.js';
@@ -13,10 +14,16 @@ const B = 2;
 const N = 3;
 const D = 5;
 
-function smallConfig(variant: ModelConfig['variant']): ModelConfig {
+function smallConfig(variant: ModelConfig['variant'], pairDistance = false): ModelConfig {
   // Two layers in both g and f so every code path (extra layers) is exercised.
-  return { variant, attributes: D, codeSize: 3, hidden: 6, gLayers: 2, fLayers: 2 };
+  return { variant, attributes: D, codeSize: 3, hidden: 6, gLayers: 2, fLayers: 2, pairDistance };
 }
+
+const CASES: { name: string; config: ModelConfig }[] = [
+  ...ENERGY_VARIANTS.map((v) => ({ name: v, config: smallConfig(v) })),
+  { name: 'relational + pairDistance', config: smallConfig('relational', true) },
+  { name: 'relational-one-side + pairDistance', config: smallConfig('relational-one-side', true) },
+];
 
 function randomInputs(rng: Rng, config: ModelConfig) {
   const x = Float64Array.from({ length: B * N * D }, () => rng.range(-0.9, 0.9));
@@ -45,8 +52,7 @@ function total64(
   return s;
 }
 
-describe.each(ENERGY_VARIANTS)('energy (%s)', (variant) => {
-  const config = smallConfig(variant);
+describe.each(CASES)('energy ($name)', ({ config }) => {
   const rng = new Rng(7);
   const model = EnergyModel.init(config, rng.split('params'), 1.5);
   const values = model.values();
@@ -116,5 +122,59 @@ describe('energy shape checks', () => {
       expect(Number.isFinite(e[0])).toBe(true);
     }
     model.dispose();
+  });
+});
+
+describe('pair distance feature', () => {
+  it('is the smoothed Euclidean distance of the positions, blind to colour', () => {
+    // Entities at (0, 0) and (0.3, 0.4), colours differ: d = sqrt(0.25 + eps^2) - eps.
+    const x = T.tensor([0, 0, 1, 0, 0, 0.3, 0.4, 0, 1, 0], [1, 2, 5]);
+    const d = T.read(pairDistances(x));
+    const eps = PAIR_DISTANCE_EPS;
+    expect(d[0]).toBeCloseTo(0, 7);
+    expect(d[3]).toBeCloseTo(0, 7);
+    expect(d[1]).toBeCloseTo(Math.sqrt(0.25 + eps * eps) - eps, 6);
+    expect(d[2]).toBeCloseTo(d[1], 7);
+    x.dispose();
+  });
+
+  it('carries second-order gradients: d/dtheta of a directional derivative dE/dx . v matches finite differences', () => {
+    // Training backpropagates through x-chain steps, i.e. through dE/dx; this is that path for g0.wd.
+    const config = smallConfig('relational', true);
+    const rng = new Rng(11);
+    const model = EnergyModel.init(config, rng.split('params'), 1.5);
+    const values = model.values();
+    const { x, a, w } = randomInputs(rng, config);
+    const v = Float64Array.from({ length: x.length }, () => rng.range(-1, 1));
+    const directional = (params: Record<string, Float64Array | Float32Array>) => {
+      const h = 1e-4;
+      const up = total64(config, params, x.map((xi, i) => xi + h * v[i]), a, w);
+      const down = total64(config, params, x.map((xi, i) => xi - h * v[i]), a, w);
+      return (up - down) / (2 * h);
+    };
+    const wd = Float64Array.from(values['g0.wd']);
+    const numeric = numericGradient((p) => directional({ ...values, 'g0.wd': p }), wd, 1e-4);
+
+    const vt = T.tensor(Float32Array.from(v), [B, N, D]);
+    const { value, grads } = model.valueAndGrads(() => {
+      const gx = T.grad((xx: T.Tensor) => T.sum(model.energy(xx, T.tensor(Float32Array.from(a), [B, N]), T.tensor(Float32Array.from(w), [B, config.codeSize]))))(
+        T.tensor(Float32Array.from(x), [B, N, D]),
+      );
+      return T.sum(T.mul(gx, vt)) as T.Scalar;
+    });
+    const got = Float64Array.from(T.read(grads['g0.wd']));
+    value.dispose();
+    vt.dispose();
+    T.dispose(Object.values(grads));
+    model.dispose();
+    expect(relativeError(got, numeric)).toBeLessThan(2e-3);
+  });
+
+  it('is refused for the non-relational energy, and absent means off', () => {
+    expect(() => validateModelConfig({ ...smallConfig('non-relational'), pairDistance: true })).toThrow(/pairDistance: needs a relational variant/);
+    const { pairDistance: _omit, ...old } = smallConfig('relational');
+    expect(validateModelConfig(old).pairDistance).toBe(false);
+    expect(paramSpecs(old).some((s) => s.name === 'g0.wd')).toBe(false);
+    expect(paramSpecs(smallConfig('relational', true)).find((s) => s.name === 'g0.wd')?.shape).toEqual([1, 6]);
   });
 });

@@ -13,16 +13,28 @@
  * W [x_i, x_j, w] = Wi x_i + Wj x_j + Ww w: it is computed per entity and
  * broadcast over pairs (N D H instead of N^2 (2D + DW) H multiplies), which
  * also avoids concat and gather on the pair tensor.
+ *
+ * With `pairDistance`, the pair's first layer also gets d_ij g0.wd, where
+ * d_ij = sqrt(|p_i - p_j|^2 + eps^2) - eps over the two position attributes.
  */
 import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
-import type { ModelConfig } from './config.js';
+import { PAIR_DISTANCE_EPS, type ModelConfig } from './config.js';
 
 /** Parameters as tensors (variables while training, constants or stopped while frozen). */
 export type ParamTensors = Record<string, Tensor>;
 
 function dense(x: Tensor, w: Tensor, b: Tensor): Tensor {
   return T.add(T.matMul(x, w), b);
+}
+
+/** Smoothed distances between the entities' positions (attributes 0 and 1): [B, N, N]. */
+export function pairDistances(x: Tensor): Tensor {
+  const [B, N] = x.shape;
+  const pos = T.slice(x, [0, 0, 0], [B, N, 2]);
+  const diff = T.sub(T.reshape(pos, [B, N, 1, 2]), T.reshape(pos, [B, 1, N, 2])); // [B, N, N, 2]
+  const eps2 = PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS;
+  return T.sub(T.sqrt(T.add(T.sum(T.square(diff), 3), eps2)), PAIR_DISTANCE_EPS);
 }
 
 /** Pooled relation features [B, H]. */
@@ -44,12 +56,15 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
   }
 
   const pj = T.matMul(xf, p['g0.wj']);
-  let h = T.silu(
-    T.add(
-      T.add(T.reshape(pi, [B, N, 1, H]), T.reshape(pj, [B, 1, N, H])),
-      T.reshape(wProj, [B, 1, 1, H]),
-    ),
+  let pre = T.add(
+    T.add(T.reshape(pi, [B, N, 1, H]), T.reshape(pj, [B, 1, N, H])),
+    T.reshape(wProj, [B, 1, 1, H]),
   ); // [B, N, N, H]
+  if (config.pairDistance) {
+    const d = pairDistances(x); // [B, N, N]
+    pre = T.add(pre, T.mul(T.reshape(d, [B, N, N, 1]), T.reshape(p['g0.wd'], [1, 1, 1, H])));
+  }
+  let h = T.silu(pre);
   for (let k = 1; k < config.gLayers; k++) {
     h = T.silu(dense(T.reshape(h, [B * N * N, H]), p[`g${k}.w`], p[`g${k}.b`]));
   }

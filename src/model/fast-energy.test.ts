@@ -197,6 +197,12 @@ describe('FastEnergy buffers and checks', () => {
     expect(() => fe.gradients(x, 3, a, w, { dx: new Float32Array(3) })).toThrow(/dx has 3 entries/);
     expect(() => new FastEnergy({ ...config, hidden: 9 }, values)).toThrow(/parameters/);
   });
+
+  it('refuses a model with the pair distance feature by name (the kernel does not compute it)', () => {
+    const withDistance = { ...config, pairDistance: true };
+    const v = EnergyModel.init(withDistance, new Rng(5), 1.5).values();
+    expect(() => new FastEnergy(withDistance, v)).toThrow(/pairDistance/);
+  });
 });
 
 describe('FastEnergy on WebAssembly SIMD (float32 products and activations)', () => {

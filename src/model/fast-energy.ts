@@ -401,6 +401,9 @@ export class FastEnergy {
   private rowJ = new Int32Array(0);
 
   constructor(config: ModelConfig, values: ParamValues, options: FastEnergyOptions = {}) {
+    if (config.pairDistance) {
+      throw new Error('fast energy: a model with pairDistance is not supported by the hand-written kernel yet; use the engine path');
+    }
     checkParamValues(config, values);
     this.config = { ...config };
     const { attributes: D, codeSize: DW, hidden: H, gLayers: Lg, fLayers: Lf } = config;

@@ -19,9 +19,11 @@ export type ParamValues = Record<string, Float32Array>;
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const { attributes: D, codeSize: DW, hidden: H, variant } = config;
   const relational = variant !== 'non-relational';
-  const firstFanIn = (relational ? 2 * D : D) + DW;
+  const distance = relational && config.pairDistance === true;
+  const firstFanIn = (relational ? 2 * D : D) + DW + (distance ? 1 : 0);
   const specs: ParamSpec[] = [{ name: 'g0.wi', shape: [D, H], fanIn: firstFanIn }];
   if (relational) specs.push({ name: 'g0.wj', shape: [D, H], fanIn: firstFanIn });
+  if (distance) specs.push({ name: 'g0.wd', shape: [1, H], fanIn: firstFanIn });
   specs.push({ name: 'g0.ww', shape: [DW, H], fanIn: firstFanIn });
   specs.push({ name: 'g0.b', shape: [H], fanIn: 0 });
   for (let k = 1; k < config.gLayers; k++) {

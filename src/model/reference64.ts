@@ -4,7 +4,7 @@
  * the ground truth that the engine's gradients (first and second order) are
  * tested against by finite differences.
  */
-import type { ModelConfig } from './config.js';
+import { PAIR_DISTANCE_EPS, type ModelConfig } from './config.js';
 
 export type Params64 = Record<string, Float64Array | Float32Array>;
 
@@ -32,6 +32,10 @@ function gFeatures(
   let h = new Float64Array(p['g0.b']);
   affine(xi, p['g0.wi'], H, h);
   if (xj) affine(xj, p['g0.wj'], H, h);
+  if (xj && config.pairDistance) {
+    const d = Math.hypot(xi[0] - xj[0], xi[1] - xj[1], PAIR_DISTANCE_EPS) - PAIR_DISTANCE_EPS;
+    affine([d], p['g0.wd'], H, h);
+  }
   affine(w, p['g0.ww'], H, h);
   h = h.map(silu);
   for (let k = 1; k < config.gLayers; k++) {

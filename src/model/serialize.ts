@@ -115,12 +115,13 @@ export function parseManifest(text: string, source = 'model.json'): ModelManifes
   if (!m.config || !m.weights || !Array.isArray(m.tensors)) {
     throw new ModelFileError(`${source}: incomplete manifest (needs config, weights and tensors)`);
   }
+  let config: ModelConfig;
   try {
-    validateModelConfig(m.config);
+    config = validateModelConfig(m.config);
   } catch (e) {
     throw new ModelFileError(`${source}: ${(e as Error).message}`);
   }
-  return { ...m, meta: m.meta ?? {}, extra: m.extra ?? [] } as ModelManifest;
+  return { ...m, config, meta: m.meta ?? {}, extra: m.extra ?? [] } as ModelManifest;
 }
 
 export function decodeModel(manifest: ModelManifest, bytes: Uint8Array, source = 'model'): ModelData {

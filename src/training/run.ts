@@ -13,6 +13,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModelDir, saveModelDir } from '../model/store.js';
+import { canonicalModelConfig } from '../model/config.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { workerGradients } from './workers.js';
@@ -75,8 +76,8 @@ export async function readConfigFile(path: string): Promise<TrainingConfig> {
 
 async function branchState(config: TrainingConfig, dir: string): Promise<TrainState> {
   const data = await loadModelDir(dir);
-  const mine = JSON.stringify(config.model);
-  if (JSON.stringify(data.config) !== mine) {
+  const mine = JSON.stringify(canonicalModelConfig(config.model));
+  if (JSON.stringify(canonicalModelConfig(data.config)) !== mine) {
     throw new Error(`${dir}: its model (${JSON.stringify(data.config)}) differs from the config's (${mine})`);
   }
   const state = stateFromCheckpoint(config, data);
