@@ -122,14 +122,25 @@ const SETTINGS: Record<string, InferenceSettings> = {
   }),
 };
 
-describe.each(ENERGY_VARIANTS)('fast inference matches the engine path (%s)', (variant) => {
-  const config: ModelConfig = {
+// Every variant, and the relational ones with the pair distance input (g0.wd).
+const CASES = [
+  ...ENERGY_VARIANTS.map((variant) => ({ name: variant, variant, pairDistance: false })),
+  ...ENERGY_VARIANTS.filter((v) => v !== 'non-relational').map((variant) => ({
+    name: `${variant} + pairDistance`,
     variant,
+    pairDistance: true,
+  })),
+];
+
+describe.each(CASES)('fast inference matches the engine path ($name)', (c) => {
+  const config: ModelConfig = {
+    variant: c.variant,
     attributes: 5,
     codeSize: 4,
     hidden: 12,
     gLayers: 2,
     fLayers: 2,
+    pairDistance: c.pairDistance,
   };
   const model = EnergyModel.init(config, new Rng(21), 1.5);
   const fe = fastEnergyOf(model);

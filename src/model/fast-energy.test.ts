@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as T from '../engine/index.js';
 import { Rng } from '../random/rng.js';
 import { relativeError, useEngine } from '../test-utils/engine.js';
-import { ENERGY_VARIANTS, type ModelConfig } from './config.js';
+import { ENERGY_VARIANTS, type EnergyVariant, type ModelConfig } from './config.js';
 import { FastEnergy } from './fast-energy.js';
+import { SimdKernels } from './simd/kernels.js';
 import { EnergyModel } from './model.js';
 import type { ParamValues } from './params.js';
 import { energy64, numericGradient } from './reference64.js';
@@ -24,6 +25,15 @@ const LAYERS: [number, number][] = [
   [3, 2],
 ];
 const SIZES = [1, 3, 7];
+// Every variant, and the relational ones with the pair distance input (g0.wd).
+const CASES: { name: string; variant: EnergyVariant; pairDistance: boolean }[] = [
+  ...ENERGY_VARIANTS.map((variant) => ({ name: variant, variant, pairDistance: false })),
+  ...ENERGY_VARIANTS.filter((v) => v !== 'non-relational').map((variant) => ({
+    name: `${variant} + pairDistance`,
+    variant,
+    pairDistance: true,
+  })),
+];
 
 function rows(x: ArrayLike<number>, n: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from({ length: D }, (_, d) => x[i * D + d]));
@@ -69,7 +79,7 @@ function engineGradients(
   return { e, dx, da, dw };
 }
 
-describe.each(ENERGY_VARIANTS)('FastEnergy (%s)', (variant) => {
+describe.each(CASES)('FastEnergy ($name)', ({ variant, pairDistance }) => {
   describe.each(LAYERS)('gLayers %i, fLayers %i', (gLayers, fLayers) => {
     const config: ModelConfig = {
       variant,
@@ -78,6 +88,7 @@ describe.each(ENERGY_VARIANTS)('FastEnergy (%s)', (variant) => {
       hidden: HIDDEN,
       gLayers,
       fLayers,
+      pairDistance,
     };
     const model = EnergyModel.init(config, new Rng(11 + 7 * gLayers + fLayers), 1.5);
     const values = model.values();
@@ -197,11 +208,135 @@ describe('FastEnergy buffers and checks', () => {
     expect(() => fe.gradients(x, 3, a, w, { dx: new Float32Array(3) })).toThrow(/dx has 3 entries/);
     expect(() => new FastEnergy({ ...config, hidden: 9 }, values)).toThrow(/parameters/);
   });
+});
 
-  it('refuses a model with the pair distance feature by name (the kernel does not compute it)', () => {
-    const withDistance = { ...config, pairDistance: true };
-    const v = EnergyModel.init(withDistance, new Rng(5), 1.5).values();
-    expect(() => new FastEnergy(withDistance, v)).toThrow(/pairDistance/);
+describe('FastEnergy with the pair distance input (g0.wd), on both precisions', () => {
+  // hidden 32 so that the SIMD path runs where available; gLayers 3, fLayers 2.
+  const precisions = [false, ...(SimdKernels.available() ? [true] : [])];
+  describe.each(['relational', 'relational-one-side'] as const)('%s', (variant) => {
+    const config: ModelConfig = {
+      variant,
+      attributes: D,
+      codeSize: DW,
+      hidden: 32,
+      gLayers: 3,
+      fLayers: 2,
+      pairDistance: true,
+    };
+    const values = EnergyModel.init(config, new Rng(41), 1.5).values();
+    // The same model without the distance: the term must matter at these inputs.
+    const { 'g0.wd': _wd, ...plain } = values;
+    const plainConfig = { ...config, pairDistance: false };
+
+    describe.each(precisions)('simd %s', (simd) => {
+      const fe = new FastEnergy(config, values, { simd });
+      // float64: the per-variant tolerances above; float32: the SIMD-vs-float64 ones below.
+      const tolE = simd ? 1e-5 : 1e-9;
+      const tolG = simd ? 1e-4 : 1e-5;
+
+      it('has the expected precision', () => {
+        expect(fe.precision).toBe(simd ? 'float32-simd' : 'float64');
+      });
+
+      // Entities 0 and 1 within eps of each other (and 2 on top of 3), where d's curvature is largest.
+      it.each([
+        { n: 6, close: false },
+        { n: 5, close: true },
+      ])(
+        'N = $n, close pairs $close: energy and gradients match energy64 and finite differences',
+        ({ n, close }) => {
+          const { x, a, w } = inputs(new Rng(60 + n), n);
+          if (close) {
+            x[D] = x[0] + 0.02;
+            x[D + 1] = x[1] - 0.01;
+            x[2 * D] = x[3 * D];
+            x[2 * D + 1] = x[3 * D + 1];
+          }
+          const dx = new Float32Array(n * D);
+          const da = new Float32Array(n);
+          const dw = new Float32Array(DW);
+          const ref = e64(config, values, x, n, a, w);
+          expect(Math.abs(ref - e64(plainConfig, plain, x, n, a, w))).toBeGreaterThan(
+            1e-3 * Math.abs(ref),
+          );
+          const e = fe.gradients(x, n, a, w, { dx, da, dw });
+          expect(Math.abs(e - ref) / Math.max(Math.abs(ref), simd ? 1e-2 : 0)).toBeLessThanOrEqual(
+            tolE,
+          );
+          expect(Math.abs(fe.energy(x, n, a, w) - e)).toBeLessThanOrEqual(1e-12 * Math.abs(e));
+          const nx = numericGradient((v) => e64(config, values, v, n, a, w), x);
+          const na = numericGradient((v) => e64(config, values, x, n, v, w), a);
+          const nw = numericGradient((v) => e64(config, values, x, n, a, v), w);
+          expect(relativeError(dx, nx), 'dx vs finite differences').toBeLessThan(tolG);
+          expect(relativeError(da, na), 'da vs finite differences').toBeLessThan(tolG);
+          expect(relativeError(dw, nw), 'dw vs finite differences').toBeLessThan(tolG);
+          // The positions' gradient is where the distance term acts: check it on its own too.
+          const pos = (g: ArrayLike<number>) => Array.from(g).filter((_, q) => q % D < 2);
+          expect(relativeError(pos(dx), pos(nx)), 'dE/d position').toBeLessThan(tolG);
+        },
+      );
+
+      it('the x-chain and a-chain views agree with plain evaluation after a position change', () => {
+        const n = 6;
+        const { x, a, w } = inputs(new Rng(70), n);
+        const movable = [0, 1, 0, 0, 1, 0];
+        const xView = fe.xChain(x, n, a, w, movable);
+        const tol = (e: number) => (simd ? 1e-6 : 1e-12) * Math.abs(e) + 1e-12;
+        // Move the movable entities' positions only (colours fixed), then one held entity (refreshes the cache).
+        const x2 = x.map(
+          (v, q) => v + (movable[Math.floor(q / D)] && q % D < 2 ? 0.07 * Math.cos(q) : 0),
+        );
+        const x3 = x2.map((v, q) => (q === 2 * D ? v + 0.1 : v));
+        for (const xs of [x, x2, x3]) {
+          const dx = new Float32Array(n * D);
+          const da = new Float32Array(n);
+          const e = fe.gradients(xs, n, a, w, { dx, da });
+          const ref = e64(config, values, xs, n, a, w);
+          expect(Math.abs(e - ref) / Math.max(Math.abs(ref), simd ? 1e-2 : 0)).toBeLessThanOrEqual(
+            tolE,
+          );
+          const dxView = new Float32Array(n * D);
+          expect(Math.abs(xView.gradient(xs, dxView) - e)).toBeLessThanOrEqual(tol(e));
+          expect(Math.abs(xView.energy(xs) - e)).toBeLessThanOrEqual(tol(e));
+          expect(
+            relativeError(
+              dxView,
+              dx.map((v, q) => v * movable[Math.floor(q / D)]),
+            ),
+          ).toBeLessThan(simd ? 1e-5 : 1e-6);
+          const aView = fe.aChain(xs, n, w);
+          const daView = new Float32Array(n);
+          expect(Math.abs(aView.gradient(a, daView) - e)).toBeLessThanOrEqual(tol(e));
+          expect(relativeError(daView, da)).toBeLessThan(simd ? 1e-5 : 1e-6);
+        }
+      });
+    });
+
+    it('the SIMD path matches the float64 loops to float32 rounding', () => {
+      if (!SimdKernels.available()) return;
+      const simd = new FastEnergy(config, values);
+      const exact = new FastEnergy(config, values, { simd: false });
+      expect(simd.precision).toBe('float32-simd');
+      for (const n of [1, 6, 7]) {
+        const { x, a, w } = inputs(new Rng(80 + n), n);
+        const got = {
+          dx: new Float32Array(n * D),
+          da: new Float32Array(n),
+          dw: new Float32Array(DW),
+        };
+        const want = {
+          dx: new Float32Array(n * D),
+          da: new Float32Array(n),
+          dw: new Float32Array(DW),
+        };
+        const e = simd.gradients(x, n, a, w, got);
+        const ref = exact.gradients(x, n, a, w, want);
+        expect(Math.abs(e - ref) / Math.max(Math.abs(ref), 1e-2)).toBeLessThan(1e-5);
+        expect(relativeError(got.dx, want.dx), 'dx').toBeLessThan(1e-4);
+        expect(relativeError(got.da, want.da), 'da').toBeLessThan(1e-4);
+        expect(relativeError(got.dw, want.dw), 'dw').toBeLessThan(1e-4);
+      }
+    });
   });
 });
 

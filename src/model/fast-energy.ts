@@ -13,6 +13,7 @@
  *
  *   c        = g0.b + w g0.ww                                  [H]
  *   pre0_ij  = x_i g0.wi + x_j g0.wj + c   (relational)        [N*N, H]
+ *              (+ d_ij g0.wd with pairDistance, d_ij the smoothed distance of ./energy.ts)
  *   pre0_i   = x_i g0.wi + c               (non-relational)    [N, H]
  *   h_k      = silu(pre_k),  pre_k = h_{k-1} g_k.w + g_k.b
  *   pool     = sum_p gate_p h_last[p]      gate_ij = s(a_i) s(a_j) | s(a_i); gate_i = s(a_i)
@@ -23,12 +24,16 @@
  * pre-activations and sigmoids (SiLU'(v) = s(v) (1 + v (1 - s(v)))).
  * Only what a request needs is computed: dE/da needs no backward pass
  * through g (only dE/dgate = h_last . dE/dpool), dE/dx and dE/dw do.
+ * The distance term is not per entity, so it is added to each pair row after
+ * the per-entity sum, and its part of dE/dx (positions only) is reduced from
+ * dE/dpre0 in JavaScript on both paths (O(P H), small beside g's products).
  *
  * Two views for chains that hold part of the input fixed (`xChain`,
  * `aChain`) cache what does not change between steps: g's features of the
  * pairs among held entities (x-chain: only pairs touching a movable entity
  * are recomputed, about a third of them for one mover in six), or all of g
- * (a-chain: a step is then only the gates, the pooling and f).
+ * (a-chain: a step is then only the gates, the pooling and f). With
+ * pairDistance both stay exact as they are: d_ij changes only when i or j moves.
  *
  * Two paths. The float64 loops (weights copied to Float64Array once) are the
  * exact one. The SIMD path (the default where available, `precision`
@@ -55,7 +60,7 @@
  * No engine, no tensors: this file is safe to load in a worker or a page
  * without TensorFlow.js.
  */
-import type { ModelConfig } from './config.js';
+import { PAIR_DISTANCE_EPS, type ModelConfig } from './config.js';
 import { checkParamValues, type ParamValues } from './params.js';
 import { SIMD_BLOCK, SimdKernels, type Matrix } from './simd/kernels.js';
 
@@ -83,6 +88,8 @@ export interface FastGradientTargets {
   da?: Float32Array;
   dw?: Float32Array;
 }
+
+const DIST_EPS2 = PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS;
 
 function copy64(v: Float32Array): Float64Array {
   return Float64Array.from(v);
@@ -342,10 +349,13 @@ export class FastEnergy {
   private readonly pairs: boolean;
   /** Gate s(a_i) s(a_j) (relational) rather than s(a_i). */
   private readonly bothSides: boolean;
+  /** The pair's first layer also gets d_ij g0.wd (config.pairDistance). */
+  private readonly distance: boolean;
 
   // Weights (float64). gW[k]/gWT[k]/gB[k] for k >= 1 (index 0 unused), same for f.
   private readonly g0wi: Float64Array;
   private readonly g0wj: Float64Array;
+  private readonly g0wd: Float64Array; // [H], empty without the distance
   private readonly g0ww: Float64Array;
   private readonly g0wwT: Float64Array;
   private readonly g0b: Float64Array;
@@ -399,11 +409,10 @@ export class FastEnergy {
   private bufB = new Float64Array(0);
   private rowI = new Int32Array(0); // row r of g is the pair (rowI[r], rowJ[r]) [P]
   private rowJ = new Int32Array(0);
+  private pos = new Float64Array(0); // [N, 2] the positions of the last `project` (distance only)
+  private dpos = new Float64Array(0); // [N, 2] the distance's part of dE/dx_i0, dE/dx_i1
 
   constructor(config: ModelConfig, values: ParamValues, options: FastEnergyOptions = {}) {
-    if (config.pairDistance) {
-      throw new Error('fast energy: a model with pairDistance is not supported by the hand-written kernel yet; use the engine path');
-    }
     checkParamValues(config, values);
     this.config = { ...config };
     const { attributes: D, codeSize: DW, hidden: H, gLayers: Lg, fLayers: Lf } = config;
@@ -414,9 +423,15 @@ export class FastEnergy {
     this.Lf = Lf;
     this.pairs = config.variant !== 'non-relational';
     this.bothSides = config.variant === 'relational';
+    this.distance = this.pairs && config.pairDistance === true;
+    if (this.distance && D < 2)
+      throw new Error(
+        `FastEnergy: pairDistance needs the two position attributes, got attributes ${D}`,
+      );
 
     this.g0wi = copy64(values['g0.wi']);
     this.g0wj = this.pairs ? copy64(values['g0.wj']) : new Float64Array(0);
+    this.g0wd = this.distance ? copy64(values['g0.wd']) : new Float64Array(0);
     this.g0ww = copy64(values['g0.ww']);
     this.g0wwT = transposed(values['g0.ww'], DW, H);
     this.g0b = copy64(values['g0.b']);
@@ -498,6 +513,8 @@ export class FastEnergy {
     this.acc = new Float64Array(n);
     this.rowI = new Int32Array(P);
     this.rowJ = new Int32Array(P);
+    this.pos = new Float64Array(this.distance ? 2 * n : 0);
+    this.dpos = new Float64Array(this.distance ? 2 * n : 0);
     this.cap = n;
     if (this.simd) {
       this.simd.b = this.simdBuffers(this.simd.k, this.simd.mark, n);
@@ -780,9 +797,15 @@ export class FastEnergy {
     return this.fForward(w);
   }
 
-  /** c = g0.b + w g0.ww; per entity pi = x_i g0.wi + c and pj = x_i g0.wj. */
+  /** c = g0.b + w g0.ww; per entity pi = x_i g0.wi + c and pj = x_i g0.wj (and the positions, for d_ij). */
   private project(x: Float32Array, n: number, w: Float32Array): void {
     const { D, DW, H } = this;
+    if (this.distance) {
+      for (let i = 0; i < n; i++) {
+        this.pos[2 * i] = x[i * D];
+        this.pos[2 * i + 1] = x[i * D + 1];
+      }
+    }
     if (this.simd) {
       const { k, b } = this.simd;
       k.f32.set(w.subarray(0, DW), b.w / 4);
@@ -827,6 +850,7 @@ export class FastEnergy {
         rows[r0 + 2 * r + 1] = rowJ[r];
       }
       k.pairsum(b.pp, this.PW, b.rows, R, H, this.pairs, b.pre);
+      if (this.distance) this.addDistances(rowI, rowJ, R, k.f32, b.pre / 4);
       k.silu(b.pre, b.h[0], b.der[0], R * H);
       for (let l = 1; l < this.Lg; l++) {
         k.mm(forward[l], b.h[l - 1], b.pre, R);
@@ -844,6 +868,7 @@ export class FastEnergy {
       if (this.pairs) for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o] + pj[rj + o];
       else for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o];
     }
+    if (this.distance) this.addDistances(rowI, rowJ, R, pre0, 0);
     for (let k = 0; k < this.Lg; k++) {
       const pre = this.gPre[k];
       const sig = this.gSig[k];
@@ -855,6 +880,65 @@ export class FastEnergy {
         sig[q] = sv;
         h[q] = v * sv;
       }
+    }
+  }
+
+  /**
+   * pre0[r] += d_r g0.wd over the listed pair rows (pre0's rows start at `start`), with
+   * d = sqrt(r2 + eps^2) - eps written as r2 / (sqrt(r2 + eps^2) + eps): the same
+   * number without the cancellation at small r2, and exactly 0 on the diagonal.
+   */
+  private addDistances(
+    rowI: Int32Array,
+    rowJ: Int32Array,
+    R: number,
+    pre0: Float64Array | Float32Array,
+    start: number,
+  ): void {
+    const { H, pos } = this;
+    const wd = this.g0wd;
+    for (let r = 0; r < R; r++) {
+      const i = rowI[r];
+      const j = rowJ[r];
+      if (i === j) continue;
+      const ex = pos[2 * i] - pos[2 * j];
+      const ey = pos[2 * i + 1] - pos[2 * j + 1];
+      const r2 = ex * ex + ey * ey;
+      const d = r2 / (Math.sqrt(r2 + DIST_EPS2) + PAIR_DISTANCE_EPS);
+      const base = start + r * H;
+      for (let o = 0; o < H; o++) pre0[base + o] += d * wd[o];
+    }
+  }
+
+  /**
+   * The distance's part of dE/dx into dpos [n, 2]: dE/dd_r = dE/dpre0[r] . g0.wd, and
+   * dd_ij/dp_i = (p_i - p_j) / sqrt(|p_i - p_j|^2 + eps^2) = -dd_ij/dp_j (0 for i = j).
+   */
+  private distanceBackward(
+    rowI: Int32Array,
+    rowJ: Int32Array,
+    R: number,
+    n: number,
+    dpre0: Float64Array | Float32Array,
+    start: number,
+  ): void {
+    const { H, pos, dpos } = this;
+    const wd = this.g0wd;
+    dpos.fill(0, 0, 2 * n);
+    for (let r = 0; r < R; r++) {
+      const i = rowI[r];
+      const j = rowJ[r];
+      if (i === j) continue;
+      const base = start + r * H;
+      let dd = 0;
+      for (let o = 0; o < H; o++) dd += dpre0[base + o] * wd[o];
+      const ex = pos[2 * i] - pos[2 * j];
+      const ey = pos[2 * i + 1] - pos[2 * j + 1];
+      const scale = dd / Math.sqrt(ex * ex + ey * ey + DIST_EPS2);
+      dpos[2 * i] += scale * ex;
+      dpos[2 * i + 1] += scale * ey;
+      dpos[2 * j] -= scale * ex;
+      dpos[2 * j + 1] -= scale * ey;
     }
   }
 
@@ -1046,6 +1130,7 @@ export class FastEnergy {
       }
       f.fill(0, b.dp / 4, b.dp / 4 + n * this.PW);
       k.scatter(cur, b.rows, R, H, this.pairs, b.dp, this.PW);
+      if (this.distance) this.distanceBackward(rowI, rowJ, R, n, f, cur / 4);
       return;
     }
     let cur = this.bufA;
@@ -1069,7 +1154,8 @@ export class FastEnergy {
         other = t;
       }
     }
-    // cur = dE/dpre0: reduce to the per-entity projections.
+    // cur = dE/dpre0: reduce to the per-entity projections (and the distances).
+    if (this.distance) this.distanceBackward(rowI, rowJ, R, n, cur, 0);
     const dpi = this.dpi;
     const dpj = this.dpj;
     dpi.fill(0, 0, n * H);
@@ -1090,9 +1176,10 @@ export class FastEnergy {
     }
   }
 
-  /** dE/dx_i = g0.wi dE/dpi_i + g0.wj dE/dpj_i (0 for entities marked held). */
+  /** dE/dx_i = g0.wi dE/dpi_i + g0.wj dE/dpj_i (+ the distance's part) (0 for entities marked held). */
   private dxRows(n: number, dx: Float32Array, held: Uint8Array | null): void {
     const { D, H } = this;
+    const dpos = this.dpos;
     if (this.simd) {
       const { k, b } = this.simd;
       k.mm(this.simd.dx, b.dp, b.dx, n);
@@ -1100,7 +1187,10 @@ export class FastEnergy {
       const x0 = b.dx / 4;
       for (let i = 0; i < n; i++) {
         const moves = held === null || held[i] === 0;
-        for (let d = 0; d < D; d++) dx[i * D + d] = moves ? f[x0 + i * this.DX + d] : 0;
+        for (let d = 0; d < D; d++) {
+          const v = f[x0 + i * this.DX + d] + (this.distance && d < 2 ? dpos[2 * i + d] : 0);
+          dx[i * D + d] = moves ? v : 0;
+        }
       }
       return;
     }
@@ -1119,6 +1209,7 @@ export class FastEnergy {
         let acc = 0;
         for (let o = 0; o < H; o++) acc += dpi[ri + o] * wi[wr + o];
         if (this.pairs) for (let o = 0; o < H; o++) acc += dpj[ri + o] * wj[wr + o];
+        if (this.distance && d < 2) acc += dpos[2 * i + d];
         dx[i * D + d] = acc;
       }
     }
