@@ -13,7 +13,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModelDir, saveModelDir } from '../model/store.js';
-import { canonicalModelConfig } from '../model/config.js';
+import { growModel, growthProblem } from '../model/grow.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { workerGradients } from './workers.js';
@@ -75,11 +75,12 @@ export async function readConfigFile(path: string): Promise<TrainingConfig> {
 }
 
 async function branchState(config: TrainingConfig, dir: string): Promise<TrainState> {
-  const data = await loadModelDir(dir);
-  const mine = JSON.stringify(canonicalModelConfig(config.model));
-  if (JSON.stringify(canonicalModelConfig(data.config)) !== mine) {
-    throw new Error(`${dir}: its model (${JSON.stringify(data.config)}) differs from the config's (${mine})`);
-  }
+  const loaded = await loadModelDir(dir);
+  // A config may turn on pairDistance over a model trained without it: the
+  // model grows with zero weights for the new input (src/model/grow.ts).
+  const problem = growthProblem(loaded.config, config.model);
+  if (problem) throw new Error(`${dir}: ${problem}`);
+  const data = growModel(loaded, config.model);
   const state = stateFromCheckpoint(config, data);
   if (state.step >= config.steps) throw new Error(`${dir}: already at step ${state.step}; the config stops at ${config.steps}`);
   return { ...state, best: null };

@@ -101,6 +101,18 @@ describe('training runs', () => {
       runTraining({ config: tiny({ model: { hidden: 6, codeSize: 4, gLayers: 2 } }), outDir: await tempDir(), from: join(first, 'checkpoint') }),
     ).rejects.toThrow(/differs from the config/);
     await expect(runTraining({ config: tiny({ steps: 2 }), outDir: await tempDir(), from: join(first, 'checkpoint') })).rejects.toThrow(/already at step 2/);
+
+    // Branching under a config that turns on pairDistance grows the model (zero new weights), and
+    // training then moves the new weights; the reverse is refused.
+    const grown = await tempDir();
+    const withDistance = tiny({ model: { hidden: 8, codeSize: 4, gLayers: 2, pairDistance: true } });
+    await runTraining({ config: withDistance, outDir: grown, from: join(first, 'checkpoint') });
+    const g = await loadModelDir(join(grown, 'checkpoint'));
+    expect(g.config.pairDistance).toBe(true);
+    expect(Math.max(...Array.from(g.values['g0.wd']).map(Math.abs))).toBeGreaterThan(0);
+    await expect(
+      runTraining({ config: tiny({ steps: 6 }), outDir: await tempDir(), from: join(grown, 'checkpoint') }),
+    ).rejects.toThrow(/cannot be dropped/);
   });
 
   it('leaks no tensors: training steps and inference keep the live count flat', async () => {
