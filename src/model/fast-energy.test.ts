@@ -79,6 +79,24 @@ function engineGradients(
   return { e, dx, da, dw };
 }
 
+/** The SIMD path's energy and gradients against the float64 loops', to float32 rounding. */
+function expectSimdMatchesExact(
+  simd: FastEnergy,
+  exact: FastEnergy,
+  { x, a, w }: { x: Float32Array; a: Float32Array; w: Float32Array },
+  n: number,
+) {
+  const got = { dx: new Float32Array(n * D), da: new Float32Array(n), dw: new Float32Array(DW) };
+  const want = { dx: new Float32Array(n * D), da: new Float32Array(n), dw: new Float32Array(DW) };
+  const e = simd.gradients(x, n, a, w, got);
+  const ref = exact.gradients(x, n, a, w, want);
+  expect(Math.abs(e - ref) / Math.max(Math.abs(ref), 1e-2)).toBeLessThan(1e-5);
+  expect(relativeError(got.dx, want.dx), 'dx').toBeLessThan(1e-4);
+  expect(relativeError(got.da, want.da), 'da').toBeLessThan(1e-4);
+  expect(relativeError(got.dw, want.dw), 'dw').toBeLessThan(1e-4);
+  return { e, got };
+}
+
 describe.each(CASES)('FastEnergy ($name)', ({ variant, pairDistance }) => {
   describe.each(LAYERS)('gLayers %i, fLayers %i', (gLayers, fLayers) => {
     const config: ModelConfig = {
@@ -318,23 +336,7 @@ describe('FastEnergy with the pair distance input (g0.wd), on both precisions', 
       const exact = new FastEnergy(config, values, { simd: false });
       expect(simd.precision).toBe('float32-simd');
       for (const n of [1, 6, 7]) {
-        const { x, a, w } = inputs(new Rng(80 + n), n);
-        const got = {
-          dx: new Float32Array(n * D),
-          da: new Float32Array(n),
-          dw: new Float32Array(DW),
-        };
-        const want = {
-          dx: new Float32Array(n * D),
-          da: new Float32Array(n),
-          dw: new Float32Array(DW),
-        };
-        const e = simd.gradients(x, n, a, w, got);
-        const ref = exact.gradients(x, n, a, w, want);
-        expect(Math.abs(e - ref) / Math.max(Math.abs(ref), 1e-2)).toBeLessThan(1e-5);
-        expect(relativeError(got.dx, want.dx), 'dx').toBeLessThan(1e-4);
-        expect(relativeError(got.da, want.da), 'da').toBeLessThan(1e-4);
-        expect(relativeError(got.dw, want.dw), 'dw').toBeLessThan(1e-4);
+        expectSimdMatchesExact(simd, exact, inputs(new Rng(80 + n), n), n);
       }
     });
   });
@@ -352,14 +354,7 @@ describe('FastEnergy on WebAssembly SIMD (float32 products and activations)', ()
       expect(exact.precision).toBe('float64');
       for (const n of [1, 6, 7]) {
         const { x, a, w } = inputs(new Rng(50 + n), n);
-        const got = { dx: new Float32Array(n * D), da: new Float32Array(n), dw: new Float32Array(DW) };
-        const want = { dx: new Float32Array(n * D), da: new Float32Array(n), dw: new Float32Array(DW) };
-        const e = simd.gradients(x, n, a, w, got);
-        const ref = exact.gradients(x, n, a, w, want);
-        expect(Math.abs(e - ref) / Math.max(Math.abs(ref), 1e-2)).toBeLessThan(1e-5);
-        expect(relativeError(got.dx, want.dx), 'dx').toBeLessThan(1e-4);
-        expect(relativeError(got.da, want.da), 'da').toBeLessThan(1e-4);
-        expect(relativeError(got.dw, want.dw), 'dw').toBeLessThan(1e-4);
+        const { e, got } = expectSimdMatchesExact(simd, exact, { x, a, w }, n);
         const movable = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 0));
         const dxView = new Float32Array(n * D);
         expect(Math.abs(simd.xChain(x, n, a, w, movable).gradient(x, dxView) - e)).toBeLessThanOrEqual(1e-6 * Math.abs(e) + 1e-9);
