@@ -20,10 +20,10 @@ export function growthProblem(from: ModelConfig, to: ModelConfig): string | null
   return null;
 }
 
-/** `data` grown to the config `to` (see growthProblem); the energy is unchanged. */
+/** `data` grown to the config `to`; the energy is unchanged. Throws the growthProblem when there is one. */
 export function growModel(data: ModelData, to: ModelConfig): ModelData {
   const problem = growthProblem(data.config, to);
-  if (problem) throw new Error(`growModel: ${problem}`);
+  if (problem) throw new Error(problem);
   const config = canonicalModelConfig(to);
   if (canonicalModelConfig(data.config).pairDistance === config.pairDistance) return { ...data, config };
   const H = config.hidden;

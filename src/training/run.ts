@@ -13,7 +13,8 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModelDir, saveModelDir } from '../model/store.js';
-import { growModel, growthProblem } from '../model/grow.js';
+import { growModel } from '../model/grow.js';
+import type { ModelData } from '../model/serialize.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { workerGradients } from './workers.js';
@@ -78,9 +79,12 @@ async function branchState(config: TrainingConfig, dir: string): Promise<TrainSt
   const loaded = await loadModelDir(dir);
   // A config may turn on pairDistance over a model trained without it: the
   // model grows with zero weights for the new input (src/model/grow.ts).
-  const problem = growthProblem(loaded.config, config.model);
-  if (problem) throw new Error(`${dir}: ${problem}`);
-  const data = growModel(loaded, config.model);
+  let data: ModelData;
+  try {
+    data = growModel(loaded, config.model);
+  } catch (e) {
+    throw new Error(`${dir}: ${(e as Error).message}`);
+  }
   const state = stateFromCheckpoint(config, data);
   if (state.step >= config.steps) throw new Error(`${dir}: already at step ${state.step}; the config stops at ${config.steps}`);
   return { ...state, best: null };
