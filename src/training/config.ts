@@ -26,6 +26,11 @@ export interface LossWeights {
   generationRelativeFloor: number;
 }
 
+export interface FamilyLossWeights {
+  generation?: number;
+  identification?: number;
+}
+
 export interface Truncation {
   /** Only the last k steps of each chain are differentiable (null: all). */
   wSteps: number | null;
@@ -60,6 +65,12 @@ export interface TrainingConfig {
   /** Scale of the initial weights. */
   initGain: number;
   loss: LossWeights;
+  /**
+   * Per family, multipliers of its episodes' generation and identification
+   * terms (absent: 1). E.g. `{"make-square": {"identification": 0}}` trains a
+   * make-square episode on its generation alone. Replaced whole, like families.
+   */
+  familyLoss: Partial<Record<FamilyName, FamilyLossWeights>>;
   truncation: Truncation;
   /** Save a checkpoint every this many steps. */
   checkpointEvery: number;
@@ -85,6 +96,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   gradClipNorm: 1,
   initGain: 1,
   loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0, generationRelativeFloor: 0 },
+  familyLoss: {},
   truncation: { wSteps: null, xSteps: null, aSteps: null, firstOrderW: false },
   checkpointEvery: 100,
   evalEvery: 250,
@@ -111,11 +123,15 @@ export function resolveTrainingConfig(patch: unknown, source = 'config', base: T
   if (!isObject(patch)) throw new Error(`${source}: expected a JSON object`);
   let merged: TrainingConfig;
   try {
-    const { families, ...rest } = patch;
+    const { families, familyLoss, ...rest } = patch;
     merged = merge(base, rest, '', false) as TrainingConfig;
     if (families !== undefined) {
       if (!isObject(families)) throw new Error('families: expected an object {name: weight}');
       merged.families = families as TrainingConfig['families'];
+    }
+    if (familyLoss !== undefined) {
+      if (!isObject(familyLoss)) throw new Error('familyLoss: expected an object {name: {generation?, identification?}}');
+      merged.familyLoss = familyLoss as TrainingConfig['familyLoss'];
     }
   } catch (e) {
     throw new Error(`${source}: ${(e as Error).message}`);
@@ -170,6 +186,15 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   if (!(c.gradClipNorm > 0)) fail(`gradClipNorm: expected > 0, got ${c.gradClipNorm}`);
   nonNeg(c.initGain, 'initGain');
   for (const k of Object.keys(c.loss) as (keyof LossWeights)[]) nonNeg(c.loss[k], `loss.${k}`);
+  if (!isObject(c.familyLoss)) fail('familyLoss: expected an object {name: {generation?, identification?}}');
+  for (const [name, w] of Object.entries(c.familyLoss)) {
+    if (!isFamilyName(name)) fail(`familyLoss.${name}: unknown concept (known: ${FAMILY_NAMES.join(', ')})`);
+    if (!isObject(w)) fail(`familyLoss.${name}: expected an object {generation?, identification?}`);
+    for (const [k, v] of Object.entries(w as Record<string, unknown>)) {
+      if (k !== 'generation' && k !== 'identification') fail(`familyLoss.${name}.${k}: unknown setting (generation, identification)`);
+      nonNeg(v as number, `familyLoss.${name}.${k}`);
+    }
+  }
   for (const k of ['wSteps', 'xSteps', 'aSteps'] as const) {
     const v = c.truncation[k];
     if (v !== null && (!Number.isInteger(v) || v < 0)) fail(`truncation.${k}: expected null or an integer >= 0, got ${v}`);

@@ -41,3 +41,50 @@ describe('relative generation loss', () => {
     expect(() => resolveTrainingConfig({ loss: { generationRelativeFloor: -1 } })).toThrow(/generationRelativeFloor/);
   });
 });
+
+describe('per-family loss weights (familyLoss)', () => {
+  const base = { model: { hidden: 8, codeSize: 4, gLayers: 2 }, inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } } };
+
+  it("scale only their family's rows of the total; the parts stay unweighted", () => {
+    const plain = resolveTrainingConfig(base);
+    const weighted = resolveTrainingConfig({
+      ...base,
+      familyLoss: { 'make-square': { identification: 0 }, 'move-far': { generation: 0.5, identification: 3 } },
+    });
+    const model = EnergyModel.init(plain.model, rngFor(5, 'init'));
+    const batch = stackEpisodes(
+      (['make-square', 'move-far', 'red'] as const).map((f, i) => ({ ...sampleEpisode(f, 2, 6, rngFor(9, f)), index: i })),
+    );
+    const measure = (config: typeof plain) => {
+      const t = batchTensors(batch, config.inference.attentionLogit);
+      const parts = emptyParts();
+      const loss = T.tidy(() => T.readScalar(trainingLoss(model, batch, t, config, chainNoise(batch, 1, 0), parts)));
+      disposeBatchTensors(t);
+      return { loss, parts };
+    };
+    const p = measure(plain);
+    const w = measure(weighted);
+    // Same chains (same noise), so the per-family rows are equal and reported unweighted.
+    expect(w.parts.generation).toBeCloseTo(p.parts.generation, 6);
+    expect(w.parts.identification).toBeCloseTo(p.parts.identification, 6);
+    const f = p.parts.families;
+    const B = batch.size;
+    // The identification term is a mean over entities per row; rows add up over the batch.
+    const expected =
+      p.loss -
+      f['make-square'].identification / B +
+      (-0.5 * f['move-far'].generation + 2 * f['move-far'].identification) / B;
+    expect(f['make-square'].identification).toBeGreaterThan(0.01);
+    expect(w.loss).toBeCloseTo(expected, 5);
+    expect(Math.abs(w.loss - p.loss)).toBeGreaterThan(1e-3);
+    model.dispose();
+  });
+
+  it('are refused for an unknown family, an unknown term or a negative weight', () => {
+    expect(() => resolveTrainingConfig({ familyLoss: { 'make-squares': { identification: 0 } } })).toThrow(/familyLoss\.make-squares: unknown concept/);
+    expect(() => resolveTrainingConfig({ familyLoss: { red: { kl: 0 } } })).toThrow(/familyLoss\.red\.kl: unknown setting/);
+    expect(() => resolveTrainingConfig({ familyLoss: { red: { generation: -1 } } })).toThrow(/familyLoss\.red\.generation/);
+    expect(() => resolveTrainingConfig({ familyLoss: [] })).toThrow(/familyLoss: expected an object/);
+    expect(resolveTrainingConfig({}).familyLoss).toEqual({});
+  });
+});

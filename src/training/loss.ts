@@ -13,6 +13,9 @@
  *        + contrastive * mean_b softplus(E(x1, a, w) - E(stop(x1^), a, w))   (and the same for a)
  *        + energyL2 * mean_b (E_pos^2 + E_sample^2)
  *
+ * Each episode's generation and identification rows are multiplied by its
+ * family's `familyLoss` weights in the total; the parts report them unweighted.
+ *
  * E_stop uses the parameters behind a first-order stop: the KL term reaches
  * theta only through the samplers (and the code w). a* is the true attention,
  * except for families with many right answers (count-k): there it is the right
@@ -177,6 +180,10 @@ export function trainingLoss(
   const B = batch.size;
   const steps = (k: number | null) => (k === null ? undefined : k);
   const rowMean = (rows: Tensor) => T.div(T.sum(rows), batchTotal);
+  const familyWeighted = (rows: Tensor, key: 'generation' | 'identification'): Tensor =>
+    batch.families.every((f) => (config.familyLoss[f]?.[key] ?? 1) === 1)
+      ? rows
+      : T.mul(rows, T.tensor(Float32Array.from(batch.families, (f) => config.familyLoss[f]?.[key] ?? 1), [B]));
   countFamilies(parts, batch);
 
   let { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inf.w, {
@@ -202,10 +209,9 @@ export function trainingLoss(
       const start = T.sum(T.square(T.sub(t.before, t.after)), [1, 2]);
       genRows = T.div(genRows, T.add(start, weights.generationRelativeFloor));
     }
-    const gen = rowMean(genRows);
-    parts.generation = T.readScalar(gen);
+    parts.generation = T.readScalar(rowMean(genRows));
     byFamily(parts, batch, T.read(genRows), 'generation');
-    total = T.add(total, T.mul(gen, weights.generation));
+    total = T.add(total, T.mul(rowMean(familyWeighted(genRows, 'generation')), weights.generation));
 
     const eSample = model.energy(xhat, t.logits, w, fz);
     parts.energySample = T.readScalar(rowMean(eSample));
@@ -235,10 +241,9 @@ export function trainingLoss(
     });
     const target = T.tensor(identificationTargets(batch, T.read(ahat)), [B, batch.entities]);
     const idRows = T.mean(T.bceWithLogits(ahat, target), 1);
-    const id = rowMean(idRows);
-    parts.identification = T.readScalar(id);
+    parts.identification = T.readScalar(rowMean(idRows));
     byFamily(parts, batch, T.read(idRows), 'identification');
-    total = T.add(total, T.mul(id, weights.identification));
+    total = T.add(total, T.mul(rowMean(familyWeighted(idRows, 'identification')), weights.identification));
     if (weights.kl > 0) {
       const kl = rowMean(model.energy(t.after, ahat, w, fz));
       parts.kl += T.readScalar(kl);
