@@ -1,0 +1,48 @@
+/**
+ * npx tsx scripts/gradient-conflict.ts --config CONFIG.json --model DIR|init [--families a,b] [--batches 6] [--step 1000]
+ *
+ * Do the generation and identification terms pull the parameters the same
+ * way? Prints (JSON) each term's gradient norm, their cosine and each term's
+ * batch-to-batch consistency, at a model folder's parameters (a run's `best`
+ * or `checkpoint`) or at the config's initial ones, on the batches that
+ * training steps step..step+batches-1 of CONFIG would draw. docs/TRAINING.md,
+ * "The make-shapes (session 8)", uses it.
+ */
+import { parseArgs } from 'node:util';
+import { initEngine } from '../src/engine/index.js';
+import { loadModelDir } from '../src/model/store.js';
+import { initParams } from '../src/model/params.js';
+import { rngFor } from '../src/random/rng.js';
+import { termConflict } from '../src/training/conflict.js';
+import { readConfigFile } from '../src/training/run.js';
+import { resolveTrainingConfig } from '../src/training/config.js';
+
+const { values: args } = parseArgs({
+  options: {
+    config: { type: 'string' },
+    model: { type: 'string' },
+    families: { type: 'string' },
+    batches: { type: 'string', default: '6' },
+    step: { type: 'string', default: '1000' },
+  },
+});
+if (!args.config || !args.model) {
+  console.error('usage: gradient-conflict --config CONFIG.json --model DIR|init [--families a,b] [--batches 6] [--step 1000]');
+  process.exit(2);
+}
+await initEngine('wasm');
+let config = await readConfigFile(args.config);
+if (args.families) {
+  config = resolveTrainingConfig(
+    { ...config, families: Object.fromEntries(args.families.split(',').map((f) => [f.trim(), 1])) },
+    '--families',
+  );
+}
+const params =
+  args.model === 'init'
+    ? initParams(config.model, rngFor(config.seed, 'init'), config.initGain)
+    : (await loadModelDir(args.model)).values;
+const first = Number(args.step);
+const steps = Array.from({ length: Number(args.batches) }, (_, i) => first + i);
+const r = termConflict(config, params, steps);
+console.log(JSON.stringify({ model: args.model, families: Object.keys(config.families), ...r }));
