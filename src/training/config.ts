@@ -71,6 +71,12 @@ export interface TrainingConfig {
    * make-square episode on its generation alone. Replaced whole, like families.
    */
   familyLoss: Partial<Record<FamilyName, FamilyLossWeights>>;
+  /**
+   * PCGrad between the loss's x side (generation) and a side (identification):
+   * when their gradients conflict, each loses its component along the other
+   * before they are added (training/surgery.ts). Costs a second backward pass.
+   */
+  gradientSurgery: boolean;
   truncation: Truncation;
   /** Save a checkpoint every this many steps. */
   checkpointEvery: number;
@@ -97,6 +103,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   initGain: 1,
   loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0, generationRelativeFloor: 0 },
   familyLoss: {},
+  gradientSurgery: false,
   truncation: { wSteps: null, xSteps: null, aSteps: null, firstOrderW: false },
   checkpointEvery: 100,
   evalEvery: 250,
@@ -185,6 +192,7 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   if (c.adamBeta1 >= 1 || c.adamBeta2 >= 1) fail('adamBeta1 and adamBeta2 must be < 1');
   if (!(c.gradClipNorm > 0)) fail(`gradClipNorm: expected > 0, got ${c.gradClipNorm}`);
   nonNeg(c.initGain, 'initGain');
+  if (typeof c.gradientSurgery !== 'boolean') fail(`gradientSurgery: expected true or false, got ${c.gradientSurgery}`);
   for (const k of Object.keys(c.loss) as (keyof LossWeights)[]) nonNeg(c.loss[k], `loss.${k}`);
   if (!isObject(c.familyLoss)) fail('familyLoss: expected an object {name: {generation?, identification?}}');
   for (const [name, w] of Object.entries(c.familyLoss)) {

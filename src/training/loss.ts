@@ -162,6 +162,14 @@ export function chainNoise(batch: Batch, seed: number, step: number): ChainNoise
 }
 
 /**
+ * Which terms to build: all of them, or one chain's side. The x side is the
+ * generation term and the x-chain's kl, contrastive and energyL2 terms; the a
+ * side is the identification term and the a-chain's kl and contrastive terms.
+ * The two sides add up to the whole loss (gradient surgery needs them apart).
+ */
+export type LossSide = 'both' | 'x' | 'a';
+
+/**
  * Build the loss inside a gradient computation. Every mean over episodes is a
  * sum over this batch's rows divided by `batchTotal`, so that the losses (and
  * gradients) of the shards of a batch add up to the whole batch's. Scalar
@@ -175,6 +183,7 @@ export function trainingLoss(
   noise: ChainNoise,
   parts: LossParts,
   batchTotal: number = batch.size,
+  side: LossSide = 'both',
 ): T.Scalar {
   const { inference: inf, loss: weights, truncation } = config;
   const B = batch.size;
@@ -197,7 +206,7 @@ export function trainingLoss(
   const fz = frozen(model.params);
   let total: Tensor = T.scalar(0);
 
-  const needX = weights.generation > 0 || weights.kl > 0 || weights.contrastive > 0;
+  const needX = side !== 'a' && (weights.generation > 0 || weights.kl > 0 || weights.contrastive > 0);
   if (needX) {
     const { x: xhat } = generateBatch(model, t.before, t.logits, w, t.movable, inf.x, {
       rng: noise.x,
@@ -232,7 +241,7 @@ export function trainingLoss(
     }
   }
 
-  const needA = weights.identification > 0 || weights.kl > 0;
+  const needA = side !== 'x' && (weights.identification > 0 || weights.kl > 0);
   if (needA) {
     const { a: ahat } = identifyBatch(model, t.after, w, inf.a, inf.attentionRange, {
       rng: noise.a,

@@ -23,7 +23,9 @@ import {
   finalizeFamilies,
   trainingLoss,
   type LossParts,
+  type LossSide,
 } from './loss.js';
+import { projectConflicting } from './surgery.js';
 
 export interface TrainState {
   /** Steps completed. */
@@ -36,6 +38,8 @@ export interface TrainState {
 
 export interface StepRecord extends LossParts {
   step: number;
+  /** With gradient surgery: cos(x side's gradient, a side's gradient) before it. */
+  sideCosine?: number;
   gradNorm: number;
   learningRate: number;
   seconds: number;
@@ -72,18 +76,28 @@ export class NonFiniteError extends Error {
  * parameters the model holds: the shard's share of the batch loss (its rows'
  * sum over the batch size), so shards' gradients add up to the batch's.
  */
-export function shardGradients(
+/** A shard's (or a batch's) gradient, with its two sides apart when the config asks for gradient surgery. */
+export interface ShardGradients {
+  grads: ParamValues;
+  parts: LossParts;
+  loss: number;
+  /** With `gradientSurgery`: the x side's and the a side's gradients (grads is their plain sum). */
+  sides?: { x: ParamValues; a: ParamValues };
+}
+
+function sideGradients(
   model: EnergyModel,
   config: TrainingConfig,
   step: number,
   indices: readonly number[],
+  side: LossSide,
 ): { grads: ParamValues; parts: LossParts; loss: number } {
   const batch = sampleBatch(familyMixture(config), indices, config.demos, config.entities, config.seed, step);
   const t = batchTensors(batch, config.inference.attentionLogit);
   const parts = emptyParts();
   const noise = chainNoise(batch, config.seed, step);
   const { value, grads } = model.valueAndGrads(() =>
-    trainingLoss(model, batch, t, config, noise, parts, config.batchSize),
+    trainingLoss(model, batch, t, config, noise, parts, config.batchSize, side),
   );
   const gradValues: ParamValues = {};
   for (const spec of paramSpecs(config.model)) gradValues[spec.name] = Float32Array.from(T.read(grads[spec.name]));
@@ -93,10 +107,31 @@ export function shardGradients(
   return { grads: gradValues, parts, loss };
 }
 
+export function shardGradients(
+  model: EnergyModel,
+  config: TrainingConfig,
+  step: number,
+  indices: readonly number[],
+): ShardGradients {
+  if (!config.gradientSurgery) return sideGradients(model, config, step, indices, 'both');
+  // The same episodes and chain noise on both sides: the two are the whole loss, split.
+  const x = sideGradients(model, config, step, indices, 'x');
+  const a = sideGradients(model, config, step, indices, 'a');
+  const parts = x.parts;
+  parts.total += a.parts.total;
+  parts.identification = a.parts.identification;
+  parts.kl += a.parts.kl;
+  parts.contrastive += a.parts.contrastive;
+  for (const [f, e] of Object.entries(a.parts.families)) parts.families[f].identification = e.identification;
+  const grads: ParamValues = {};
+  for (const name of Object.keys(x.grads)) grads[name] = Float32Array.from(x.grads[name], (v, i) => v + a.grads[name][i]);
+  return { grads, parts, loss: x.loss + a.loss, sides: { x: x.grads, a: a.grads } };
+}
+
 /** Where a step's gradient is computed: in this thread, or split over worker threads. */
 export interface GradientSource {
   /** The whole batch's gradient for step `step` at parameters `values`. */
-  compute(step: number, values: ParamValues): Promise<{ grads: ParamValues; parts: LossParts; loss: number }>;
+  compute(step: number, values: ParamValues): Promise<ShardGradients>;
   dispose(): Promise<void>;
 }
 
@@ -127,8 +162,10 @@ export async function trainStep(
   now: () => number,
 ): Promise<StepRecord> {
   const started = now();
-  const { grads, parts, loss } = await source.compute(state.step, state.values);
+  const { grads: summed, parts, loss, sides } = await source.compute(state.step, state.values);
   finalizeFamilies(parts);
+  const surgery = sides ? projectConflicting(sides.x, sides.a) : null;
+  const grads = surgery ? surgery.grads : summed;
   if (!Number.isFinite(loss) || !Object.values(grads).every(finite)) {
     throw new NonFiniteError(`step ${state.step + 1}: loss or gradient is not finite (loss ${loss})`);
   }
@@ -148,7 +185,14 @@ export async function trainStep(
   state.values = values;
   state.adam = adam;
   state.step += 1;
-  return { ...parts, step: state.step, gradNorm, learningRate, seconds: (now() - started) / 1000 };
+  return {
+    ...parts,
+    step: state.step,
+    gradNorm,
+    learningRate,
+    seconds: (now() - started) / 1000,
+    ...(surgery ? { sideCosine: surgery.cosine } : {}),
+  };
 }
 
 /** Validation on fresh episodes (a seed stream disjoint from training's). */

@@ -30,7 +30,9 @@ parentPort!.on('message', async (msg: Request) => {
     const r = shardGradients(model, config, msg.step, msg.indices);
     parentPort!.postMessage(
       { kind: 'result', ...r },
-      Object.values(r.grads).map((g) => g.buffer as ArrayBuffer),
+      [r.grads, ...(r.sides ? [r.sides.x, r.sides.a] : [])].flatMap((grads) =>
+        Object.values(grads).map((g) => g.buffer as ArrayBuffer),
+      ),
     );
   } catch (e) {
     parentPort!.postMessage({ kind: 'error', message: (e as Error).message, stack: (e as Error).stack });

@@ -9,14 +9,24 @@
 import type { ParamValues } from '../model/params.js';
 import { request, spawnWorker } from '../util/threads.js';
 import type { TrainingConfig } from './config.js';
-import { addParts, emptyParts, type LossParts } from './loss.js';
-import type { GradientSource } from './trainer.js';
+import { addParts, emptyParts } from './loss.js';
+import type { GradientSource, ShardGradients } from './trainer.js';
 
-interface Result {
+interface Result extends ShardGradients {
   kind: 'result';
-  grads: ParamValues;
-  parts: LossParts;
-  loss: number;
+}
+
+/** Sum the shards' gradients into the first one's arrays (copied first). */
+function sumShards(all: ParamValues[]): ParamValues {
+  const out: ParamValues = {};
+  for (const [name, g] of Object.entries(all[0])) out[name] = Float32Array.from(g);
+  for (const grads of all.slice(1)) {
+    for (const [name, g] of Object.entries(grads)) {
+      const sum = out[name];
+      for (let i = 0; i < g.length; i++) sum[i] += g[i];
+    }
+  }
+  return out;
 }
 
 function spawn() {
@@ -55,17 +65,17 @@ export async function workerGradients(
       const results = await Promise.all(
         workers.map((w, i) => request<Result>(w, { kind: 'compute', step, values, indices: parts[i] })),
       );
-      const grads: ParamValues = {};
-      for (const [name, g] of Object.entries(results[0].grads)) grads[name] = Float32Array.from(g);
-      for (const r of results.slice(1)) {
-        for (const [name, g] of Object.entries(r.grads)) {
-          const sum = grads[name];
-          for (let i = 0; i < g.length; i++) sum[i] += g[i];
-        }
-      }
       const total = emptyParts();
       for (const r of results) addParts(total, r.parts);
-      return { grads, parts: total, loss: results.reduce((a, r) => a + r.loss, 0) };
+      const sides = results[0].sides
+        ? { x: sumShards(results.map((r) => r.sides!.x)), a: sumShards(results.map((r) => r.sides!.a)) }
+        : undefined;
+      return {
+        grads: sumShards(results.map((r) => r.grads)),
+        parts: total,
+        loss: results.reduce((a, r) => a + r.loss, 0),
+        ...(sides ? { sides } : {}),
+      };
     },
     async dispose() {
       await Promise.all(workers.map((w) => w.terminate()));
