@@ -19,6 +19,13 @@ export interface LossWeights {
   /** Small L2 on the energies of positives and samples (with the contrastive term). */
   energyL2: number;
   /**
+   * mean_b E(x1, a*, w): the energy of the true event under the true
+   * attention, pressed toward 0 (method.md: E = 0 means "an instance of w").
+   * Nothing else in the loss asks for it: identification judges the end of
+   * the a-chain, generation the end of the x-chain.
+   */
+  positiveEnergy: number;
+  /**
    * Divide each episode's generation error by (its start error |x0 - x1|^2 +
    * this floor), so that small precise moves (make-square) weigh as much as
    * long ones (move-far). 0: off, the plain squared error.
@@ -101,7 +108,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   adamBeta2: 0.999,
   gradClipNorm: 1,
   initGain: 1,
-  loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0, generationRelativeFloor: 0 },
+  loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0, positiveEnergy: 0, generationRelativeFloor: 0 },
   familyLoss: {},
   gradientSurgery: false,
   truncation: { wSteps: null, xSteps: null, aSteps: null, firstOrderW: false },

@@ -88,3 +88,29 @@ describe('per-family loss weights (familyLoss)', () => {
     expect(resolveTrainingConfig({}).familyLoss).toEqual({});
   });
 });
+
+describe('positive energy term (loss.positiveEnergy)', () => {
+  it('adds the mean energy of the true events under the true attention, and only that', () => {
+    const base = { model: { hidden: 8, codeSize: 4, gLayers: 2 }, inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } } };
+    const only = resolveTrainingConfig({ ...base, loss: { generation: 0, identification: 0, positiveEnergy: 2 } });
+    const plain = resolveTrainingConfig({ ...base, loss: { identification: 0 } });
+    const withIt = resolveTrainingConfig({ ...base, loss: { identification: 0, positiveEnergy: 0.5 } });
+    const model = EnergyModel.init(only.model, rngFor(5, 'init'));
+    const batch = stackEpisodes([sampleEpisode('make-square', 2, 6, rngFor(9, 'p')), sampleEpisode('red', 2, 6, rngFor(9, 'q'))]);
+    const measure = (config: typeof only) => {
+      const t = batchTensors(batch, config.inference.attentionLogit);
+      const parts = emptyParts();
+      const loss = T.tidy(() => T.readScalar(trainingLoss(model, batch, t, config, chainNoise(batch, 1, 0), parts)));
+      disposeBatchTensors(t);
+      return { loss, parts };
+    };
+    const o = measure(only);
+    expect(o.parts.energyPositive).toBeGreaterThan(0);
+    expect(o.loss).toBeCloseTo(2 * o.parts.energyPositive, 5);
+    const p = measure(plain);
+    const w = measure(withIt);
+    expect(w.loss - p.loss).toBeCloseTo(0.5 * p.parts.energyPositive, 5);
+    expect(() => resolveTrainingConfig({ loss: { positiveEnergy: -1 } })).toThrow(/positiveEnergy/);
+    model.dispose();
+  });
+});

@@ -12,6 +12,7 @@
  *        + kl * ( mean_b E_stop(x1^, a, w) + mean_b E_stop(x1, a^, w) )
  *        + contrastive * mean_b softplus(E(x1, a, w) - E(stop(x1^), a, w))   (and the same for a)
  *        + energyL2 * mean_b (E_pos^2 + E_sample^2)
+ *        + positiveEnergy * mean_b E(x1, a*, w)
  *
  * Each episode's generation and identification rows are multiplied by its
  * family's `familyLoss` weights in the total; the parts report them unweighted.
@@ -206,7 +207,8 @@ export function trainingLoss(
   const fz = frozen(model.params);
   let total: Tensor = T.scalar(0);
 
-  const needX = side !== 'a' && (weights.generation > 0 || weights.kl > 0 || weights.contrastive > 0);
+  const needX =
+    side !== 'a' && (weights.generation > 0 || weights.kl > 0 || weights.contrastive > 0 || weights.positiveEnergy > 0);
   if (needX) {
     const { x: xhat } = generateBatch(model, t.before, t.logits, w, t.movable, inf.x, {
       rng: noise.x,
@@ -231,6 +233,7 @@ export function trainingLoss(
     }
     const ePos = model.energy(t.after, t.logits, w);
     parts.energyPositive = T.readScalar(rowMean(ePos));
+    if (weights.positiveEnergy > 0) total = T.add(total, T.mul(rowMean(ePos), weights.positiveEnergy));
     parts.energyStart = T.readScalar(rowMean(model.energy(t.before, t.logits, T.stopGradient(w), fz)));
     if (weights.contrastive > 0 || weights.energyL2 > 0) {
       const eNeg = model.energy(T.stopGradient(xhat), t.logits, w);
