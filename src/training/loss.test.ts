@@ -3,26 +3,35 @@ import * as T from '../engine/index.js';
 import { EnergyModel } from '../model/model.js';
 import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
-import { sampleEpisode, stackEpisodes } from './batch.js';
-import { resolveTrainingConfig } from './config.js';
+import { sampleEpisode, stackEpisodes, type Batch } from './batch.js';
+import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { batchTensors, chainNoise, disposeBatchTensors, emptyParts, trainingLoss } from './loss.js';
 
 await useEngine();
 
+/** A tiny model's config: two steps per chain. */
+const tinyBase = { model: { hidden: 8, codeSize: 4, gLayers: 2 }, inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } } };
+
+/** The loss and its parts on `batch` (fixed chain noise, so two configs see the same chains). */
+function lossOf(model: EnergyModel, batch: Batch, config: TrainingConfig) {
+  const t = batchTensors(batch, config.inference.attentionLogit);
+  const parts = emptyParts();
+  const loss = T.tidy(() => T.readScalar(trainingLoss(model, batch, t, config, chainNoise(batch, 1, 0), parts)));
+  disposeBatchTensors(t);
+  return { loss, parts };
+}
+
 describe('relative generation loss', () => {
   it('divides each episode\'s squared error by its start error plus the floor', () => {
-    const base = { model: { hidden: 8, codeSize: 4, gLayers: 2 }, inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } } };
+    const base = tinyBase;
     const plain = resolveTrainingConfig({ ...base, loss: { identification: 0 } });
     const floor = 0.05;
     const relative = resolveTrainingConfig({ ...base, loss: { identification: 0, generationRelativeFloor: floor } });
     const model = EnergyModel.init(plain.model, rngFor(5, 'init'));
     for (const family of ['make-square', 'move-far', 'red'] as const) {
       const batch = stackEpisodes([sampleEpisode(family, 2, 6, rngFor(9, family))]);
-      const measure = (config: typeof plain) => {
-        const t = batchTensors(batch, config.inference.attentionLogit);
-        const parts = emptyParts();
-        const loss = T.tidy(() => T.readScalar(trainingLoss(model, batch, t, config, chainNoise(batch, 1, 0), parts)));
-        disposeBatchTensors(t);
+      const measure = (config: TrainingConfig) => {
+        const { loss, parts } = lossOf(model, batch, config);
         return { loss, generation: parts.generation };
       };
       const p = measure(plain);
@@ -43,7 +52,7 @@ describe('relative generation loss', () => {
 });
 
 describe('per-family loss weights (familyLoss)', () => {
-  const base = { model: { hidden: 8, codeSize: 4, gLayers: 2 }, inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } } };
+  const base = tinyBase;
 
   it("scale only their family's rows of the total; the parts stay unweighted", () => {
     const plain = resolveTrainingConfig(base);
@@ -55,13 +64,7 @@ describe('per-family loss weights (familyLoss)', () => {
     const batch = stackEpisodes(
       (['make-square', 'move-far', 'red'] as const).map((f, i) => ({ ...sampleEpisode(f, 2, 6, rngFor(9, f)), index: i })),
     );
-    const measure = (config: typeof plain) => {
-      const t = batchTensors(batch, config.inference.attentionLogit);
-      const parts = emptyParts();
-      const loss = T.tidy(() => T.readScalar(trainingLoss(model, batch, t, config, chainNoise(batch, 1, 0), parts)));
-      disposeBatchTensors(t);
-      return { loss, parts };
-    };
+    const measure = (config: TrainingConfig) => lossOf(model, batch, config);
     const p = measure(plain);
     const w = measure(weighted);
     // Same chains (same noise), so the per-family rows are equal and reported unweighted.
@@ -91,19 +94,13 @@ describe('per-family loss weights (familyLoss)', () => {
 
 describe('positive energy term (loss.positiveEnergy)', () => {
   it('adds the mean energy of the true events under the true attention, and only that', () => {
-    const base = { model: { hidden: 8, codeSize: 4, gLayers: 2 }, inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } } };
+    const base = tinyBase;
     const only = resolveTrainingConfig({ ...base, loss: { generation: 0, identification: 0, positiveEnergy: 2 } });
     const plain = resolveTrainingConfig({ ...base, loss: { identification: 0 } });
     const withIt = resolveTrainingConfig({ ...base, loss: { identification: 0, positiveEnergy: 0.5 } });
     const model = EnergyModel.init(only.model, rngFor(5, 'init'));
     const batch = stackEpisodes([sampleEpisode('make-square', 2, 6, rngFor(9, 'p')), sampleEpisode('red', 2, 6, rngFor(9, 'q'))]);
-    const measure = (config: typeof only) => {
-      const t = batchTensors(batch, config.inference.attentionLogit);
-      const parts = emptyParts();
-      const loss = T.tidy(() => T.readScalar(trainingLoss(model, batch, t, config, chainNoise(batch, 1, 0), parts)));
-      disposeBatchTensors(t);
-      return { loss, parts };
-    };
+    const measure = (config: TrainingConfig) => lossOf(model, batch, config);
     const o = measure(only);
     expect(o.parts.energyPositive).toBeGreaterThan(0);
     expect(o.loss).toBeCloseTo(2 * o.parts.energyPositive, 5);
