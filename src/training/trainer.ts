@@ -71,11 +71,6 @@ export class NonFiniteError extends Error {
   override name = 'NonFiniteError';
 }
 
-/**
- * The gradient of the loss of episodes `indices` of batch `step`, at the
- * parameters the model holds: the shard's share of the batch loss (its rows'
- * sum over the batch size), so shards' gradients add up to the batch's.
- */
 /** A shard's (or a batch's) gradient, with its two sides apart when the config asks for gradient surgery. */
 export interface ShardGradients {
   grads: ParamValues;
@@ -107,6 +102,11 @@ function sideGradients(
   return { grads: gradValues, parts, loss };
 }
 
+/**
+ * The gradient of the loss of episodes `indices` of batch `step`, at the
+ * parameters the model holds: the shard's share of the batch loss (its rows'
+ * sum over the batch size), so shards' gradients add up to the batch's.
+ */
 export function shardGradients(
   model: EnergyModel,
   config: TrainingConfig,
