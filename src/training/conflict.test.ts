@@ -5,7 +5,7 @@ import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { resolveTrainingConfig } from './config.js';
 import { onlyTerm, termConflict } from './conflict.js';
-import { shardGradients } from './trainer.js';
+import { lossGradients } from './trainer.js';
 
 await useEngine();
 
@@ -23,9 +23,9 @@ describe('termConflict', () => {
     const model = new EnergyModel(config.model, values);
     const all = [0, 1, 2, 3];
     const both = { ...config, loss: { ...config.loss, contrastive: 0, energyL2: 0 } };
-    const g = shardGradients(model, onlyTerm(config, 'generation'), 5, all).grads;
-    const i = shardGradients(model, onlyTerm(config, 'identification'), 5, all).grads;
-    const sum = shardGradients(model, both, 5, all).grads;
+    const g = lossGradients(model, onlyTerm(config, 'generation'), 5, all).grads;
+    const i = lossGradients(model, onlyTerm(config, 'identification'), 5, all).grads;
+    const sum = lossGradients(model, both, 5, all).grads;
     let differs = 0;
     for (const spec of paramSpecs(config.model)) {
       for (let k = 0; k < sum[spec.name].length; k++) {

@@ -8,9 +8,11 @@
  * and how consistent each direction is from batch to batch.
  */
 import { EnergyModel } from '../model/model.js';
-import { paramSpecs, type ParamValues } from '../model/params.js';
+import type { ParamValues } from '../model/params.js';
+import { globalNorm } from './adam.js';
 import type { TrainingConfig } from './config.js';
-import { shardGradients } from './trainer.js';
+import { dot } from './surgery.js';
+import { lossGradients } from './trainer.js';
 
 export type LossTerm = 'generation' | 'identification';
 
@@ -33,49 +35,38 @@ export function onlyTerm(config: TrainingConfig, term: LossTerm): TrainingConfig
   return { ...config, loss: { ...config.loss, [other]: 0, kl: 0, contrastive: 0, energyL2: 0 } };
 }
 
-function flatten(config: TrainingConfig, grads: ParamValues): Float64Array {
-  const specs = paramSpecs(config.model);
-  const out = new Float64Array(specs.reduce((s, p) => s + grads[p.name].length, 0));
-  let o = 0;
-  for (const spec of specs) {
-    out.set(grads[spec.name], o);
-    o += grads[spec.name].length;
+/** `into` += `g`, in float64 (the running sum of a few batches' gradients). */
+function accumulate(into: Record<string, Float64Array>, g: ParamValues): void {
+  for (const [name, v] of Object.entries(g)) {
+    const s = (into[name] ??= new Float64Array(v.length));
+    for (let k = 0; k < v.length; k++) s[k] += v[k];
   }
-  return out;
 }
-
-const dot = (a: Float64Array, b: Float64Array): number => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-};
-const norm = (a: Float64Array): number => Math.sqrt(dot(a, a));
 
 /** Compare the two terms' gradients at `values` over the batches of training steps `steps`. */
 export function termConflict(config: TrainingConfig, values: ParamValues, steps: readonly number[]): TermConflict {
   if (steps.length === 0) throw new Error('termConflict: at least one batch is needed');
   const model = new EnergyModel(config.model, values);
   const all = Array.from({ length: config.batchSize }, (_, i) => i);
-  const terms: LossTerm[] = ['generation', 'identification'];
-  const sums: Record<LossTerm, Float64Array | null> = { generation: null, identification: null };
+  const sums: Record<LossTerm, Record<string, Float64Array>> = { generation: {}, identification: {} };
   const norms: Record<LossTerm, number> = { generation: 0, identification: 0 };
   let cosine = 0;
   try {
     for (const step of steps) {
-      const [g, i] = terms.map((term) => flatten(config, shardGradients(model, onlyTerm(config, term), step, all).grads));
-      cosine += dot(g, i) / (norm(g) * norm(i) || 1);
+      const g = lossGradients(model, onlyTerm(config, 'generation'), step, all).grads;
+      const i = lossGradients(model, onlyTerm(config, 'identification'), step, all).grads;
+      cosine += dot(g, i) / (globalNorm(g) * globalNorm(i) || 1);
       for (const [term, v] of [['generation', g], ['identification', i]] as const) {
-        norms[term] += norm(v);
-        const s = sums[term];
-        if (s) for (let k = 0; k < s.length; k++) s[k] += v[k];
-        else sums[term] = Float64Array.from(v);
+        norms[term] += globalNorm(v);
+        accumulate(sums[term], v);
       }
     }
   } finally {
     model.dispose();
   }
   const n = steps.length;
-  const consistency = (term: LossTerm) => norm(sums[term]!) / n / (norms[term] / n || 1);
+  const sumNorm = (term: LossTerm) => Math.sqrt(Object.values(sums[term]).reduce((s, v) => s + v.reduce((t, x) => t + x * x, 0), 0));
+  const consistency = (term: LossTerm) => sumNorm(term) / n / (norms[term] / n || 1);
   return {
     norms: { generation: norms.generation / n, identification: norms.identification / n },
     cosine: cosine / n,

@@ -11,7 +11,8 @@
  */
 import type { ParamValues } from '../model/params.js';
 
-function dot(a: ParamValues, b: ParamValues): number {
+/** The dot product of two gradients over all parameter tensors. */
+export function dot(a: ParamValues, b: ParamValues): number {
   let s = 0;
   for (const name of Object.keys(a)) {
     const x = a[name];

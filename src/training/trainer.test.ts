@@ -9,7 +9,7 @@ import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { learningRateAt, resolveTrainingConfig } from './config.js';
 import { runTraining } from './run.js';
-import { initialState, localGradients, modelFromState, shardGradients, trainStep } from './trainer.js';
+import { initialState, localGradients, lossGradients, modelFromState, shardGradients, trainStep } from './trainer.js';
 import { projectConflicting } from './surgery.js';
 import { liveTensors } from '../engine/index.js';
 
@@ -203,9 +203,12 @@ describe('gradient surgery (gradientSurgery)', () => {
     const model = EnergyModel.init(config.model, rngFor(4, 'init'));
     const all = [0, 1, 2, 3];
     const split = shardGradients(model, config, 2, all);
-    const whole = shardGradients(model, { ...config, gradientSurgery: false }, 2, all);
+    const whole = lossGradients(model, config, 2, all);
     expect(split.sides).toBeDefined();
-    expect(whole.sides).toBeUndefined();
+    expect(split.grads).toBeUndefined();
+    const plain = shardGradients(model, { ...config, gradientSurgery: false }, 2, all);
+    expect(plain.sides).toBeUndefined();
+    expect(plain.grads).toEqual(whole.grads);
     expect(split.loss).toBeCloseTo(whole.loss, 5);
     expect(split.parts.identification).toBeCloseTo(whole.parts.identification, 5);
     expect(split.parts.contrastive).toBeCloseTo(whole.parts.contrastive, 5);

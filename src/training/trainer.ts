@@ -71,21 +71,27 @@ export class NonFiniteError extends Error {
   override name = 'NonFiniteError';
 }
 
-/** A shard's (or a batch's) gradient, with its two sides apart when the config asks for gradient surgery. */
-export interface ShardGradients {
-  grads: ParamValues;
-  parts: LossParts;
-  loss: number;
-  /** With `gradientSurgery`: the x side's and the a side's gradients (grads is their plain sum). */
-  sides?: { x: ParamValues; a: ParamValues };
-}
+/**
+ * A shard's (or a batch's) gradient: whole, or, when the config asks for
+ * gradient surgery, its x side and a side apart (never both: the step uses
+ * one or the other, and the sides are what workers send and sum).
+ */
+export type ShardGradients = { parts: LossParts; loss: number } & (
+  | { grads: ParamValues; sides?: undefined }
+  | { grads?: undefined; sides: { x: ParamValues; a: ParamValues } }
+);
 
-function sideGradients(
+/**
+ * The gradient of `side` of the loss of episodes `indices` of batch `step`,
+ * at the parameters the model holds: the shard's share of the batch loss (its
+ * rows' sum over the batch size), so shards' gradients add up to the batch's.
+ */
+export function lossGradients(
   model: EnergyModel,
   config: TrainingConfig,
   step: number,
   indices: readonly number[],
-  side: LossSide,
+  side: LossSide = 'both',
 ): { grads: ParamValues; parts: LossParts; loss: number } {
   const batch = sampleBatch(familyMixture(config), indices, config.demos, config.entities, config.seed, step);
   const t = batchTensors(batch, config.inference.attentionLogit);
@@ -102,30 +108,24 @@ function sideGradients(
   return { grads: gradValues, parts, loss };
 }
 
-/**
- * The gradient of the loss of episodes `indices` of batch `step`, at the
- * parameters the model holds: the shard's share of the batch loss (its rows'
- * sum over the batch size), so shards' gradients add up to the batch's.
- */
+/** What a training step needs from a shard: the whole gradient, or its two sides for gradient surgery. */
 export function shardGradients(
   model: EnergyModel,
   config: TrainingConfig,
   step: number,
   indices: readonly number[],
 ): ShardGradients {
-  if (!config.gradientSurgery) return sideGradients(model, config, step, indices, 'both');
+  if (!config.gradientSurgery) return lossGradients(model, config, step, indices);
   // The same episodes and chain noise on both sides: the two are the whole loss, split.
-  const x = sideGradients(model, config, step, indices, 'x');
-  const a = sideGradients(model, config, step, indices, 'a');
+  const x = lossGradients(model, config, step, indices, 'x');
+  const a = lossGradients(model, config, step, indices, 'a');
   const parts = x.parts;
   parts.total += a.parts.total;
   parts.identification = a.parts.identification;
   parts.kl += a.parts.kl;
   parts.contrastive += a.parts.contrastive;
   for (const [f, e] of Object.entries(a.parts.families)) parts.families[f].identification = e.identification;
-  const grads: ParamValues = {};
-  for (const name of Object.keys(x.grads)) grads[name] = Float32Array.from(x.grads[name], (v, i) => v + a.grads[name][i]);
-  return { grads, parts, loss: x.loss + a.loss, sides: { x: x.grads, a: a.grads } };
+  return { parts, loss: x.loss + a.loss, sides: { x: x.grads, a: a.grads } };
 }
 
 /** Where a step's gradient is computed: in this thread, or split over worker threads. */
@@ -162,10 +162,11 @@ export async function trainStep(
   now: () => number,
 ): Promise<StepRecord> {
   const started = now();
-  const { grads: summed, parts, loss, sides } = await source.compute(state.step, state.values);
+  const computed = await source.compute(state.step, state.values);
+  const { parts, loss } = computed;
   finalizeFamilies(parts);
-  const surgery = sides ? projectConflicting(sides.x, sides.a) : null;
-  const grads = surgery ? surgery.grads : summed;
+  const surgery = computed.sides ? projectConflicting(computed.sides.x, computed.sides.a) : null;
+  const grads = surgery ? surgery.grads : computed.grads!;
   if (!Number.isFinite(loss) || !Object.values(grads).every(finite)) {
     throw new NonFiniteError(`step ${state.step + 1}: loss or gradient is not finite (loss ${loss})`);
   }

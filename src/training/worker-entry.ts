@@ -30,7 +30,7 @@ parentPort!.on('message', async (msg: Request) => {
     const r = shardGradients(model, config, msg.step, msg.indices);
     parentPort!.postMessage(
       { kind: 'result', ...r },
-      [r.grads, ...(r.sides ? [r.sides.x, r.sides.a] : [])].flatMap((grads) =>
+      (r.sides ? [r.sides.x, r.sides.a] : [r.grads]).flatMap((grads) =>
         Object.values(grads).map((g) => g.buffer as ArrayBuffer),
       ),
     );

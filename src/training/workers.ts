@@ -12,9 +12,7 @@ import type { TrainingConfig } from './config.js';
 import { addParts, emptyParts } from './loss.js';
 import type { GradientSource, ShardGradients } from './trainer.js';
 
-interface Result extends ShardGradients {
-  kind: 'result';
-}
+type Result = ShardGradients & { kind: 'result' };
 
 /** Sum the shards' gradients into the first one's arrays (copied first). */
 function sumShards(all: ParamValues[]): ParamValues {
@@ -67,15 +65,13 @@ export async function workerGradients(
       );
       const total = emptyParts();
       for (const r of results) addParts(total, r.parts);
-      const sides = results[0].sides
-        ? { x: sumShards(results.map((r) => r.sides!.x)), a: sumShards(results.map((r) => r.sides!.a)) }
-        : undefined;
-      return {
-        grads: sumShards(results.map((r) => r.grads)),
-        parts: total,
-        loss: results.reduce((a, r) => a + r.loss, 0),
-        ...(sides ? { sides } : {}),
-      };
+      const loss = results.reduce((a, r) => a + r.loss, 0);
+      if (results[0].sides) {
+        const x = sumShards(results.map((r) => r.sides!.x));
+        const a = sumShards(results.map((r) => r.sides!.a));
+        return { parts: total, loss, sides: { x, a } };
+      }
+      return { parts: total, loss, grads: sumShards(results.map((r) => r.grads!)) };
     },
     async dispose() {
       await Promise.all(workers.map((w) => w.terminate()));
