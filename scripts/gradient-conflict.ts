@@ -1,5 +1,5 @@
 /**
- * npx tsx scripts/gradient-conflict.ts --config CONFIG.json --model DIR|init [--families a,b] [--batches 6] [--step 1000]
+ * npx tsx scripts/gradient-conflict.ts --config CONFIG.json --model DIR|init [--families a,b] [--batches 6] [--step 1000] [--against FAMILY]
  *
  * Do the generation and identification terms pull the parameters the same
  * way? Prints (JSON) each term's gradient norm, their cosine and each term's
@@ -7,13 +7,16 @@
  * or `checkpoint`) or at the config's initial ones, on the batches that
  * training steps step..step+batches-1 of CONFIG would draw. docs/TRAINING.md,
  * "The make-shapes (session 8)", uses it.
+ *
+ * With --against FAMILY it compares families instead of terms: the cosine of
+ * each family's mean gradient with FAMILY's (session 9, move-between).
  */
 import { parseArgs } from 'node:util';
 import { initEngine } from '../src/engine/index.js';
 import { loadModelDir } from '../src/model/store.js';
 import { initParams } from '../src/model/params.js';
 import { rngFor } from '../src/random/rng.js';
-import { termConflict } from '../src/training/conflict.js';
+import { familyConflict, termConflict } from '../src/training/conflict.js';
 import { readConfigFile } from '../src/training/run.js';
 import { resolveTrainingConfig } from '../src/training/config.js';
 
@@ -24,10 +27,11 @@ const { values: args } = parseArgs({
     families: { type: 'string' },
     batches: { type: 'string', default: '6' },
     step: { type: 'string', default: '1000' },
+    against: { type: 'string' },
   },
 });
 if (!args.config || !args.model) {
-  console.error('usage: gradient-conflict --config CONFIG.json --model DIR|init [--families a,b] [--batches 6] [--step 1000]');
+  console.error('usage: gradient-conflict --config CONFIG.json --model DIR|init [--families a,b] [--batches 6] [--step 1000] [--against FAMILY]');
   process.exit(2);
 }
 await initEngine('wasm');
@@ -44,5 +48,12 @@ const params =
     : (await loadModelDir(args.model)).values;
 const first = Number(args.step);
 const steps = Array.from({ length: Number(args.batches) }, (_, i) => first + i);
-const r = termConflict(config, params, steps);
-console.log(JSON.stringify({ model: args.model, families: Object.keys(config.families), ...r }));
+if (args.against) {
+  const r = familyConflict(config, params, args.against, steps);
+  const rows = Object.keys(r.cosine).sort((a, b) => r.cosine[a] - r.cosine[b]);
+  for (const f of rows) console.log(`${f.padEnd(24)} cos ${r.cosine[f].toFixed(3).padStart(6)}  |g| ${r.norms[f].toFixed(3)}`);
+  console.log(JSON.stringify({ model: args.model, ...r }));
+} else {
+  const r = termConflict(config, params, steps);
+  console.log(JSON.stringify({ model: args.model, families: Object.keys(config.families), ...r }));
+}

@@ -4,7 +4,8 @@ import { EnergyModel } from '../model/model.js';
 import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { resolveTrainingConfig } from './config.js';
-import { onlyTerm, termConflict } from './conflict.js';
+import { dot } from './surgery.js';
+import { familyConflict, onlyFamily, onlyTerm, termConflict } from './conflict.js';
 import { lossGradients } from './trainer.js';
 
 await useEngine();
@@ -49,5 +50,39 @@ describe('termConflict', () => {
     expect(three.consistency.generation).toBeLessThanOrEqual(1 + 1e-9);
     expect(three.batches).toBe(3);
     expect(() => termConflict(config, values, [])).toThrow(/at least one batch/);
+  });
+});
+
+describe('familyConflict', () => {
+  const values = initParams(config.model, rngFor(3, 'init'));
+  const r = familyConflict(config, values, 'move-close', [4, 5]);
+
+  it('gives the target a cosine of 1 with itself and every family a cosine in [-1, 1]', () => {
+    expect(Object.keys(r.cosine).sort()).toEqual(['make-square', 'move-close', 'red']);
+    expect(r.cosine['move-close']).toBeCloseTo(1, 6);
+    for (const c of Object.values(r.cosine)) expect(Math.abs(c)).toBeLessThanOrEqual(1 + 1e-9);
+    expect(r.batches).toBe(2);
+  });
+
+  it('is the cosine of the two families\' mean gradients, each from batches of that family alone', () => {
+    const model = new EnergyModel(config.model, values);
+    const all = [0, 1, 2, 3];
+    const mean = (family: string) => {
+      const [a, b] = [4, 5].map((s) => lossGradients(model, onlyFamily(config, family), s, all).grads);
+      return Object.fromEntries(Object.keys(a).map((k) => [k, a[k].map((x, i) => (x + b[k][i]) / 2)]));
+    };
+    const red = mean('red');
+    const target = mean('move-close');
+    model.dispose();
+    const expected = dot(red, target) / Math.sqrt(dot(red, red) * dot(target, target));
+    expect(r.cosine.red).toBeCloseTo(expected, 4);
+    expect(r.norms.red).toBeCloseTo(Math.sqrt(dot(red, red)), 4);
+    // The two families' gradients are not parallel: the comparison has something to measure.
+    expect(Math.abs(r.cosine.red)).toBeLessThan(0.99);
+  });
+
+  it('refuses a target outside the mixture and an empty list of batches', () => {
+    expect(() => familyConflict(config, values, 'farthest', [1])).toThrow(/farthest is not in/);
+    expect(() => familyConflict(config, values, 'red', [])).toThrow(/at least one batch/);
   });
 });

@@ -74,3 +74,55 @@ export function termConflict(config: TrainingConfig, values: ParamValues, steps:
     batches: n,
   };
 }
+
+export interface FamilyConflict {
+  /** The family every other is compared with. */
+  target: string;
+  /** |mean over batches of the family's gradient|. */
+  norms: Record<string, number>;
+  /** cos(mean gradient of the family, mean gradient of the target): below 0, learning one unlearns the other. */
+  cosine: Record<string, number>;
+  batches: number;
+}
+
+/** The config with `family` alone in the mixture (its `familyLoss` weights kept). */
+export function onlyFamily(config: TrainingConfig, family: string): TrainingConfig {
+  return { ...config, families: { [family]: 1 } as TrainingConfig['families'] };
+}
+
+/**
+ * Which families' training pulls against `target`'s? Each family's gradient
+ * of the whole loss (its `familyLoss` weights included), averaged over the
+ * batches of training steps `steps` drawn from that family alone, against the
+ * target's. Session 9 uses it on move-between, which the shapes-first lineage
+ * learns alone and loses in every mixture (docs/TRAINING.md).
+ */
+export function familyConflict(
+  config: TrainingConfig,
+  values: ParamValues,
+  target: string,
+  steps: readonly number[],
+): FamilyConflict {
+  if (steps.length === 0) throw new Error('familyConflict: at least one batch is needed');
+  if (!(target in config.families)) throw new Error(`familyConflict: ${target} is not in the config's families`);
+  const model = new EnergyModel(config.model, values);
+  const all = Array.from({ length: config.batchSize }, (_, i) => i);
+  const means: Record<string, Record<string, Float64Array>> = {};
+  try {
+    for (const family of Object.keys(config.families)) {
+      const sum: Record<string, Float64Array> = {};
+      for (const step of steps) accumulate(sum, lossGradients(model, onlyFamily(config, family), step, all).grads);
+      means[family] = sum;
+    }
+  } finally {
+    model.dispose();
+  }
+  const norm = (g: Record<string, Float64Array>) => Math.sqrt(dot(g, g));
+  const norms: Record<string, number> = {};
+  const cosine: Record<string, number> = {};
+  for (const [family, g] of Object.entries(means)) {
+    norms[family] = norm(g) / steps.length;
+    cosine[family] = dot(g, means[target]) / (norm(g) * norm(means[target]) || 1);
+  }
+  return { target, norms, cosine, batches: steps.length };
+}
