@@ -36,8 +36,14 @@ export interface ModelConfig {
    * Why: the shapes and the comparisons (farthest) are functions of pair
    * distances, which a first layer linear in [x_i, x_j] can only approximate
    * with many SiLU units. Absent means false (models saved before it existed).
+   *
+   * 'squared' gives |p_i - p_j|^2 instead. Why: summed over the agent's two
+   * pairs, the distance is flat along the segment between them, and a sum of
+   * squared distances is lowest at their midpoint; the distance lineage
+   * learns move-between's segment and not its midpoint (docs/TRAINING.md,
+   * session 9).
    */
-  pairDistance?: boolean;
+  pairDistance?: boolean | 'squared';
 }
 
 /** The smoothing of the pair distance (scene units): the distance's curvature is at most 1/eps. */
@@ -75,8 +81,8 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
     const v = config[key];
     if (!Number.isInteger(v) || v < 1) problems.push(`${key}: expected a positive integer, got ${v}`);
   }
-  if (config.pairDistance !== undefined && typeof config.pairDistance !== 'boolean') {
-    problems.push(`pairDistance: expected true or false, got ${JSON.stringify(config.pairDistance)}`);
+  if (config.pairDistance !== undefined && typeof config.pairDistance !== 'boolean' && config.pairDistance !== 'squared') {
+    problems.push(`pairDistance: expected true, false or "squared", got ${JSON.stringify(config.pairDistance)}`);
   } else if (config.pairDistance && config.variant === 'non-relational') {
     problems.push('pairDistance: needs a relational variant (the non-relational energy has no pairs)');
   }

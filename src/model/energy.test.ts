@@ -14,7 +14,7 @@ const B = 2;
 const N = 3;
 const D = 5;
 
-function smallConfig(variant: ModelConfig['variant'], pairDistance = false): ModelConfig {
+function smallConfig(variant: ModelConfig['variant'], pairDistance: ModelConfig['pairDistance'] = false): ModelConfig {
   // Two layers in both g and f so every code path (extra layers) is exercised.
   return { variant, attributes: D, codeSize: 3, hidden: 6, gLayers: 2, fLayers: 2, pairDistance };
 }
@@ -23,6 +23,8 @@ const CASES: { name: string; config: ModelConfig }[] = [
   ...ENERGY_VARIANTS.map((v) => ({ name: v, config: smallConfig(v) })),
   { name: 'relational + pairDistance', config: smallConfig('relational', true) },
   { name: 'relational-one-side + pairDistance', config: smallConfig('relational-one-side', true) },
+  { name: 'relational + squared pairDistance', config: smallConfig('relational', 'squared') },
+  { name: 'relational-one-side + squared pairDistance', config: smallConfig('relational-one-side', 'squared') },
 ];
 
 function randomInputs(rng: Rng, config: ModelConfig) {
@@ -135,12 +137,14 @@ describe('pair distance feature', () => {
     expect(d[3]).toBeCloseTo(0, 7);
     expect(d[1]).toBeCloseTo(Math.sqrt(0.25 + eps * eps) - eps, 6);
     expect(d[2]).toBeCloseTo(d[1], 7);
+    const d2 = T.read(pairDistances(x, true));
+    expect(Array.from(d2).map((v) => Number(v.toFixed(6)))).toEqual([0, 0.25, 0.25, 0]);
     x.dispose();
   });
 
-  it('carries second-order gradients: d/dtheta of a directional derivative dE/dx . v matches finite differences', () => {
+  it.each([true, 'squared'] as const)('carries second-order gradients (pairDistance %s): d/dtheta of a directional derivative dE/dx . v matches finite differences', (feature) => {
     // Training backpropagates through x-chain steps, i.e. through dE/dx; this is that path for g0.wd.
-    const config = smallConfig('relational', true);
+    const config = smallConfig('relational', feature);
     const rng = new Rng(11);
     const model = EnergyModel.init(config, rng.split('params'), 1.5);
     const values = model.values();
@@ -176,5 +180,8 @@ describe('pair distance feature', () => {
     expect(validateModelConfig(old).pairDistance).toBe(false);
     expect(paramSpecs(old).some((s) => s.name === 'g0.wd')).toBe(false);
     expect(paramSpecs(smallConfig('relational', true)).find((s) => s.name === 'g0.wd')?.shape).toEqual([1, 6]);
+    expect(paramSpecs(smallConfig('relational', 'squared')).find((s) => s.name === 'g0.wd')?.shape).toEqual([1, 6]);
+    expect(validateModelConfig(smallConfig('relational', 'squared')).pairDistance).toBe('squared');
+    expect(() => validateModelConfig({ ...smallConfig('relational'), pairDistance: 'cubed' as never })).toThrow(/pairDistance: expected true, false or "squared", got "cubed"/);
   });
 });

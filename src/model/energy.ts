@@ -15,7 +15,8 @@
  * also avoids concat and gather on the pair tensor.
  *
  * With `pairDistance`, the pair's first layer also gets d_ij g0.wd, where
- * d_ij = sqrt(|p_i - p_j|^2 + eps^2) - eps over the two position attributes.
+ * d_ij = sqrt(|p_i - p_j|^2 + eps^2) - eps over the two position attributes
+ * (with pairDistance 'squared': d_ij = |p_i - p_j|^2).
  */
 import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
@@ -28,11 +29,12 @@ function dense(x: Tensor, w: Tensor, b: Tensor): Tensor {
   return T.add(T.matMul(x, w), b);
 }
 
-/** Smoothed distances between the entities' positions (attributes 0 and 1): [B, N, N]. */
-export function pairDistances(x: Tensor): Tensor {
+/** Smoothed distances (or, `squared`, squared distances) between the entities' positions (attributes 0 and 1): [B, N, N]. */
+export function pairDistances(x: Tensor, squared = false): Tensor {
   const [B, N] = x.shape;
   const pos = T.slice(x, [0, 0, 0], [B, N, 2]);
   const diff = T.sub(T.reshape(pos, [B, N, 1, 2]), T.reshape(pos, [B, 1, N, 2])); // [B, N, N, 2]
+  if (squared) return T.sum(T.square(diff), 3);
   const eps2 = PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS;
   return T.sub(T.sqrt(T.add(T.sum(T.square(diff), 3), eps2)), PAIR_DISTANCE_EPS);
 }
@@ -61,7 +63,7 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
     T.reshape(wProj, [B, 1, 1, H]),
   ); // [B, N, N, H]
   if (config.pairDistance) {
-    const d = pairDistances(x); // [B, N, N]
+    const d = pairDistances(x, config.pairDistance === 'squared'); // [B, N, N]
     pre = T.add(pre, T.mul(T.reshape(d, [B, N, N, 1]), T.reshape(p['g0.wd'], [1, 1, 1, H])));
   }
   let h = T.silu(pre);

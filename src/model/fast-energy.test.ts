@@ -26,13 +26,12 @@ const LAYERS: [number, number][] = [
 ];
 const SIZES = [1, 3, 7];
 // Every variant, and the relational ones with the pair distance input (g0.wd).
-const CASES: { name: string; variant: EnergyVariant; pairDistance: boolean }[] = [
+const CASES: { name: string; variant: EnergyVariant; pairDistance: ModelConfig['pairDistance'] }[] = [
   ...ENERGY_VARIANTS.map((variant) => ({ name: variant, variant, pairDistance: false })),
-  ...ENERGY_VARIANTS.filter((v) => v !== 'non-relational').map((variant) => ({
-    name: `${variant} + pairDistance`,
-    variant,
-    pairDistance: true,
-  })),
+  ...ENERGY_VARIANTS.filter((v) => v !== 'non-relational').flatMap((variant) => [
+    { name: `${variant} + pairDistance`, variant, pairDistance: true },
+    { name: `${variant} + squared pairDistance`, variant, pairDistance: 'squared' as const },
+  ]),
 ];
 
 function rows(x: ArrayLike<number>, n: number): number[][] {
@@ -231,7 +230,11 @@ describe('FastEnergy buffers and checks', () => {
 describe('FastEnergy with the pair distance input (g0.wd), on both precisions', () => {
   // hidden 32 so that the SIMD path runs where available; gLayers 3, fLayers 2.
   const precisions = [false, ...(SimdKernels.available() ? [true] : [])];
-  describe.each(['relational', 'relational-one-side'] as const)('%s', (variant) => {
+  describe.each([
+    ['relational', true],
+    ['relational-one-side', true],
+    ['relational', 'squared'],
+  ] as const)('%s, pairDistance %s', (variant, feature) => {
     const config: ModelConfig = {
       variant,
       attributes: D,
@@ -239,7 +242,7 @@ describe('FastEnergy with the pair distance input (g0.wd), on both precisions', 
       hidden: 32,
       gLayers: 3,
       fLayers: 2,
-      pairDistance: true,
+      pairDistance: feature,
     };
     const values = EnergyModel.init(config, new Rng(41), 1.5).values();
     // The same model without the distance: the term must matter at these inputs.
@@ -299,7 +302,8 @@ describe('FastEnergy with the pair distance input (g0.wd), on both precisions', 
         const { x, a, w } = inputs(new Rng(70), n);
         const movable = [0, 1, 0, 0, 1, 0];
         const xView = fe.xChain(x, n, a, w, movable);
-        const tol = (e: number) => (simd ? 1e-6 : 1e-12) * Math.abs(e) + 1e-12;
+        // float32: the squared feature reaches 8 (|d| up to 2.8) where the distance reaches 2.8, and rounding scales with it.
+        const tol = (e: number) => (simd ? (feature === 'squared' ? 4e-6 : 1e-6) : 1e-12) * Math.abs(e) + 1e-12;
         // Move the movable entities' positions only (colours fixed), then one held entity (refreshes the cache).
         const x2 = x.map(
           (v, q) => v + (movable[Math.floor(q / D)] && q % D < 2 ? 0.07 * Math.cos(q) : 0),

@@ -356,6 +356,8 @@ export class FastEnergy {
   private readonly g0wi: Float64Array;
   private readonly g0wj: Float64Array;
   private readonly g0wd: Float64Array; // [H], empty without the distance
+  /** pairDistance 'squared': the pair feature is |p_i - p_j|^2 instead of the smoothed distance. */
+  private readonly squared: boolean;
   private readonly g0ww: Float64Array;
   private readonly g0wwT: Float64Array;
   private readonly g0b: Float64Array;
@@ -423,7 +425,8 @@ export class FastEnergy {
     this.Lf = Lf;
     this.pairs = config.variant !== 'non-relational';
     this.bothSides = config.variant === 'relational';
-    this.distance = this.pairs && config.pairDistance === true;
+    this.distance = this.pairs && (config.pairDistance ?? false) !== false;
+    this.squared = config.pairDistance === 'squared';
     if (this.distance && D < 2)
       throw new Error(
         `FastEnergy: pairDistance needs the two position attributes, got attributes ${D}`,
@@ -886,7 +889,8 @@ export class FastEnergy {
   /**
    * pre0[r] += d_r g0.wd over the listed pair rows (pre0's rows start at `start`), with
    * d = sqrt(r2 + eps^2) - eps written as r2 / (sqrt(r2 + eps^2) + eps): the same
-   * number without the cancellation at small r2, and exactly 0 on the diagonal.
+   * number without the cancellation at small r2, and exactly 0 on the diagonal
+   * (with pairDistance 'squared', d = r2).
    */
   private addDistances(
     rowI: Int32Array,
@@ -904,7 +908,7 @@ export class FastEnergy {
       const ex = pos[2 * i] - pos[2 * j];
       const ey = pos[2 * i + 1] - pos[2 * j + 1];
       const r2 = ex * ex + ey * ey;
-      const d = r2 / (Math.sqrt(r2 + DIST_EPS2) + PAIR_DISTANCE_EPS);
+      const d = this.squared ? r2 : r2 / (Math.sqrt(r2 + DIST_EPS2) + PAIR_DISTANCE_EPS);
       const base = start + r * H;
       for (let o = 0; o < H; o++) pre0[base + o] += d * wd[o];
     }
@@ -912,7 +916,8 @@ export class FastEnergy {
 
   /**
    * The distance's part of dE/dx into dpos [n, 2]: dE/dd_r = dE/dpre0[r] . g0.wd, and
-   * dd_ij/dp_i = (p_i - p_j) / sqrt(|p_i - p_j|^2 + eps^2) = -dd_ij/dp_j (0 for i = j).
+   * dd_ij/dp_i = (p_i - p_j) / sqrt(|p_i - p_j|^2 + eps^2) = -dd_ij/dp_j (0 for i = j);
+   * squared, dd_ij/dp_i = 2 (p_i - p_j).
    */
   private distanceBackward(
     rowI: Int32Array,
@@ -934,7 +939,7 @@ export class FastEnergy {
       for (let o = 0; o < H; o++) dd += dpre0[base + o] * wd[o];
       const ex = pos[2 * i] - pos[2 * j];
       const ey = pos[2 * i + 1] - pos[2 * j + 1];
-      const scale = dd / Math.sqrt(ex * ex + ey * ey + DIST_EPS2);
+      const scale = this.squared ? 2 * dd : dd / Math.sqrt(ex * ex + ey * ey + DIST_EPS2);
       dpos[2 * i] += scale * ex;
       dpos[2 * i + 1] += scale * ey;
       dpos[2 * j] -= scale * ex;

@@ -42,5 +42,7 @@ describe('growing a model', () => {
     expect(growthProblem(base, grownConfig)).toBeNull();
     expect(growthProblem(base, { ...grownConfig, hidden: 8 })).toMatch(/differs from the config/);
     expect(growthProblem(grownConfig, base)).toMatch(/cannot be dropped/);
+    expect(growthProblem(base, { ...base, pairDistance: 'squared' })).toBeNull();
+    expect(growthProblem(grownConfig, { ...base, pairDistance: 'squared' })).toMatch(/cannot be swapped/);
   });
 });

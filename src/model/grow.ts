@@ -16,6 +16,9 @@ export function growthProblem(from: ModelConfig, to: ModelConfig): string | null
   const b = canonicalModelConfig(to);
   const same = JSON.stringify({ ...a, pairDistance: b.pairDistance }) === JSON.stringify(b);
   if (!same) return `its model (${JSON.stringify(a)}) differs from the config's (${JSON.stringify(b)})`;
+  if (a.pairDistance && b.pairDistance && a.pairDistance !== b.pairDistance) {
+    return `its model's pair feature is pairDistance ${JSON.stringify(a.pairDistance)} and the config's ${JSON.stringify(b.pairDistance)} (a trained input cannot be swapped)`;
+  }
   if (a.pairDistance && !b.pairDistance) return 'its model uses pairDistance and the config does not (a trained input cannot be dropped)';
   return null;
 }

@@ -33,7 +33,10 @@ function gFeatures(
   affine(xi, p['g0.wi'], H, h);
   if (xj) affine(xj, p['g0.wj'], H, h);
   if (xj && config.pairDistance) {
-    const d = Math.hypot(xi[0] - xj[0], xi[1] - xj[1], PAIR_DISTANCE_EPS) - PAIR_DISTANCE_EPS;
+    const d =
+      config.pairDistance === 'squared'
+        ? (xi[0] - xj[0]) ** 2 + (xi[1] - xj[1]) ** 2
+        : Math.hypot(xi[0] - xj[0], xi[1] - xj[1], PAIR_DISTANCE_EPS) - PAIR_DISTANCE_EPS;
     affine([d], p['g0.wd'], H, h);
   }
   affine(w, p['g0.ww'], H, h);
