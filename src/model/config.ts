@@ -44,6 +44,15 @@ export interface ModelConfig {
    * session 9).
    */
   pairDistance?: boolean | 'squared';
+  /**
+   * Outputs of f: E = sum_k f_k(...)^2 (method.md: one output, E = f(...)^2).
+   * Why more than one: the zero set of one squared output is a curve in an
+   * agent's two position coordinates, so an energy that reaches 0 pins the
+   * agent to a line (the segment, or the bisector) rather than a point; with
+   * k outputs it has codimension k (docs/TRAINING.md, session 9). Absent
+   * means 1. Not in the hand-written kernel (./fast-energy.ts).
+   */
+  energyOutputs?: number;
 }
 
 /** The smoothing of the pair distance (scene units): the distance's curvature is at most 1/eps. */
@@ -57,6 +66,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   gLayers: 3,
   fLayers: 1,
   pairDistance: false,
+  energyOutputs: 1,
 };
 
 /** The config with every optional field filled in, keys in a fixed order (so configs compare as JSON). */
@@ -69,6 +79,7 @@ export function canonicalModelConfig(c: ModelConfig): ModelConfig {
     gLayers: c.gLayers,
     fLayers: c.fLayers,
     pairDistance: c.pairDistance ?? false,
+    energyOutputs: c.energyOutputs ?? 1,
   };
 }
 
@@ -85,6 +96,9 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
     problems.push(`pairDistance: expected true, false or "squared", got ${JSON.stringify(config.pairDistance)}`);
   } else if (config.pairDistance && config.variant === 'non-relational') {
     problems.push('pairDistance: needs a relational variant (the non-relational energy has no pairs)');
+  }
+  if (config.energyOutputs !== undefined && (!Number.isInteger(config.energyOutputs) || config.energyOutputs < 1)) {
+    problems.push(`energyOutputs: expected a positive integer, got ${JSON.stringify(config.energyOutputs)}`);
   }
   if (problems.length > 0) throw new Error(`model config: ${problems.join('; ')}`);
   return canonicalModelConfig(config);

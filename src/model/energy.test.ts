@@ -25,6 +25,8 @@ const CASES: { name: string; config: ModelConfig }[] = [
   { name: 'relational-one-side + pairDistance', config: smallConfig('relational-one-side', true) },
   { name: 'relational + squared pairDistance', config: smallConfig('relational', 'squared') },
   { name: 'relational-one-side + squared pairDistance', config: smallConfig('relational-one-side', 'squared') },
+  { name: 'relational, 3 energy outputs', config: { ...smallConfig('relational', true), energyOutputs: 3 } },
+  { name: 'non-relational, 2 energy outputs', config: { ...smallConfig('non-relational'), energyOutputs: 2 } },
 ];
 
 function randomInputs(rng: Rng, config: ModelConfig) {
@@ -183,5 +185,40 @@ describe('pair distance feature', () => {
     expect(paramSpecs(smallConfig('relational', 'squared')).find((s) => s.name === 'g0.wd')?.shape).toEqual([1, 6]);
     expect(validateModelConfig(smallConfig('relational', 'squared')).pairDistance).toBe('squared');
     expect(() => validateModelConfig({ ...smallConfig('relational'), pairDistance: 'cubed' as never })).toThrow(/pairDistance: expected true, false or "squared", got "cubed"/);
+  });
+});
+
+describe('energy outputs', () => {
+  it('sums the squares of k outputs: with the other outputs zeroed, it is the one-output energy', () => {
+    const one = smallConfig('relational');
+    const three: ModelConfig = { ...one, energyOutputs: 3 };
+    const rng = new Rng(5);
+    const model1 = EnergyModel.init(one, rng.split('params'), 1.5);
+    const v1 = model1.values();
+    // out.w [H, 3] with column 0 = the one-output model's, columns 1-2 zero; out.b likewise.
+    const H = one.hidden;
+    const outW = new Float32Array(H * 3);
+    for (let o = 0; o < H; o++) outW[o * 3] = v1['out.w'][o];
+    const model3 = new EnergyModel(three, { ...v1, 'out.w': outW, 'out.b': Float32Array.from([v1['out.b'][0], 0, 0]) });
+    const { x, a, w } = randomInputs(rng, one);
+    const args = () => [T.tensor(Float32Array.from(x), [B, N, D]), T.tensor(Float32Array.from(a), [B, N]), T.tensor(Float32Array.from(w), [B, one.codeSize])] as const;
+    const e1 = T.tidy(() => Array.from(T.read(model1.energy(...args()))));
+    const e3 = T.tidy(() => Array.from(T.read(model3.energy(...args()))));
+    for (let b = 0; b < B; b++) expect(e3[b]).toBeCloseTo(e1[b], 5);
+    // A second output adds its square.
+    outW[1] = 1;
+    const model3b = new EnergyModel(three, { ...v1, 'out.w': outW, 'out.b': Float32Array.from([v1['out.b'][0], 0, 0]) });
+    const e3b = T.tidy(() => Array.from(T.read(model3b.energy(...args()))));
+    for (let b = 0; b < B; b++) expect(e3b[b]).toBeGreaterThan(e1[b]);
+    for (const m of [model1, model3, model3b]) m.dispose();
+  });
+
+  it('is validated, and absent means 1', () => {
+    expect(() => validateModelConfig({ ...smallConfig('relational'), energyOutputs: 0 })).toThrow(/energyOutputs: expected a positive integer, got 0/);
+    expect(() => validateModelConfig({ ...smallConfig('relational'), energyOutputs: 1.5 })).toThrow(/energyOutputs/);
+    expect(validateModelConfig(smallConfig('relational'))).toEqual(validateModelConfig({ ...smallConfig('relational'), energyOutputs: 1 }));
+    expect(validateModelConfig(smallConfig('relational')).energyOutputs).toBe(1);
+    expect(validateModelConfig({ ...smallConfig('relational'), energyOutputs: 4 }).energyOutputs).toBe(4);
+    expect(paramSpecs({ ...smallConfig('relational'), energyOutputs: 4 }).find((s) => s.name === 'out.w')?.shape).toEqual([6, 4]);
   });
 });

@@ -101,8 +101,8 @@ export function energy(
   for (let k = 1; k < config.fLayers; k++) {
     h = T.silu(dense(h, p[`f${k}.w`], p[`f${k}.b`]));
   }
-  const out = dense(h, p['out.w'], p['out.b']); // [B, 1]
-  return T.reshape(T.square(out), [B]);
+  const out = dense(h, p['out.w'], p['out.b']); // [B, K]
+  return (config.energyOutputs ?? 1) === 1 ? T.reshape(T.square(out), [B]) : T.sum(T.square(out), 1);
 }
 
 /** The parameters seen through a first-order stop: used for the KL term's E_stop(theta). */

@@ -227,6 +227,14 @@ describe('FastEnergy buffers and checks', () => {
   });
 });
 
+describe('FastEnergy and several energy outputs', () => {
+  it('refuses them by name rather than computing one output', () => {
+    const config: ModelConfig = { variant: 'relational', attributes: D, codeSize: DW, hidden: 16, gLayers: 2, fLayers: 1, energyOutputs: 2 };
+    const values = EnergyModel.init(config, new Rng(5), 1.5).values();
+    expect(() => new FastEnergy(config, values)).toThrow(/energyOutputs 2 is not in the kernel/);
+  });
+});
+
 describe('FastEnergy with the pair distance input (g0.wd), on both precisions', () => {
   // hidden 32 so that the SIMD path runs where available; gLayers 3, fLayers 2.
   const precisions = [false, ...(SimdKernels.available() ? [true] : [])];

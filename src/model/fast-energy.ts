@@ -425,6 +425,9 @@ export class FastEnergy {
     this.Lf = Lf;
     this.pairs = config.variant !== 'non-relational';
     this.bothSides = config.variant === 'relational';
+    if ((config.energyOutputs ?? 1) !== 1) {
+      throw new Error(`FastEnergy: energyOutputs ${config.energyOutputs} is not in the kernel (one output only); run this model through the engine (eval, answer)`);
+    }
     this.distance = this.pairs && (config.pairDistance ?? false) !== false;
     this.squared = config.pairDistance === 'squared';
     if (this.distance && D < 2)

@@ -37,8 +37,9 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
     specs.push({ name: `f${k}.w`, shape: [H, H], fanIn: H });
     specs.push({ name: `f${k}.b`, shape: [H], fanIn: 0 });
   }
-  specs.push({ name: 'out.w', shape: [H, 1], fanIn: H });
-  specs.push({ name: 'out.b', shape: [1], fanIn: 0 });
+  const K = config.energyOutputs ?? 1;
+  specs.push({ name: 'out.w', shape: [H, K], fanIn: H });
+  specs.push({ name: 'out.b', shape: [K], fanIn: 0 });
   return specs;
 }
 

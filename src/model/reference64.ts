@@ -82,8 +82,9 @@ export function energy64(
     affine(h, p[`f${k}.w`], H, next);
     h = next.map(silu);
   }
-  const out = affine(h, p['out.w'], 1, new Float64Array(p['out.b']))[0];
-  return out * out;
+  const K = config.energyOutputs ?? 1;
+  const out = affine(h, p['out.w'], K, new Float64Array(p['out.b']));
+  return out.reduce((s, v) => s + v * v, 0);
 }
 
 /** Central finite-difference gradient of a scalar function of a flat vector. */
