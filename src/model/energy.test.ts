@@ -213,6 +213,36 @@ describe('energy outputs', () => {
     for (const m of [model1, model3, model3b]) m.dispose();
   });
 
+  it('carries second-order gradients: d/d(out.w) of dE/dx . v matches finite differences (3 outputs)', () => {
+    const config: ModelConfig = { ...smallConfig('relational', true), energyOutputs: 3 };
+    const rng = new Rng(13);
+    const model = EnergyModel.init(config, rng.split('params'), 1.5);
+    const values = model.values();
+    const { x, a, w } = randomInputs(rng, config);
+    const v = Float64Array.from({ length: x.length }, () => rng.range(-1, 1));
+    const directional = (params: Record<string, Float64Array | Float32Array>) => {
+      const h = 1e-4;
+      const up = total64(config, params, x.map((xi, i) => xi + h * v[i]), a, w);
+      const down = total64(config, params, x.map((xi, i) => xi - h * v[i]), a, w);
+      return (up - down) / (2 * h);
+    };
+    const outW = Float64Array.from(values['out.w']);
+    const numeric = numericGradient((p) => directional({ ...values, 'out.w': p }), outW, 1e-4);
+    const vt = T.tensor(Float32Array.from(v), [B, N, D]);
+    const { value, grads } = model.valueAndGrads(() => {
+      const gx = T.grad((xx: T.Tensor) => T.sum(model.energy(xx, T.tensor(Float32Array.from(a), [B, N]), T.tensor(Float32Array.from(w), [B, config.codeSize]))))(
+        T.tensor(Float32Array.from(x), [B, N, D]),
+      );
+      return T.sum(T.mul(gx, vt)) as T.Scalar;
+    });
+    const got = Float64Array.from(T.read(grads['out.w']));
+    value.dispose();
+    vt.dispose();
+    T.dispose(Object.values(grads));
+    model.dispose();
+    expect(relativeError(got, numeric)).toBeLessThan(2e-3);
+  });
+
   it('is validated, and absent means 1', () => {
     expect(() => validateModelConfig({ ...smallConfig('relational'), energyOutputs: 0 })).toThrow(/energyOutputs: expected a positive integer, got 0/);
     expect(() => validateModelConfig({ ...smallConfig('relational'), energyOutputs: 1.5 })).toThrow(/energyOutputs/);
