@@ -56,6 +56,39 @@ function total64(
   return s;
 }
 
+/**
+ * Training backpropagates through x-chain steps, i.e. through dE/dx: the
+ * engine's d/d(param) of the directional derivative dE/dx . v, and the same
+ * by nested central differences of the float64 energy.
+ */
+function secondOrder(config: ModelConfig, seed: number, param: string): { got: Float64Array; numeric: Float64Array } {
+  const rng = new Rng(seed);
+  const model = EnergyModel.init(config, rng.split('params'), 1.5);
+  const values = model.values();
+  const { x, a, w } = randomInputs(rng, config);
+  const v = Float64Array.from({ length: x.length }, () => rng.range(-1, 1));
+  const directional = (params: Record<string, Float64Array | Float32Array>) => {
+    const h = 1e-4;
+    const up = total64(config, params, x.map((xi, i) => xi + h * v[i]), a, w);
+    const down = total64(config, params, x.map((xi, i) => xi - h * v[i]), a, w);
+    return (up - down) / (2 * h);
+  };
+  const numeric = numericGradient((p) => directional({ ...values, [param]: p }), Float64Array.from(values[param]), 1e-4);
+  const vt = T.tensor(Float32Array.from(v), [B, N, D]);
+  const { value, grads } = model.valueAndGrads(() => {
+    const gx = T.grad((xx: T.Tensor) => T.sum(model.energy(xx, T.tensor(Float32Array.from(a), [B, N]), T.tensor(Float32Array.from(w), [B, config.codeSize]))))(
+      T.tensor(Float32Array.from(x), [B, N, D]),
+    );
+    return T.sum(T.mul(gx, vt)) as T.Scalar;
+  });
+  const got = Float64Array.from(T.read(grads[param]));
+  value.dispose();
+  vt.dispose();
+  T.dispose(Object.values(grads));
+  model.dispose();
+  return { got, numeric };
+}
+
 describe.each(CASES)('energy ($name)', ({ config }) => {
   const rng = new Rng(7);
   const model = EnergyModel.init(config, rng.split('params'), 1.5);
@@ -144,35 +177,8 @@ describe('pair distance feature', () => {
     x.dispose();
   });
 
-  it.each([true, 'squared'] as const)('carries second-order gradients (pairDistance %s): d/dtheta of a directional derivative dE/dx . v matches finite differences', (feature) => {
-    // Training backpropagates through x-chain steps, i.e. through dE/dx; this is that path for g0.wd.
-    const config = smallConfig('relational', feature);
-    const rng = new Rng(11);
-    const model = EnergyModel.init(config, rng.split('params'), 1.5);
-    const values = model.values();
-    const { x, a, w } = randomInputs(rng, config);
-    const v = Float64Array.from({ length: x.length }, () => rng.range(-1, 1));
-    const directional = (params: Record<string, Float64Array | Float32Array>) => {
-      const h = 1e-4;
-      const up = total64(config, params, x.map((xi, i) => xi + h * v[i]), a, w);
-      const down = total64(config, params, x.map((xi, i) => xi - h * v[i]), a, w);
-      return (up - down) / (2 * h);
-    };
-    const wd = Float64Array.from(values['g0.wd']);
-    const numeric = numericGradient((p) => directional({ ...values, 'g0.wd': p }), wd, 1e-4);
-
-    const vt = T.tensor(Float32Array.from(v), [B, N, D]);
-    const { value, grads } = model.valueAndGrads(() => {
-      const gx = T.grad((xx: T.Tensor) => T.sum(model.energy(xx, T.tensor(Float32Array.from(a), [B, N]), T.tensor(Float32Array.from(w), [B, config.codeSize]))))(
-        T.tensor(Float32Array.from(x), [B, N, D]),
-      );
-      return T.sum(T.mul(gx, vt)) as T.Scalar;
-    });
-    const got = Float64Array.from(T.read(grads['g0.wd']));
-    value.dispose();
-    vt.dispose();
-    T.dispose(Object.values(grads));
-    model.dispose();
+  it.each([true, 'squared'] as const)('carries second-order gradients (pairDistance %s): d/d(g0.wd) of a directional derivative dE/dx . v matches finite differences', (feature) => {
+    const { got, numeric } = secondOrder(smallConfig('relational', feature), 11, 'g0.wd');
     expect(relativeError(got, numeric)).toBeLessThan(2e-3);
   });
 
@@ -214,32 +220,7 @@ describe('energy outputs', () => {
   });
 
   it('carries second-order gradients: d/d(out.w) of dE/dx . v matches finite differences (3 outputs)', () => {
-    const config: ModelConfig = { ...smallConfig('relational', true), energyOutputs: 3 };
-    const rng = new Rng(13);
-    const model = EnergyModel.init(config, rng.split('params'), 1.5);
-    const values = model.values();
-    const { x, a, w } = randomInputs(rng, config);
-    const v = Float64Array.from({ length: x.length }, () => rng.range(-1, 1));
-    const directional = (params: Record<string, Float64Array | Float32Array>) => {
-      const h = 1e-4;
-      const up = total64(config, params, x.map((xi, i) => xi + h * v[i]), a, w);
-      const down = total64(config, params, x.map((xi, i) => xi - h * v[i]), a, w);
-      return (up - down) / (2 * h);
-    };
-    const outW = Float64Array.from(values['out.w']);
-    const numeric = numericGradient((p) => directional({ ...values, 'out.w': p }), outW, 1e-4);
-    const vt = T.tensor(Float32Array.from(v), [B, N, D]);
-    const { value, grads } = model.valueAndGrads(() => {
-      const gx = T.grad((xx: T.Tensor) => T.sum(model.energy(xx, T.tensor(Float32Array.from(a), [B, N]), T.tensor(Float32Array.from(w), [B, config.codeSize]))))(
-        T.tensor(Float32Array.from(x), [B, N, D]),
-      );
-      return T.sum(T.mul(gx, vt)) as T.Scalar;
-    });
-    const got = Float64Array.from(T.read(grads['out.w']));
-    value.dispose();
-    vt.dispose();
-    T.dispose(Object.values(grads));
-    model.dispose();
+    const { got, numeric } = secondOrder({ ...smallConfig('relational', true), energyOutputs: 3 }, 13, 'out.w');
     expect(relativeError(got, numeric)).toBeLessThan(2e-3);
   });
 
