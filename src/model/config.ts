@@ -50,7 +50,7 @@ export interface ModelConfig {
    * agent's two position coordinates, so an energy that reaches 0 pins the
    * agent to a line (the segment, or the bisector) rather than a point; with
    * k outputs it has codimension k (docs/TRAINING.md, session 9). Absent
-   * means 1. Not in the hand-written kernel (./fast-energy.ts).
+   * means 1.
    */
   energyOutputs?: number;
 }

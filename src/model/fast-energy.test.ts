@@ -26,12 +26,14 @@ const LAYERS: [number, number][] = [
 ];
 const SIZES = [1, 3, 7];
 // Every variant, and the relational ones with the pair distance input (g0.wd).
-const CASES: { name: string; variant: EnergyVariant; pairDistance: ModelConfig['pairDistance'] }[] = [
+const CASES: { name: string; variant: EnergyVariant; pairDistance: ModelConfig['pairDistance']; energyOutputs?: number }[] = [
   ...ENERGY_VARIANTS.map((variant) => ({ name: variant, variant, pairDistance: false })),
   ...ENERGY_VARIANTS.filter((v) => v !== 'non-relational').flatMap((variant) => [
     { name: `${variant} + pairDistance`, variant, pairDistance: true },
     { name: `${variant} + squared pairDistance`, variant, pairDistance: 'squared' as const },
   ]),
+  { name: 'relational + pairDistance, 3 energy outputs', variant: 'relational', pairDistance: true, energyOutputs: 3 },
+  { name: 'non-relational, 2 energy outputs', variant: 'non-relational', pairDistance: false, energyOutputs: 2 },
 ];
 
 function rows(x: ArrayLike<number>, n: number): number[][] {
@@ -96,7 +98,7 @@ function expectSimdMatchesExact(
   return { e, got };
 }
 
-describe.each(CASES)('FastEnergy ($name)', ({ variant, pairDistance }) => {
+describe.each(CASES)('FastEnergy ($name)', ({ variant, pairDistance, energyOutputs }) => {
   describe.each(LAYERS)('gLayers %i, fLayers %i', (gLayers, fLayers) => {
     const config: ModelConfig = {
       variant,
@@ -106,6 +108,7 @@ describe.each(CASES)('FastEnergy ($name)', ({ variant, pairDistance }) => {
       gLayers,
       fLayers,
       pairDistance,
+      energyOutputs,
     };
     const model = EnergyModel.init(config, new Rng(11 + 7 * gLayers + fLayers), 1.5);
     const values = model.values();
@@ -224,14 +227,6 @@ describe('FastEnergy buffers and checks', () => {
     expect(() => fe.energy(x, 3, a, new Float32Array(2))).toThrow(/w has 2 values/);
     expect(() => fe.gradients(x, 3, a, w, { dx: new Float32Array(3) })).toThrow(/dx has 3 entries/);
     expect(() => new FastEnergy({ ...config, hidden: 9 }, values)).toThrow(/parameters/);
-  });
-});
-
-describe('FastEnergy and several energy outputs', () => {
-  it('refuses them by name rather than computing one output', () => {
-    const config: ModelConfig = { variant: 'relational', attributes: D, codeSize: DW, hidden: 16, gLayers: 2, fLayers: 1, energyOutputs: 2 };
-    const values = EnergyModel.init(config, new Rng(5), 1.5).values();
-    expect(() => new FastEnergy(config, values)).toThrow(/energyOutputs 2 is not in the kernel/);
   });
 });
 
@@ -356,9 +351,9 @@ describe('FastEnergy with the pair distance input (g0.wd), on both precisions', 
 
 describe('FastEnergy on WebAssembly SIMD (float32 products and activations)', () => {
   // hidden 32: two register blocks; N = 7: an odd number of pair rows (49).
-  describe.each(ENERGY_VARIANTS)('%s', (variant) => {
+  describe.each([...ENERGY_VARIANTS.map((v) => [v, 1] as const), ['relational', 4] as const])('%s, %i energy outputs', (variant, energyOutputs) => {
     it.each(LAYERS)('gLayers %i, fLayers %i: matches the float64 loops to float32 rounding, views included', (gLayers, fLayers) => {
-      const config: ModelConfig = { variant, attributes: D, codeSize: DW, hidden: 32, gLayers, fLayers };
+      const config: ModelConfig = { variant, attributes: D, codeSize: DW, hidden: 32, gLayers, fLayers, energyOutputs };
       const values = EnergyModel.init(config, new Rng(3 + gLayers + 5 * fLayers), 1.5).values();
       const simd = new FastEnergy(config, values);
       const exact = new FastEnergy(config, values, { simd: false });

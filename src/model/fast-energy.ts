@@ -18,7 +18,7 @@
  *   h_k      = silu(pre_k),  pre_k = h_{k-1} g_k.w + g_k.b
  *   pool     = sum_p gate_p h_last[p]      gate_ij = s(a_i) s(a_j) | s(a_i); gate_i = s(a_i)
  *   u        = silu(pool f0.wp + w f0.ww + f0.b), then the f layers
- *   E        = (u out.w + out.b)^2
+ *   E        = |u out.w + out.b|^2       (out.w [H, K]: K = energyOutputs, 1 in the method)
  *
  * The backward pass is hand-written reverse mode over the kept
  * pre-activations and sigmoids (SiLU'(v) = s(v) (1 + v (1 - s(v)))).
@@ -155,7 +155,7 @@ interface SimdF {
   forward: Matrix[]; // f{l}.w + f{l}.b (0 unused)
   backward: Matrix[]; // f{l}.w^T
   poolT: Matrix; // f0.wp^T: dE/dpool from dE/dpre0
-  outW: number; // [H]
+  outW: number; // [H]; with K > 1 the combined seed sum_k 2 out_k out.w[:, k], written per backward pass
   in: number; // [2, H + DW] pool | w
   pre: number;
   der: number[]; // per f layer
@@ -372,8 +372,10 @@ export class FastEnergy {
   private readonly fW: Float64Array[] = [];
   private readonly fWT: Float64Array[] = [];
   private readonly fB: Float64Array[] = [];
-  private readonly outW: Float64Array;
-  private readonly outB: number;
+  private readonly K: number;
+  private readonly outW: Float64Array; // [H, K]
+  private readonly outB: Float64Array; // [K]
+  private readonly outs: Float64Array; // [K], the last forward pass's outputs
 
   // Fixed-size scratch [H] (f, the pooled features, the per-entity constant c).
   private readonly c: Float64Array;
@@ -386,7 +388,6 @@ export class FastEnergy {
   private readonly du: Float64Array;
   private readonly dq: Float64Array;
   private readonly dwAcc: Float64Array;
-  private out = 0;
   private readonly simd: SimdState | null = null;
   /** Row width of pp and dp (both sides of a pair, or one). */
   private readonly PW: number;
@@ -425,9 +426,6 @@ export class FastEnergy {
     this.Lf = Lf;
     this.pairs = config.variant !== 'non-relational';
     this.bothSides = config.variant === 'relational';
-    if ((config.energyOutputs ?? 1) !== 1) {
-      throw new Error(`FastEnergy: energyOutputs ${config.energyOutputs} is not in the kernel (one output only); run this model through the engine (eval, answer)`);
-    }
     this.distance = this.pairs && (config.pairDistance ?? false) !== false;
     this.squared = config.pairDistance === 'squared';
     if (this.distance && D < 2)
@@ -462,8 +460,10 @@ export class FastEnergy {
       this.fWT.push(transposed(values[`f${k}.w`], H, H));
       this.fB.push(copy64(values[`f${k}.b`]));
     }
+    this.K = config.energyOutputs ?? 1;
     this.outW = copy64(values['out.w']);
-    this.outB = values['out.b'][0];
+    this.outB = copy64(values['out.b']);
+    this.outs = new Float64Array(this.K);
 
     this.c = new Float64Array(H);
     this.dc = new Float64Array(H);
@@ -556,7 +556,7 @@ export class FastEnergy {
       forward,
       backward,
       poolT: k.matrix(wp, H, H, null, true),
-      outW: k.matrix(values['out.w'], 1, H, null).w,
+      outW: (this.K === 1 ? k.matrix(values['out.w'], 1, H, null) : k.matrix(new Float32Array(H), 1, H, null)).w,
       in: k.alloc(2 * (H + DW)),
       pre: row(),
       der: layers(),
@@ -1016,11 +1016,7 @@ export class FastEnergy {
         else k.mm(sf.forward[l], sf.h[l - 1], sf.pre, 1);
         k.silu(sf.pre, sf.h[l], sf.der[l], H);
       }
-      const h = sf.h[this.Lf - 1] / 4;
-      let out = this.outB;
-      for (let o = 0; o < H; o++) out += f[h + o] * this.outW[o];
-      this.out = out;
-      return out * out;
+      return this.outputs(f, sf.h[this.Lf - 1] / 4);
     }
     let u: Float64Array = this.pool;
     for (let k = 0; k < this.Lf; k++) {
@@ -1044,10 +1040,30 @@ export class FastEnergy {
       }
       u = h;
     }
-    let out = this.outB;
-    for (let o = 0; o < H; o++) out += u[o] * this.outW[o];
-    this.out = out;
-    return out * out;
+    return this.outputs(u, 0);
+  }
+
+  /** out = u out.w + out.b from u = v[at .. at + H), kept for the backward pass; returns E = |out|^2. */
+  private outputs(v: ArrayLike<number>, at: number): number {
+    const { H, K, outW, outs } = this;
+    let e = 0;
+    for (let q = 0; q < K; q++) {
+      let out = this.outB[q];
+      for (let o = 0; o < H; o++) out += v[at + o] * outW[o * K + q];
+      outs[q] = out;
+      e += out * out;
+    }
+    return e;
+  }
+
+  /** dE/du[o] = sum_k 2 out_k out.w[o, k], into `into` from `at`. */
+  private outputSeed(into: Float64Array | Float32Array, at: number): void {
+    const { H, K, outW, outs } = this;
+    for (let o = 0; o < H; o++) {
+      let d = 0;
+      for (let q = 0; q < K; q++) d += 2 * outs[q] * outW[o * K + q];
+      into[at + o] = d;
+    }
   }
 
   /** Back through f: dE/dpool, and f's part of dE/dw into dwAcc when asked. */
@@ -1056,7 +1072,12 @@ export class FastEnergy {
     if (this.simd) {
       const { k, f: sf, b } = this.simd;
       const f = k.f32;
-      f[sf.dout / 4] = 2 * this.out;
+      if (this.K === 1) {
+        f[sf.dout / 4] = 2 * this.outs[0];
+      } else {
+        this.outputSeed(f, sf.outW / 4);
+        f[sf.dout / 4] = 1;
+      }
       k.seed(sf.dout, sf.outW, sf.der[this.Lf - 1], 1, H, sf.dA);
       let cur = sf.dA;
       let other = sf.dB;
@@ -1070,10 +1091,9 @@ export class FastEnergy {
       if (wantDw) vecTimesT(f.subarray(cur / 4, cur / 4 + H), this.f0ww, H, DW, this.dwAcc, false);
       return;
     }
-    const dout = 2 * this.out;
     const du = this.du;
     const dq = this.dq;
-    for (let o = 0; o < H; o++) du[o] = dout * this.outW[o];
+    this.outputSeed(du, 0);
     for (let k = this.Lf - 1; k >= 0; k--) {
       const pre = this.fPre[k];
       const sig = this.fSig[k];
