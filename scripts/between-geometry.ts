@@ -25,7 +25,8 @@ import { loadTrainedModel } from '../src/model/trained.js';
 import { rngFor } from '../src/random/rng.js';
 import { batchTensors, disposeBatchTensors } from '../src/training/loss.js';
 import { stackEpisodes } from '../src/training/batch.js';
-import { ATTRIBUTES, type Vec2 } from '../src/world/types.js';
+import { distance } from '../src/world/scene.js';
+import { ATTRIBUTES } from '../src/world/types.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,7 +42,6 @@ if (!args.model?.length) {
 }
 await initEngine('wasm');
 
-const dist = (a: Vec2, b: Vec2) => Math.hypot(a[0] - b[0], a[1] - b[1]);
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const o = { episodes: Number(args.episodes), demos: Number(args.demos), seed: Number(args.seed) };
 const episodes = evalEpisodes('move-between', o);
@@ -69,7 +69,7 @@ for (const dir of args.model) {
   const rows = episodes.map((ep, b) => {
     const before = ep.test.before.entities.map((e) => e.pos);
     const target = ep.test.after.entities.map((e) => e.pos);
-    const agent = before.findIndex((p, i) => dist(p, target[i]) > 1e-9);
+    const agent = before.findIndex((p, i) => distance(p, target[i]) > 1e-9);
     const [p, q] = ep.test.attention.flatMap((v, i) => (v >= 0.5 && i !== agent ? [before[i]] : []));
     const base = (b * batch.entities + agent) * ATTRIBUTES;
     return {

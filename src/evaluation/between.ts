@@ -4,6 +4,7 @@
  * bisector (AP = AQ); an energy can learn either half alone, and the two
  * failures look alike in the checker's error (docs/TRAINING.md, session 9).
  */
+import { distance as dist } from '../world/scene.js';
 import type { Vec2 } from '../world/types.js';
 
 export interface BetweenGeometry {
@@ -17,8 +18,6 @@ export interface BetweenGeometry {
   /** |A - midpoint| at the end: the checker's error. */
   error: number;
 }
-
-const dist = (a: Vec2, b: Vec2) => Math.hypot(a[0] - b[0], a[1] - b[1]);
 
 /** The geometry of the agent's move from `start` to `end`, between references `p` and `q`. */
 export function betweenGeometry(start: Vec2, end: Vec2, p: Vec2, q: Vec2): BetweenGeometry {

@@ -34,9 +34,9 @@ export function pairDistances(x: Tensor, squared = false): Tensor {
   const [B, N] = x.shape;
   const pos = T.slice(x, [0, 0, 0], [B, N, 2]);
   const diff = T.sub(T.reshape(pos, [B, N, 1, 2]), T.reshape(pos, [B, 1, N, 2])); // [B, N, N, 2]
-  if (squared) return T.sum(T.square(diff), 3);
-  const eps2 = PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS;
-  return T.sub(T.sqrt(T.add(T.sum(T.square(diff), 3), eps2)), PAIR_DISTANCE_EPS);
+  const r2 = T.sum(T.square(diff), 3);
+  if (squared) return r2;
+  return T.sub(T.sqrt(T.add(r2, PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS)), PAIR_DISTANCE_EPS);
 }
 
 /** Pooled relation features [B, H]. */
@@ -102,7 +102,7 @@ export function energy(
     h = T.silu(dense(h, p[`f${k}.w`], p[`f${k}.b`]));
   }
   const out = dense(h, p['out.w'], p['out.b']); // [B, K]
-  return (config.energyOutputs ?? 1) === 1 ? T.reshape(T.square(out), [B]) : T.sum(T.square(out), 1);
+  return T.sum(T.square(out), 1);
 }
 
 /** The parameters seen through a first-order stop: used for the KL term's E_stop(theta). */

@@ -426,7 +426,7 @@ export class FastEnergy {
     this.Lf = Lf;
     this.pairs = config.variant !== 'non-relational';
     this.bothSides = config.variant === 'relational';
-    this.distance = this.pairs && (config.pairDistance ?? false) !== false;
+    this.distance = this.pairs && Boolean(config.pairDistance);
     this.squared = config.pairDistance === 'squared';
     if (this.distance && D < 2)
       throw new Error(

@@ -19,7 +19,7 @@ export type ParamValues = Record<string, Float32Array>;
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const { attributes: D, codeSize: DW, hidden: H, variant } = config;
   const relational = variant !== 'non-relational';
-  const distance = relational && (config.pairDistance ?? false) !== false;
+  const distance = relational && Boolean(config.pairDistance);
   const firstFanIn = (relational ? 2 * D : D) + DW + (distance ? 1 : 0);
   const specs: ParamSpec[] = [{ name: 'g0.wi', shape: [D, H], fanIn: firstFanIn }];
   if (relational) specs.push({ name: 'g0.wj', shape: [D, H], fanIn: firstFanIn });

@@ -30,7 +30,7 @@ export function adamInit(params: ParamValues): AdamState {
   return { t: 0, m, v };
 }
 
-export function globalNorm(grads: ParamValues): number {
+export function globalNorm(grads: Readonly<Record<string, ArrayLike<number>>>): number {
   let s = 0;
   for (const g of Object.values(grads)) for (let i = 0; i < g.length; i++) s += g[i] * g[i];
   return Math.sqrt(s);

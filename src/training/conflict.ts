@@ -65,8 +65,7 @@ export function termConflict(config: TrainingConfig, values: ParamValues, steps:
     model.dispose();
   }
   const n = steps.length;
-  const sumNorm = (term: LossTerm) => Math.sqrt(Object.values(sums[term]).reduce((s, v) => s + v.reduce((t, x) => t + x * x, 0), 0));
-  const consistency = (term: LossTerm) => sumNorm(term) / n / (norms[term] / n || 1);
+  const consistency = (term: LossTerm) => globalNorm(sums[term]) / n / (norms[term] / n || 1);
   return {
     norms: { generation: norms.generation / n, identification: norms.identification / n },
     cosine: cosine / n,
@@ -117,12 +116,12 @@ export function familyConflict(
   } finally {
     model.dispose();
   }
-  const norm = (g: Record<string, Float64Array>) => Math.sqrt(dot(g, g));
   const norms: Record<string, number> = {};
   const cosine: Record<string, number> = {};
+  const targetNorm = globalNorm(means[target]);
   for (const [family, g] of Object.entries(means)) {
-    norms[family] = norm(g) / steps.length;
-    cosine[family] = dot(g, means[target]) / (norm(g) * norm(means[target]) || 1);
+    norms[family] = globalNorm(g) / steps.length;
+    cosine[family] = dot(g, means[target]) / (globalNorm(g) * targetNorm || 1);
   }
   return { target, norms, cosine, batches: steps.length };
 }
