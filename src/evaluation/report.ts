@@ -103,7 +103,7 @@ function armReport(model: EnergyModel, untrained: EnergyModel, settings: Inferen
   const s = evaluateArm(model, settings, o);
   const u = evaluateArm(untrained, settings, o);
   // Chance: the arm's random start pose is kept (a zero-step chain).
-  const c = evaluateArm(untrained, settings, o, DEFAULT_ARM, { ...armChain(settings), steps: 0 });
+  const c = evaluateArm(untrained, settings, o, DEFAULT_ARM, { ...armChain(settings), steps: 0 }, 1);
   return {
     episodes: s.episodes,
     score: s.score,

@@ -96,7 +96,8 @@ export function reachWithArm(
 
 /**
  * The same reach for a batch of scenes of one size: angles0 [B, J]; every
- * scene's agent is its arm's effector. Returns the final angles per scene.
+ * scene's agent is its arm's effector. Returns the final angles per scene
+ * and the energy of the scene each leaves.
  */
 export function reachBatch(
   model: EnergyModel,
@@ -108,7 +109,7 @@ export function reachBatch(
   chain: ChainSettings,
   attentionLogit: number,
   rng: NormalSource,
-): number[][] {
+): BatchReach {
   const B = scenes.length;
   const N = scenes[0].entities.length;
   const D = ATTRIBUTES;
@@ -138,7 +139,52 @@ export function reachBatch(
   });
   const flat = T.read(z);
   const J = arm.links.length;
-  const out = Array.from({ length: B }, (_, b) => Array.from(flat.subarray(b * J, (b + 1) * J)));
-  T.dispose([base, mask, pad, a, theta0, z]);
-  return out;
+  const angles = Array.from({ length: B }, (_, b) => Array.from(flat.subarray(b * J, (b + 1) * J)));
+  const e = energyOf(z);
+  const energies = Array.from(T.read(e));
+  T.dispose([base, mask, pad, a, theta0, z, e]);
+  return { angles, energies };
+}
+
+export interface BatchReach {
+  /** Final joint angles per scene. */
+  angles: number[][];
+  /** The energy of the scene each reach leaves, under its code. */
+  energies: number[];
+}
+
+/**
+ * Restarts judged by energy: one batched reach per start set (`starts[r][b]`,
+ * restart r of scene b, with chain noise `rngs[r]`), and per scene the answer
+ * of lowest energy. Why: the kinematics fold the agent's plane, so a chain over
+ * angles can stop in a local minimum that a particle's chain would not; on
+ * the session-10 model 21 of 58 failed reaches ended higher in energy than
+ * the midpoint itself (`scripts/arm-diagnosis.ts`, docs/TRAINING.md session 10). The a-chains choose
+ * among restarts the same way.
+ */
+export function reachBestOf(
+  model: EnergyModel,
+  arm: ArmSpec,
+  scenes: readonly Scene[],
+  attention: readonly (readonly number[])[],
+  codes: Tensor,
+  starts: readonly (readonly (readonly number[])[])[],
+  chain: ChainSettings,
+  attentionLogit: number,
+  rngs: readonly NormalSource[],
+): BatchReach & { chosen: number[] } {
+  if (starts.length === 0) throw new Error('arm: reachBestOf needs at least one start set');
+  if (rngs.length !== starts.length) throw new Error(`arm: ${starts.length} start sets but ${rngs.length} noise sources`);
+  const reaches = starts.map((s, r) => reachBatch(model, arm, scenes, attention, codes, s, chain, attentionLogit, rngs[r]));
+  const chosen = scenes.map((_, b) => {
+    let best = 0;
+    // Strictly lower: ties keep the earlier restart, so restart 0 (the given start) wins a tie.
+    for (let r = 1; r < reaches.length; r++) if (reaches[r].energies[b] < reaches[best].energies[b]) best = r;
+    return best;
+  });
+  return {
+    angles: chosen.map((r, b) => reaches[r].angles[b]),
+    energies: chosen.map((r, b) => reaches[r].energies[b]),
+    chosen,
+  };
 }

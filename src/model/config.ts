@@ -103,3 +103,25 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
   if (problems.length > 0) throw new Error(`model config: ${problems.join('; ')}`);
   return canonicalModelConfig(config);
 }
+
+/**
+ * The energy in one line, for pages that report a model's numbers: the
+ * variant, the sizes, and every place it departs from method.md section 2
+ * (the pair distance input, more than one squared output), so that a
+ * reader never takes a departure for the paper's energy.
+ */
+export function describeEnergy(config: ModelConfig): string {
+  const c = canonicalModelConfig(config);
+  const k = c.energyOutputs ?? 1;
+  const parts = [
+    `${c.variant} energy`,
+    `hidden ${c.hidden}`,
+    `code ${c.codeSize}`,
+    `${c.gLayers} g-layers`,
+    k === 1 ? 'one squared output (E = f^2, as in the paper)' : `${k} squared outputs (E = f_1^2 + ... + f_${k}^2; the paper has one)`,
+  ];
+  if (c.pairDistance) {
+    parts.push(`${c.pairDistance === 'squared' ? 'squared pair distance' : 'pair distance'} as an input of g (not in the paper)`);
+  }
+  return parts.join(', ');
+}

@@ -52,3 +52,11 @@ export function clampAngles(arm: ArmSpec, angles: readonly number[]): number[] {
 export function armReach(arm: ArmSpec): number {
   return arm.links.reduce((a, b) => a + b, 0);
 }
+
+/**
+ * A random start pose: each joint uniform in the inner 80% of its limits
+ * (the arm's test events and its restarts draw from the same distribution).
+ */
+export function randomPose(arm: ArmSpec, rng: { range(lo: number, hi: number): number }): number[] {
+  return arm.limits.map(([lo, hi]) => rng.range(lo, hi) * 0.8);
+}

@@ -11,7 +11,7 @@ import { sampleEpisode } from '../../training/batch.js';
 import { armEffector, DEFAULT_ARM } from '../../world/arm.js';
 import { armSvg, pathSvg } from '../../world/arm-svg.js';
 import { gridSvg, type Panel } from '../../world/svg.js';
-import { armChain, armEvent, evaluateArm } from '../arm.js';
+import { ARM_RESTARTS, armChain, armEvent, evaluateArm } from '../arm.js';
 import { wilson } from '../stats.js';
 import { fmt, inferEpisodeCode, markdownTable, verdict } from './common.js';
 import type { Experiment, ExperimentContext } from './types.js';
@@ -55,7 +55,7 @@ export const robotExperiment: Experiment = {
     ctx.log('robot: untrained model and zero-step chance');
     const untrained = EnergyModel.init(ctx.model.config, rngFor(ctx.seed, 'untrained-init'));
     const u = evaluateArm(untrained, ctx.settings, o);
-    const c = evaluateArm(untrained, ctx.settings, o, DEFAULT_ARM, { ...armChain(ctx.settings), steps: 0 });
+    const c = evaluateArm(untrained, ctx.settings, o, DEFAULT_ARM, { ...armChain(ctx.settings), steps: 0 }, 1);
     untrained.dispose();
     const chain = armChain(ctx.settings);
     const ci = wilson(s.successes, s.episodes);
@@ -75,8 +75,8 @@ export const robotExperiment: Experiment = {
       claim: this.claim,
       setup: [
         `model: ${ctx.modelLabel}; arm: 3 links (${DEFAULT_ARM.links.join(', ')}), joint limits, base at the origin; the agent is the effector`,
-        `code from 5 particle-world move-between demos; ${chain.steps} Langevin steps over joint angles (step ${chain.stepSize}, noise ${chain.noise}); ${episodes} reaches, seed ${ctx.seed}`,
-        'success: the move-between checker (effector within 0.1 of the midpoint; the others stay put); chance: the start pose kept',
+        `code from 5 particle-world move-between demos; ${chain.steps} Langevin steps over joint angles (step ${chain.stepSize}, noise ${chain.noise}), from the start pose and ${ARM_RESTARTS - 1} random poses, the final pose of lowest energy kept; ${episodes} reaches, seed ${ctx.seed}`,
+        'success: the move-between checker (effector within 0.1 of the midpoint; the others stay put); chance: the start pose kept (no chain, no restarts)',
       ],
       tables: [table],
       plots: [{ file: 'robot.svg', caption: 'Reaches: start pose faded, final pose solid, effector path dashed; halos mark the attended entities.', svg: figure }],

@@ -1,0 +1,55 @@
+#!/bin/sh
+# The lineage of the shipped model (models/default, session 10): ten runs,
+# each continuing the last state of the one before, then the export with the
+# shipped test-time chains. About 105 min of training at 2 steps/s on a 2-core
+# machine. Why each stage exists: docs/TRAINING.md, "The shipped model".
+#
+# usage: sh scripts/train-shipped.sh [RUNS_DIR] [MODEL_DIR]
+#   RUNS_DIR   where the runs go (default runs/shipped)
+#   MODEL_DIR  where the exported model goes (default RUNS_DIR/model;
+#              pass models/default to replace the shipped model)
+set -e
+R=${1:-runs/shipped}
+M=${2:-$R/model}
+CLI=${CLI:-node dist/cli/main.js}
+C=configs/sweep
+
+[ -f dist/cli/main.js ] || npm run build
+
+stage() { # stage NAME CONFIG [FROM]
+  if [ -f "$R/$1/checkpoint/model.json" ] && [ -f "$R/$1.done" ]; then
+    echo "== $1: done already"
+    return
+  fi
+  echo "== $1 ($2)"
+  if [ -f "$R/$1/checkpoint/model.json" ]; then
+    # interrupted: carry on from its last checkpoint, with its saved config
+    $CLI train --out "$R/$1" --resume --workers 2
+  elif [ -n "$3" ]; then
+    $CLI train --config "$C/$2.json" --from "$R/$3/checkpoint" --out "$R/$1" --workers 2
+  else
+    $CLI train --config "$C/$2.json" --out "$R/$1" --workers 2
+  fi
+  touch "$R/$1.done"
+}
+
+mkdir -p "$R"
+# 1. The four make-shapes and the moves, generation only (4 energy outputs, the distance input).
+stage shapes make-shapes-moves-gen-only-k4
+# 2. All 22 families, the make-shapes' identification term off and their generation x20.
+stage mixture shapes-first-x20-decay-k4 shapes
+# 3-4. move-between alone, then the rehearsal of all 22 (session 5's remedy).
+stage between-alone shapes-first-k4-between-only mixture
+stage between-rehearse shapes-first-k4-between-rehearse between-alone
+# 5-6. move-between and move-to-square-center alone, then a rehearsal with the shapes at x4.
+stage moves-alone shapes-first-k4-moves-alone between-rehearse
+stage moves-rehearse shapes-first-k4-moves-rehearse-x4 moves-alone
+# 7-10. Four polishing runs: closest, between and count-3 x3; move-between x10, twice;
+# then move-to-square-center x10 as well.
+stage polish shapes-first-k4-polish moves-rehearse
+stage between-focus shapes-first-k4-between-focus polish
+stage between-focus-2 shapes-first-k4-between-focus-2 between-focus
+stage moves-focus shapes-first-k4-moves-focus between-focus-2
+
+$CLI export "$R/moves-focus/checkpoint" --out "$M" --chain x.steps=40 --chain a.steps=20 --chain a.restarts=4
+echo "model: $M (evaluate: $CLI eval --model $M --episodes 500)"
