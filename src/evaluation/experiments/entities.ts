@@ -26,6 +26,8 @@ export function familiesAt(ctx: ExperimentContext, n: number): FamilyName[] {
   });
 }
 
+const signed = (v: number) => (v >= 0 ? '+' : '') + fmt(v);
+
 export const entitiesExperiment: Experiment = {
   name: 'entities',
   title: 'Scene size at test time',
@@ -43,6 +45,12 @@ export const entitiesExperiment: Experiment = {
     });
     const margin = (p: (typeof points)[number]) =>
       ((p.identify ?? 0) + (p.generate ?? 0)) / 2 - ((p.chanceIdentify ?? 0) + (p.chanceGenerate ?? 0)) / 2;
+    // The claim is judged per operation: a pooled mean can stay above chance while
+    // identification falls below it (the session-10 model at N = 12).
+    const idMargin = (p: (typeof points)[number]) => (p.identify ?? 0) - (p.chanceIdentify ?? 0);
+    const genMargin = (p: (typeof points)[number]) => (p.generate ?? 0) - (p.chanceGenerate ?? 0);
+    const bothAbove = (p: (typeof points)[number]) => idMargin(p) > 0 && genMargin(p) > 0;
+    const below = points.filter((p) => !bothAbove(p)).map((p) => `N = ${p.value}`);
     const plot = await sweepPlot(points, {
       file: 'entities.svg',
       title: 'Mean score against scene size (trained at N = 6)',
@@ -63,18 +71,24 @@ export const entitiesExperiment: Experiment = {
       plots: [plot],
       reading: [
         verdict(
-          points.every((p) => margin(p) > 0),
-          'the model stays above chance at every scene size',
-          'the model falls to chance at some scene sizes',
+          points.every(bothAbove),
+          'both identification and generation stay above chance at every scene size',
+          `identification or generation falls to chance or below at ${below.join(', ')}`,
         ),
         ...(trainedN ? [`At the training size N = 6: identification ${fmt(trainedN.identify)}, generation ${fmt(trainedN.generate)}.`] : []),
         `At N = ${largest.value}: identification ${fmt(largest.identify)} (chance ${fmt(largest.chanceIdentify)}), generation ${fmt(largest.generate)} (chance ${fmt(largest.chanceGenerate)}).`,
       ],
       checks: [
         {
-          property: 'the model beats chance at every scene size',
+          property: 'the model beats chance at every scene size (mean of the two operations)',
           holds: points.every((p) => margin(p) > 0),
-          detail: points.map((p) => `N=${p.value}: +${fmt(margin(p))}`).join('; '),
+          detail: points.map((p) => `N=${p.value}: ${signed(margin(p))}`).join('; '),
+        },
+        {
+          property: 'identification and generation each beat chance at every scene size',
+          holds: points.every(bothAbove),
+          detail: points.map((p) => `N=${p.value}: identification ${signed(idMargin(p))}, generation ${signed(genMargin(p))}`).join('; '),
+          claim: true,
         },
       ],
       data: sweepData('N', points),

@@ -59,4 +59,13 @@ describe('experiments (quick)', () => {
       expect(failing).toEqual([]);
     });
   }
+
+  it('entities judges the claim per operation, not on their pooled mean', { timeout: 120_000 }, async () => {
+    const r = await EXPERIMENTS.entities.run(ctx);
+    const points = (r.data as { points: { identify: number; generate: number; chanceIdentify: number; chanceGenerate: number }[] }).points;
+    const perOperation = r.checks.find((c) => c.claim);
+    expect(perOperation?.property).toMatch(/identification and generation each beat chance/);
+    expect(perOperation?.holds).toBe(points.every((p) => p.identify > p.chanceIdentify && p.generate > p.chanceGenerate));
+    expect(r.reading[0].startsWith(perOperation?.holds ? '**Supports' : '**Does not support')).toBe(true);
+  });
 });
