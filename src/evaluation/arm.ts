@@ -14,7 +14,8 @@ import * as T from '../engine/index.js';
 import type { EnergyModel } from '../model/model.js';
 import { rngFor, type Rng } from '../random/rng.js';
 import { agentIndex, cloneScene, distance } from '../world/scene.js';
-import { armEffector, DEFAULT_ARM, randomPose, type ArmSpec } from '../world/arm.js';
+import { armEffector, armReach, DEFAULT_ARM, randomPose, type ArmSpec } from '../world/arm.js';
+import { midpoint, norm } from '../concepts/geometry.js';
 import type { Event } from '../world/types.js';
 import { sampleEpisode, stackEpisodes, type Episode } from '../training/batch.js';
 import { batchTensors, disposeBatchTensors } from '../training/loss.js';
@@ -29,8 +30,8 @@ export function armEvent(arm: ArmSpec, rng: Rng, entities?: number): { event: Ev
     const agent = agentIndex(event.before);
     const others = event.attention.map((a, i) => (a >= 0.5 && i !== agent ? i : -1)).filter((i) => i >= 0);
     const [p, q] = others.map((i) => event.before.entities[i].pos);
-    const mid: [number, number] = [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2];
-    if (Math.hypot(mid[0], mid[1]) > 0.95 * arm.links.reduce((a, b) => a + b, 0)) continue;
+    const mid = midpoint(p, q);
+    if (norm(mid) > 0.95 * armReach(arm)) continue;
     const angles = randomPose(arm, rng);
     const start = armEffector(arm, angles);
     if (distance(start, mid) < 0.3) continue;
@@ -78,9 +79,35 @@ export function armItems(o: EvalOptions, ids: readonly number[], arm: ArmSpec = 
   });
 }
 
-/** Restart r's start poses for episodes `ids` (restart 0 is each event's own start pose). */
-export function armRestartPoses(o: EvalOptions, ids: readonly number[], restart: number, arm: ArmSpec = DEFAULT_ARM): number[][] {
-  return ids.map((i) => randomPose(arm, rngFor(o.seed, 'arm-restart', i).split(String(restart))));
+function checkRestarts(restarts: number): void {
+  if (!(Number.isInteger(restarts) && restarts >= 1)) throw new Error(`arm: restarts must be a whole number >= 1, got ${restarts}`);
+}
+
+/**
+ * The start poses and chain noise of `restarts` reaches per episode: restart 0
+ * is each event's own start pose with the noise of a single chain, so one
+ * restart is exactly the one-chain reach; restart r > 0 draws its poses per
+ * episode id (independent of chunking).
+ */
+export function armRestarts(
+  o: EvalOptions,
+  ids: readonly number[],
+  items: readonly { angles: number[] }[],
+  chainRng: Rng,
+  restarts: number,
+  arm: ArmSpec = DEFAULT_ARM,
+): { starts: number[][][]; rngs: Rng[] } {
+  checkRestarts(restarts);
+  const starts = Array.from({ length: restarts }, (_, r) =>
+    r === 0 ? items.map((it) => it.angles) : ids.map((i) => randomPose(arm, rngFor(o.seed, 'arm-restart', i).split(String(r)))),
+  );
+  const rngs = Array.from({ length: restarts }, (_, r) => chainRng.split(r === 0 ? 'x' : `x${r}`));
+  return { starts, rngs };
+}
+
+/** Chance for the arm: the event's start pose kept (no chain, one restart). */
+export function evaluateArmStartPose(model: EnergyModel, settings: InferenceSettings, o: EvalOptions, arm: ArmSpec = DEFAULT_ARM): FamilyScore {
+  return evaluateArm(model, settings, o, arm, { ...armChain(settings), steps: 0 }, 1);
 }
 
 export function evaluateArm(
@@ -91,7 +118,7 @@ export function evaluateArm(
   chain: ChainSettings = armChain(settings),
   restarts: number = ARM_RESTARTS,
 ): FamilyScore {
-  if (!(Number.isInteger(restarts) && restarts >= 1)) throw new Error(`arm: restarts must be a whole number >= 1, got ${restarts}`);
+  checkRestarts(restarts);
   const family = getFamily('move-between');
   const chunk = o.chunk ?? 128;
   let successes = 0;
@@ -103,12 +130,7 @@ export function evaluateArm(
     const t = batchTensors(batch, settings.attentionLogit);
     const rng = rngFor(o.seed, 'arm-chains', start);
     const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, { rng: rng.split('w') });
-    // Restart 0 is the event's start pose with the chain noise of a single chain,
-    // so one restart is exactly the one-chain reach.
-    const starts = Array.from({ length: restarts }, (_, r) =>
-      r === 0 ? items.map((it) => it.angles) : armRestartPoses(o, ids, r, arm),
-    );
-    const rngs = Array.from({ length: restarts }, (_, r) => (r === 0 ? rng.split('x') : rng.split(`x${r}`)));
+    const { starts, rngs } = armRestarts(o, ids, items, rng, restarts, arm);
     const { angles } = reachBestOf(
       model,
       arm,

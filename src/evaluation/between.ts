@@ -4,6 +4,7 @@
  * bisector (AP = AQ); an energy can learn either half alone, and the two
  * failures look alike in the checker's error (docs/TRAINING.md, session 9).
  */
+import { midpoint } from '../concepts/geometry.js';
 import { distance as dist } from '../world/scene.js';
 import type { Vec2 } from '../world/types.js';
 
@@ -21,7 +22,7 @@ export interface BetweenGeometry {
 
 /** The geometry of the agent's move from `start` to `end`, between references `p` and `q`. */
 export function betweenGeometry(start: Vec2, end: Vec2, p: Vec2, q: Vec2): BetweenGeometry {
-  const mid: Vec2 = [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2];
+  const mid = midpoint(p, q);
   const to: Vec2 = [mid[0] - start[0], mid[1] - start[1]];
   const len2 = to[0] ** 2 + to[1] ** 2;
   return {

@@ -10,8 +10,7 @@ import { rngFor } from '../random/rng.js';
 import { chanceScore } from './baselines.js';
 import { evaluateFamily, type EvalOptions, type FamilyScore } from './evaluate.js';
 import { wilson } from './stats.js';
-import { armChain, evaluateArm } from './arm.js';
-import { DEFAULT_ARM } from '../world/arm.js';
+import { evaluateArm, evaluateArmStartPose } from './arm.js';
 
 export interface FamilyReport {
   family: FamilyName;
@@ -103,7 +102,7 @@ function armReport(model: EnergyModel, untrained: EnergyModel, settings: Inferen
   const s = evaluateArm(model, settings, o);
   const u = evaluateArm(untrained, settings, o);
   // Chance: the arm's random start pose is kept (a zero-step chain).
-  const c = evaluateArm(untrained, settings, o, DEFAULT_ARM, { ...armChain(settings), steps: 0 }, 1);
+  const c = evaluateArmStartPose(untrained, settings, o);
   return {
     episodes: s.episodes,
     score: s.score,

@@ -134,6 +134,7 @@ describe('robot arm', () => {
       const { model, codes } = setup();
       const each = startSets.map((s, r) => reachBatch(model, DEFAULT_ARM, scenes, attention, codes, s, chain, 4, new Rng(10 + r)));
       const best = reachBestOf(model, DEFAULT_ARM, scenes, attention, codes, startSets, chain, 4, startSets.map((_, r) => new Rng(10 + r)));
+      expect(best.reaches).toEqual(each);
       for (let b = 0; b < 3; b++) {
         const energies = each.map((x) => x.energies[b]);
         const argmin = energies.indexOf(Math.min(...energies));

@@ -156,7 +156,7 @@ export interface BatchReach {
 /**
  * Restarts judged by energy: one batched reach per start set (`starts[r][b]`,
  * restart r of scene b, with chain noise `rngs[r]`), and per scene the answer
- * of lowest energy. Why: the kinematics fold the agent's plane, so a chain over
+ * of lowest energy (`chosen`: which restart; `reaches`: every restart's). Why: the kinematics fold the agent's plane, so a chain over
  * angles can stop in a local minimum that a particle's chain would not; on
  * the session-10 model 21 of 58 failed reaches ended higher in energy than
  * the midpoint itself (`scripts/arm-diagnosis.ts`, docs/TRAINING.md session 10). The a-chains choose
@@ -172,7 +172,7 @@ export function reachBestOf(
   chain: ChainSettings,
   attentionLogit: number,
   rngs: readonly NormalSource[],
-): BatchReach & { chosen: number[] } {
+): BatchReach & { chosen: number[]; reaches: BatchReach[] } {
   if (starts.length === 0) throw new Error('arm: reachBestOf needs at least one start set');
   if (rngs.length !== starts.length) throw new Error(`arm: ${starts.length} start sets but ${rngs.length} noise sources`);
   const reaches = starts.map((s, r) => reachBatch(model, arm, scenes, attention, codes, s, chain, attentionLogit, rngs[r]));
@@ -186,5 +186,6 @@ export function reachBestOf(
     angles: chosen.map((r, b) => reaches[r].angles[b]),
     energies: chosen.map((r, b) => reaches[r].energies[b]),
     chosen,
+    reaches,
   };
 }

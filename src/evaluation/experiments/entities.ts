@@ -43,12 +43,11 @@ export const entitiesExperiment: Experiment = {
       options: (n) => evalOptions(ctx, { entities: n }),
       withChance: true,
     });
-    const margin = (p: (typeof points)[number]) =>
-      ((p.identify ?? 0) + (p.generate ?? 0)) / 2 - ((p.chanceIdentify ?? 0) + (p.chanceGenerate ?? 0)) / 2;
-    // The claim is judged per operation: a pooled mean can stay above chance while
-    // identification falls below it (the session-10 model at N = 12).
     const idMargin = (p: (typeof points)[number]) => (p.identify ?? 0) - (p.chanceIdentify ?? 0);
     const genMargin = (p: (typeof points)[number]) => (p.generate ?? 0) - (p.chanceGenerate ?? 0);
+    const margin = (p: (typeof points)[number]) => (idMargin(p) + genMargin(p)) / 2;
+    // The claim is judged per operation: a pooled mean can stay above chance while
+    // identification falls below it (the session-10 model at N = 12).
     const bothAbove = (p: (typeof points)[number]) => idMargin(p) > 0 && genMargin(p) > 0;
     const below = points.filter((p) => !bothAbove(p)).map((p) => `N = ${p.value}`);
     const plot = await sweepPlot(points, {

@@ -11,7 +11,7 @@ import { sampleEpisode } from '../../training/batch.js';
 import { armEffector, DEFAULT_ARM } from '../../world/arm.js';
 import { armSvg, pathSvg } from '../../world/arm-svg.js';
 import { gridSvg, type Panel } from '../../world/svg.js';
-import { ARM_RESTARTS, armChain, armEvent, evaluateArm } from '../arm.js';
+import { ARM_RESTARTS, armChain, armEvent, evaluateArm, evaluateArmStartPose } from '../arm.js';
 import { wilson } from '../stats.js';
 import { fmt, inferEpisodeCode, markdownTable, verdict } from './common.js';
 import type { Experiment, ExperimentContext } from './types.js';
@@ -55,7 +55,7 @@ export const robotExperiment: Experiment = {
     ctx.log('robot: untrained model and zero-step chance');
     const untrained = EnergyModel.init(ctx.model.config, rngFor(ctx.seed, 'untrained-init'));
     const u = evaluateArm(untrained, ctx.settings, o);
-    const c = evaluateArm(untrained, ctx.settings, o, DEFAULT_ARM, { ...armChain(ctx.settings), steps: 0 }, 1);
+    const c = evaluateArmStartPose(untrained, ctx.settings, o);
     untrained.dispose();
     const chain = armChain(ctx.settings);
     const ci = wilson(s.successes, s.episodes);
