@@ -52,6 +52,37 @@ describe('engine ops: first and second derivatives', () => {
     expect(Math.abs(got - expected) / Math.abs(expected)).toBeLessThan(1e-5);
   });
 
+  it('logSumExp: value, gradient (softmax) and Hessian against float64, with a large shift', () => {
+    // Rows with a large offset test the max shift; H = diag(p) - p p^T.
+    const rows = [
+      [0.3, -1.2, 2.0, 0.7],
+      [500.5, 499, 501.25, 480],
+    ];
+    const z = T.tensor(rows);
+    const v = T.tensor([
+      [0.5, -1, 0.25, 2],
+      [-0.3, 0.8, 1.5, -2],
+    ]);
+    const value = T.read(T.logSumExp(z));
+    const g1 = (t: T.Tensor) => T.grad((u: T.Tensor) => T.sum(T.logSumExp(u)))(t);
+    const hv = T.read(T.grad((t: T.Tensor) => T.sum(T.mul(g1(t), v)))(z));
+    const grad = T.read(g1(z));
+    const vs = [
+      [0.5, -1, 0.25, 2],
+      [-0.3, 0.8, 1.5, -2],
+    ];
+    rows.forEach((r, b) => {
+      const m = Math.max(...r);
+      const s = r.reduce((acc, x) => acc + Math.exp(x - m), 0);
+      expect(Math.abs(value[b] - (m + Math.log(s)))).toBeLessThan(1e-4);
+      const p = r.map((x) => Math.exp(x - m) / s);
+      const pv = p.reduce((acc, pi, i) => acc + pi * vs[b][i], 0);
+      expect(relativeError(grad.subarray(b * 4, b * 4 + 4), p)).toBeLessThan(1e-5);
+      expect(relativeError(hv.subarray(b * 4, b * 4 + 4), p.map((pi, i) => pi * vs[b][i] - pi * pv))).toBeLessThan(1e-4);
+    });
+    T.dispose([z, v]);
+  });
+
   it('stopGradient passes the value and blocks the gradient', () => {
     const g = T.grad((t: T.Tensor) => T.sum(T.add(T.square(T.stopGradient(t)), t)));
     const x = T.tensor([1, 2, 3]);

@@ -222,6 +222,26 @@ export function bceWithLogits(logits: Tensor, targets: Tensor): Tensor {
   return tf.sub(tf.softplus(logits), tf.mul(targets, logits));
 }
 
+/**
+ * log sum_j exp(z_j) along the last axis (rows of [B, M] -> [B]), stable and
+ * right at every order. tfjs's Exp takes its gradient from its saved output
+ * (tfjs#3252), so exp(u) is built as sigmoid(u) / sigmoid(-u), whose
+ * sigmoids carry the gradient fixed above; Log's gradient uses its input.
+ * The shift by the row maximum is a constant to the tape (it cancels).
+ */
+const rowMaxConstant = tf.customGrad(((z: Tensor) => ({
+  value: tf.max(z, -1, true),
+  gradFunc: () => tf.zerosLike(z),
+})) as unknown as GradFn) as (z: Tensor) => Tensor;
+
+export function logSumExp(z: Tensor): Tensor {
+  // max inside a customGrad: off the tape, so no order differentiates Max (whose gradient uses Equal).
+  const m = rowMaxConstant(z);
+  const u = tf.sub(z, m);
+  const e = tf.div(tf.sigmoid(u), tf.sigmoid(tf.neg(u)));
+  return tf.add(tf.log(tf.sum(e, -1)), tf.squeeze(m, [-1]));
+}
+
 /** Synchronous read of a tensor's values (for small tensors at the edges). */
 export function read(t: Tensor): Float32Array {
   return t.dataSync() as Float32Array;

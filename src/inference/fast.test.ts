@@ -200,6 +200,21 @@ describe.each(CASES)('fast inference matches the engine path ($name)', (c) => {
       );
       expect(energyDiff(fast.trajectory!.energies, slow.trajectory!.energies)).toBeLessThan(1e-4);
     });
+
+    it('identify with restarts: the same chains, the same lowest-energy pick', () => {
+      const noisy = withChains(settings, { a: { restarts: 6, noise: 1.5 } });
+      const answers = new Set<string>();
+      for (const seed of [3, 4, 5, 6]) {
+        const slow = identify(model, scene, code, noisy, new Rng(seed));
+        const fast = fastIdentify(fe, scene, code, noisy, new Rng(seed));
+        expect(maxDiff(fast.probabilities, slow.probabilities)).toBeLessThan(1e-4);
+        expect(fast.mask).toEqual(slow.mask);
+        // The pick is not simply the first chain: one chain alone answers differently somewhere.
+        const one = fastIdentify(fe, scene, code, withChains(noisy, { a: { restarts: 1 } }), new Rng(seed));
+        answers.add(maxDiff(one.probabilities, fast.probabilities) > 1e-3 ? 'differs' : 'same');
+      }
+      expect(answers.has('differs')).toBe(true);
+    });
   });
 });
 

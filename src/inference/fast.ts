@@ -260,16 +260,18 @@ export function fastIdentify(
   const n = scene.entities.length;
   const objective = fastAttentionObjective(fe, scene, code);
   const range = settings.attentionRange;
-  const { z, trajectory } = fastLangevin(
-    objective,
-    new Float32Array(n),
-    options.chain ?? settings.a,
-    {
-      rng,
-      range: { lo: -range, hi: range },
-      record: options.record,
-    },
-  );
+  const chain = options.chain ?? settings.a;
+  // As identifyBatch: restarts continue the noise stream, and the answer is the
+  // chain whose thresholded mask has the lowest energy (the first on a tie).
+  const L = settings.attentionLogit;
+  let best: ReturnType<typeof fastLangevin> | null = null;
+  let bestEnergy = Infinity;
+  for (let r = 0; r < (chain.restarts ?? 1); r++) {
+    const run = fastLangevin(objective, new Float32Array(n), chain, { rng, range: { lo: -range, hi: range }, record: options.record });
+    const e = (chain.restarts ?? 1) === 1 ? 0 : objective.energy(Float32Array.from(run.z, (v) => (v > 0 ? L : -L)));
+    if (!best || e < bestEnergy) [best, bestEnergy] = [run, e];
+  }
+  const { z, trajectory } = best!;
   const probabilities = Array.from(z, sigmoid);
   return {
     probabilities,

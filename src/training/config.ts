@@ -5,6 +5,7 @@
 import { FAMILY_NAMES, isFamilyName, type FamilyName } from '../concepts/family.js';
 import { DEFAULT_MODEL_CONFIG, validateModelConfig, type ModelConfig } from '../model/config.js';
 import { validateChainSettings } from '../inference/langevin.js';
+import { MASK_RANK_MAX_ENTITIES } from './mask-rank.js';
 import { DEFAULT_INFERENCE, validateInferenceSettings, type InferenceSettings } from '../inference/settings.js';
 
 export interface LossWeights {
@@ -31,6 +32,15 @@ export interface LossWeights {
    * long ones (move-far). 0: off, the plain squared error.
    */
   generationRelativeFloor: number;
+  /**
+   * -log p(right masks | x1, w) over all 2^N hard masks of an identification
+   * episode, p proportional to exp(-E / maskRankTemperature): asks the energy
+   * to rank the true set below every other set, not only below where one
+   * a-chain ends (src/training/mask-rank.ts). 0: off, the method's loss.
+   */
+  maskRank: number;
+  /** The temperature of the mask-ranking term's Boltzmann distribution (> 0). */
+  maskRankTemperature: number;
 }
 
 export interface FamilyLossWeights {
@@ -108,7 +118,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   adamBeta2: 0.999,
   gradClipNorm: 1,
   initGain: 1,
-  loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0, positiveEnergy: 0, generationRelativeFloor: 0 },
+  loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0, positiveEnergy: 0, generationRelativeFloor: 0, maskRank: 0, maskRankTemperature: 0.1 },
   familyLoss: {},
   gradientSurgery: false,
   truncation: { wSteps: null, xSteps: null, aSteps: null, firstOrderW: false },
@@ -201,6 +211,9 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   nonNeg(c.initGain, 'initGain');
   if (typeof c.gradientSurgery !== 'boolean') fail(`gradientSurgery: expected true or false, got ${c.gradientSurgery}`);
   for (const k of Object.keys(c.loss) as (keyof LossWeights)[]) nonNeg(c.loss[k], `loss.${k}`);
+  if (!(c.loss.maskRankTemperature > 0)) fail(`loss.maskRankTemperature: expected > 0, got ${c.loss.maskRankTemperature}`);
+  if (c.loss.maskRank > 0 && c.entities > MASK_RANK_MAX_ENTITIES)
+    fail(`loss.maskRank: enumerates 2^entities masks per episode; entities ${c.entities} > ${MASK_RANK_MAX_ENTITIES}`);
   if (!isObject(c.familyLoss)) fail('familyLoss: expected an object {name: {generation?, identification?}}');
   for (const [name, w] of Object.entries(c.familyLoss)) {
     if (!isFamilyName(name)) fail(`familyLoss.${name}: unknown concept (known: ${FAMILY_NAMES.join(', ')})`);

@@ -32,7 +32,8 @@ export interface TermConflict {
 /** The config with only `term` left on (the other term and the energy regularisers off). */
 export function onlyTerm(config: TrainingConfig, term: LossTerm): TrainingConfig {
   const other: LossTerm = term === 'generation' ? 'identification' : 'generation';
-  return { ...config, loss: { ...config.loss, [other]: 0, kl: 0, contrastive: 0, energyL2: 0 } };
+  const rank = term === 'identification' ? config.loss.maskRank : 0;
+  return { ...config, loss: { ...config.loss, [other]: 0, kl: 0, contrastive: 0, energyL2: 0, maskRank: rank } };
 }
 
 /** `into` += `g`, in float64 (the running sum of a few batches' gradients). */

@@ -13,6 +13,7 @@
  *        + contrastive * mean_b softplus(E(x1, a, w) - E(stop(x1^), a, w))   (and the same for a)
  *        + energyL2 * mean_b (E_pos^2 + E_sample^2)
  *        + positiveEnergy * mean_b E(x1, a*, w)
+ *        + maskRank * mean_{b identify} -log p(right masks | x1, w)   (./mask-rank.ts)
  *
  * Each episode's generation and identification rows are multiplied by its
  * family's `familyLoss` weights in the total; the parts report them unweighted.
@@ -30,6 +31,7 @@ import { rngFor, RowStreams, type NormalSource } from '../random/rng.js';
 import { ATTRIBUTES } from '../world/types.js';
 import { generateBatch, identifyBatch, inferCodes } from '../inference/infer.js';
 import type { Batch } from './batch.js';
+import { maskRankLoss, maskRankRows, rightMasks } from './mask-rank.js';
 import type { TrainingConfig } from './config.js';
 
 export interface LossParts {
@@ -38,6 +40,8 @@ export interface LossParts {
   identification: number;
   kl: number;
   contrastive: number;
+  /** The mask-ranking term (its weighted rows' sum over the batch size, like the others). */
+  maskRank: number;
   /** Mean energy of the true test events (positives). */
   energyPositive: number;
   /** Mean energy of the generated samples x1^. */
@@ -57,6 +61,7 @@ export function emptyParts(): LossParts {
     identification: 0,
     kl: 0,
     contrastive: 0,
+    maskRank: 0,
     energyPositive: 0,
     energySample: 0,
     energyStart: 0,
@@ -267,6 +272,18 @@ export function trainingLoss(
       const c = rowMean(T.softplus(T.sub(ePos, eNeg)));
       parts.contrastive += T.readScalar(c);
       total = T.add(total, T.mul(c, weights.contrastive));
+    }
+  }
+  if (side !== 'x' && weights.maskRank > 0) {
+    const rows = maskRankRows(batch);
+    if (rows.length > 0) {
+      const right = rows.map((b) => rightMasks(batch, b));
+      let rank = maskRankLoss(model, t.after, w, rows, right, inf.attentionLogit, weights.maskRankTemperature);
+      const scale = rows.map((b) => config.familyLoss[batch.families[b]]?.identification ?? 1);
+      if (scale.some((v) => v !== 1)) rank = T.mul(rank, T.tensor(Float32Array.from(scale), [rows.length]));
+      const term = rowMean(rank);
+      parts.maskRank += T.readScalar(term);
+      total = T.add(total, T.mul(term, weights.maskRank));
     }
   }
   parts.total = T.readScalar(total);

@@ -24,7 +24,9 @@ import {
   initialState,
   modelFromState,
   NonFiniteError,
+  hasOptimizerState,
   stateFromCheckpoint,
+  stateFromExport,
   trainStep,
   validate,
   type EvalRecord,
@@ -85,7 +87,8 @@ async function branchState(config: TrainingConfig, dir: string): Promise<TrainSt
   } catch (e) {
     throw new Error(`${dir}: ${(e as Error).message}`);
   }
-  const state = stateFromCheckpoint(config, data);
+  // An exported model has no optimiser state: branch with fresh Adam moments.
+  const state = hasOptimizerState(data) ? stateFromCheckpoint(config, data) : stateFromExport(config, data);
   if (state.step >= config.steps) throw new Error(`${dir}: already at step ${state.step}; the config stops at ${config.steps}`);
   return { ...state, best: null };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateFamily } from '../evaluation/evaluate.js';
 import { EnergyModel } from '../model/model.js';
-import { loadModelDir } from '../model/store.js';
+import { loadModelDir, saveModelDir } from '../model/store.js';
 import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { learningRateAt, resolveTrainingConfig } from './config.js';
@@ -114,6 +114,29 @@ describe('training runs', () => {
     await expect(
       runTraining({ config: tiny({ steps: 6 }), outDir: await tempDir(), from: join(grown, 'checkpoint') }),
     ).rejects.toThrow(/cannot be dropped/);
+  });
+
+  it('a branch from an exported model (no optimiser state) starts Adam afresh at the exported step', async () => {
+    const first = await tempDir();
+    await runTraining({ config: tiny({ steps: 2 }), outDir: first });
+    const ckpt = await loadModelDir(join(first, 'checkpoint'));
+    // What `concept-ebm export` writes: parameters and meta, no adam.* arrays.
+    const exported = await tempDir();
+    await saveModelDir(exported, { config: ckpt.config, values: ckpt.values, inference: ckpt.inference, meta: ckpt.meta });
+    expect(Object.keys((await loadModelDir(exported)).extra ?? {})).toEqual([]);
+    const branch = await tempDir();
+    await runTraining({ config: tiny(), outDir: branch, from: exported });
+    const log = (await readFile(join(branch, 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.map((r) => r.step)).toEqual([3, 4]);
+    const b = await loadModelDir(join(branch, 'checkpoint'));
+    expect(b.meta.adamT).toBe(2);
+    // The same branch from the checkpoint keeps Adam's moments, so the two differ.
+    const kept = await tempDir();
+    await runTraining({ config: tiny(), outDir: kept, from: join(first, 'checkpoint') });
+    const k = await loadModelDir(join(kept, 'checkpoint'));
+    expect(k.meta.adamT).toBe(4);
+    const name = Object.keys(b.values)[0];
+    expect(Array.from(b.values[name])).not.toEqual(Array.from(k.values[name]));
   });
 
   it('leaks no tensors: training steps and inference keep the live count flat', async () => {

@@ -124,6 +124,7 @@ export function shardGradients(
   parts.identification = a.parts.identification;
   parts.kl += a.parts.kl;
   parts.contrastive += a.parts.contrastive;
+  parts.maskRank = a.parts.maskRank;
   for (const [f, e] of Object.entries(a.parts.families)) parts.families[f].identification = e.identification;
   return { parts, loss: x.loss + a.loss, sides: { x: x.grads, a: a.grads } };
 }
@@ -252,6 +253,25 @@ export function stateFromCheckpoint(config: TrainingConfig, data: ModelData): Tr
   const values: ParamValues = {};
   for (const [k, arr] of Object.entries(data.values)) values[k] = Float32Array.from(arr);
   return { step: meta.step!, values, adam: { t: meta.adamT ?? meta.step!, m, v }, best: meta.best ?? null };
+}
+
+/**
+ * A state from an exported model (`concept-ebm export`), which keeps the
+ * parameters and the step but not the optimiser: Adam's moments start at
+ * zero, so its first steps are bias-corrected sign-like steps of size ~lr.
+ */
+export function stateFromExport(config: TrainingConfig, data: ModelData): TrainState {
+  const meta = data.meta as { step?: number };
+  const step = Number.isInteger(meta.step) ? meta.step! : 0;
+  const values: ParamValues = {};
+  for (const [k, arr] of Object.entries(data.values)) values[k] = Float32Array.from(arr);
+  const adam = adamInit(values);
+  return { step, values, adam, best: null };
+}
+
+/** Whether a model file carries the optimiser state a checkpoint has. */
+export function hasOptimizerState(data: ModelData): boolean {
+  return Object.keys(data.extra ?? {}).some((k) => k.startsWith('adam.'));
 }
 
 export function modelFromState(config: TrainingConfig, state: TrainState): EnergyModel {

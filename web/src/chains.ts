@@ -112,6 +112,35 @@ export function* identifyChain(
   return probs();
 }
 
+/**
+ * The identification's other restarts, run at once after the animated first
+ * chain (whose answer is `first`): as identifyBatch and fastIdentify, they
+ * continue its noise stream `rng`, and the answer is the chain whose
+ * thresholded mask has the lowest energy, the first on a tie.
+ */
+export function identifyRestarts(
+  model: EnergyModel,
+  scene: Scene,
+  code: Float32Array,
+  chain: ChainSettings,
+  range: number,
+  attentionLogit: number,
+  rng: Rng,
+  first: number[],
+): { probs: number[]; chosen: number; restarts: number } {
+  const objective = fastAttentionObjective(kernelOf(model), scene, code);
+  const hard = (probs: readonly number[]) => Float32Array.from(probs, (p) => (p > 0.5 ? attentionLogit : -attentionLogit));
+  const restarts = chain.restarts ?? 1;
+  let best = { probs: first, energy: objective.energy(hard(first)), chosen: 0 };
+  for (let r = 1; r < restarts; r++) {
+    const { z } = fastLangevin(objective, new Float32Array(scene.entities.length), chain, { rng, range: { lo: -range, hi: range } });
+    const probs = Array.from(z, sigmoid);
+    const energy = objective.energy(hard(probs));
+    if (energy < best.energy) best = { probs, energy, chosen: r };
+  }
+  return { probs: best.probs, chosen: best.chosen, restarts };
+}
+
 /** What the x-chain descends: one concept, or two composed. */
 export type StateObjective =
   | { kind: 'concept'; code: Float32Array }

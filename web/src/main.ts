@@ -22,6 +22,7 @@ import {
   conceptChain,
   generateChain,
   identifyChain,
+  identifyRestarts,
   landscapeJob,
   type Landscape,
   type StateObjective,
@@ -53,6 +54,8 @@ type View =
       done: boolean;
       answer: number[] | null;
       verdict: CheckResult | null;
+      /** With the model's a.restarts > 1: which chain's answer was kept, of how many. */
+      bestOf: { chosen: number; restarts: number } | null;
     }
   | {
       kind: 'generate';
@@ -262,18 +265,20 @@ function* identifyJob(ep: PageEpisode): Generator<void, void, void> {
     done: false,
     answer: null,
     verdict: null,
+    bestOf: null,
   };
   rt.view = view;
   rt.plots.a = [];
   rt.plotSteps.a = chain.steps;
   rt.counter = { name: 'a-chain (identify)', step: 0, steps: chain.steps };
-  const probs = yield* identifyChain(
+  const rng = rngFor(state.seed, 'playground', 'a', state.query);
+  const first = yield* identifyChain(
     model.model,
     ep.query.scene,
     code,
     chain,
     model.inference.attentionRange,
-    rngFor(state.seed, 'playground', 'a', state.query),
+    rng,
     (r, p) => {
       view.probs = p;
       view.step = r.k;
@@ -282,6 +287,23 @@ function* identifyJob(ep: PageEpisode): Generator<void, void, void> {
       noteTiming('a', r, n);
     },
   );
+  // The animated chain is the first of the model's restarts; the rest run at once, as eval runs them.
+  let probs = first;
+  if ((chain.restarts ?? 1) > 1) {
+    const best = identifyRestarts(
+      model.model,
+      ep.query.scene,
+      code,
+      chain,
+      model.inference.attentionRange,
+      model.inference.attentionLogit,
+      rng,
+      first,
+    );
+    probs = best.probs;
+    view.probs = probs;
+    view.bestOf = { chosen: best.chosen, restarts: best.restarts };
+  }
   view.answer = probs.map((p) => (p > 0.5 ? 1 : 0));
   view.verdict = judgeIdentification(ep.family, ep.query.scene, view.answer);
   view.done = true;
@@ -667,7 +689,10 @@ function renderReadout(ep: PageEpisode): void {
     el.answer.dataset.probabilities = view.probs.map((p) => fmt(p, 4)).join(',');
     el.answer.dataset.mask = view.answer ? view.answer.join(',') : '';
     el.answer.textContent = view.answer
-      ? `model's answer: ${describeSet(view.answer)}  (sigmoid(a) = ${view.probs.map((p) => fmt(p, 2)).join(', ')})`
+      ? `model's answer: ${describeSet(view.answer)}  (sigmoid(a) = ${view.probs.map((p) => fmt(p, 2)).join(', ')})` +
+        (view.bestOf
+          ? `; the lowest-energy answer of ${view.bestOf.restarts} a-chains: chain ${view.bestOf.chosen + 1}${view.bestOf.chosen === 0 ? ' (the one shown)' : ''}`
+          : '')
       : `identifying… sigmoid(a) = ${view.probs.map((p) => fmt(p, 2)).join(', ')}`;
   } else {
     el.answer.dataset.mask = '';

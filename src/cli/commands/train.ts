@@ -36,6 +36,7 @@ export interface TrainArgs {
 function describe(r: StepRecord): string {
   return (
     `loss ${r.total.toFixed(3)} gen ${r.generation.toFixed(3)} id ${r.identification.toFixed(3)}` +
+    (r.maskRank > 0 ? ` rank ${r.maskRank.toFixed(3)}` : '') +
     ` E+ ${r.energyPositive.toFixed(3)} Es ${r.energySample.toFixed(3)} |g| ${r.gradNorm.toFixed(2)}` +
     (r.sideCosine === undefined ? '' : ` cos(x,a) ${r.sideCosine.toFixed(2)}`)
   );

@@ -1,0 +1,114 @@
+/**
+ * npx tsx scripts/identify-diagnosis.ts --model DIR [--families square,line,...] [--episodes 200] [--seed 12345]
+ *
+ * Is a wrong identification the search's fault or the energy's? On the
+ * eval's own episodes and chains (the same rng keys as `eval`, so the chain
+ * column equals eval's score), it runs the shipped a-chain and also scores
+ * every one of the 2^N hard masks by the energy, and reports per family:
+ * - `chain`: the a-chain's score (best of the model's restarts, as eval);
+ * - `argmin`: the score of the mask of lowest energy among all 2^N, i.e.
+ *   what a perfect search would get from this energy;
+ * - `search`: of the chain's failures, how many end higher in energy than the
+ *   true mask (a better search would fix those, if the true mask is the argmin);
+ * - `rank`: the median rank of the true mask among the 2^N (0 = the lowest);
+ * - of argmin's failures, how many differ from the truth by one entity.
+ */
+import { parseArgs } from 'node:util';
+import * as T from '../src/engine/index.js';
+import { initEngine } from '../src/engine/index.js';
+import { getFamily } from '../src/concepts/index.js';
+import type { FamilyName } from '../src/concepts/family.js';
+import { evalEpisodes } from '../src/evaluation/evaluate.js';
+import { parseFamilies } from '../src/evaluation/report.js';
+import { identifyBatch, inferCodes } from '../src/inference/infer.js';
+import { loadTrainedModel } from '../src/model/trained.js';
+import { rngFor } from '../src/random/rng.js';
+import { stackEpisodes } from '../src/training/batch.js';
+import { batchTensors, disposeBatchTensors } from '../src/training/loss.js';
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    families: { type: 'string', default: 'identify' },
+    episodes: { type: 'string', default: '200' },
+    seed: { type: 'string', default: '12345' },
+  },
+});
+if (!args.model) {
+  console.error('usage: identify-diagnosis --model DIR [--families L] [--episodes 200] [--seed 12345]');
+  process.exit(2);
+}
+await initEngine('wasm');
+const { model, inference } = await loadTrainedModel(args.model);
+const o = { episodes: Number(args.episodes), demos: 5, seed: Number(args.seed) };
+const families = parseFamilies(args.families).filter((f) => getFamily(f).kind === 'identify');
+const L = inference.attentionLogit;
+const chunk = 128;
+
+console.log('family        chain  argmin  search/fail  rank(med)  argmin-fail-by-one');
+for (const family of families as FamilyName[]) {
+  const f = getFamily(family);
+  if (f.kind !== 'identify') continue;
+  const episodes = evalEpisodes(family, o);
+  let chainOk = 0, argminOk = 0, fails = 0, search = 0, byOne = 0;
+  const ranks: number[] = [];
+  for (let start = 0; start < episodes.length; start += chunk) {
+    const part = episodes.slice(start, start + chunk);
+    const batch = stackEpisodes(part);
+    const t = batchTensors(batch, L);
+    const rng = rngFor(o.seed, 'eval-chains', family, start);
+    const N = batch.entities;
+    const B = part.length;
+    const M = 1 << N;
+    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inference.w, { rng: rng.split('w') });
+    const { a } = identifyBatch(model, t.after, w, inference.a, inference.attentionRange, { rng: rng.split('a'), answerLogit: L });
+    const logits = T.read(a);
+    // Every mask of every scene, as one batch of B * 2^N scenes.
+    const xv = T.read(t.after);
+    const wv = T.read(w);
+    const S = xv.length / B;
+    const C = wv.length / B;
+    const xs = new Float32Array(B * M * S);
+    const ws = new Float32Array(B * M * C);
+    const ms = new Float32Array(B * M * N);
+    for (let b = 0; b < B; b++)
+      for (let m = 0; m < M; m++) {
+        const k = b * M + m;
+        xs.set(xv.subarray(b * S, (b + 1) * S), k * S);
+        ws.set(wv.subarray(b * C, (b + 1) * C), k * C);
+        for (let i = 0; i < N; i++) ms[k * N + i] = (m >> i) & 1 ? L : -L;
+      }
+    const e = T.tidy(() =>
+      T.read(model.energy(T.tensor(xs, [B * M, N, S / N]), T.tensor(ms, [B * M, N]), T.tensor(ws, [B * M, C]))),
+    );
+    part.forEach((ep, b) => {
+      const code = (mask: number[]) => mask.reduce((c, v, i) => c | (v << i), 0);
+      const chainMask = Array.from(logits.subarray(b * N, (b + 1) * N), (v) => (v > 0 ? 1 : 0));
+      const truth = code(ep.test.attention.map((v) => (v >= 0.5 ? 1 : 0)));
+      const eb = e.subarray(b * M, (b + 1) * M);
+      let arg = 0;
+      for (let m = 1; m < M; m++) if (eb[m] < eb[arg]) arg = m;
+      const argMask = Array.from({ length: N }, (_, i) => (arg >> i) & 1);
+      const okChain = f.check(ep.test.after, chainMask).ok;
+      const okArg = f.check(ep.test.after, argMask).ok;
+      chainOk += +okChain;
+      argminOk += +okArg;
+      if (!okChain) {
+        fails++;
+        if (eb[truth] < eb[code(chainMask)]) search++;
+      }
+      if (!okArg) {
+        const bits = (arg ^ truth).toString(2).split('').filter((c) => c === '1').length;
+        if (bits === 1 || (bits === 2 && argMask.reduce((s, v) => s + v, 0) === ep.test.attention.filter((v) => v >= 0.5).length)) byOne++;
+      }
+      ranks.push(Array.from(eb).filter((v) => v < eb[truth]).length);
+    });
+    T.dispose([a, w]);
+    disposeBatchTensors(t);
+  }
+  ranks.sort((x, y) => x - y);
+  const n = episodes.length;
+  console.log(
+    `${family.padEnd(12)} ${(chainOk / n).toFixed(3)}  ${(argminOk / n).toFixed(3)}   ${String(search).padStart(4)}/${String(fails).padEnd(4)}   ${String(ranks[Math.floor(n / 2)]).padStart(6)}     ${byOne}/${n - argminOk}`,
+  );
+}
