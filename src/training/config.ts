@@ -247,3 +247,16 @@ export function familyMixture(c: TrainingConfig): { names: FamilyName[]; weights
   const total = names.reduce((s, n) => s + (c.families[n] ?? 0), 0);
   return { names, weights: names.map((n) => (c.families[n] ?? 0) / total) };
 }
+
+/**
+ * The loss terms of a saved run (a model file's `meta.training`) that are not
+ * the paper's, in words; empty for the method's loss or an unreadable record.
+ * Only the run's last stage is saved, so a lineage is described by its end.
+ */
+export function describeLossDepartures(training: unknown): string[] {
+  if (!isObject(training) || !isObject(training.loss)) return [];
+  const rank = training.loss.maskRank;
+  return typeof rank === 'number' && rank > 0
+    ? [`trained with the mask-ranking term (loss.maskRank ${rank} in its last stage; not in the paper)`]
+    : [];
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as T from '../engine/index.js';
 import type { FamilyName } from '../concepts/family.js';
@@ -5,7 +6,7 @@ import { EnergyModel } from '../model/model.js';
 import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { sampleEpisode, stackEpisodes, type Batch } from './batch.js';
-import { resolveTrainingConfig, type TrainingConfig } from './config.js';
+import { describeLossDepartures, resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { batchTensors, chainNoise, disposeBatchTensors, emptyParts, trainingLoss } from './loss.js';
 import { allMaskLogits, maskRankLoss, maskRankRows, rightMasks } from './mask-rank.js';
 import { adamInit, adamStep } from './adam.js';
@@ -156,6 +157,18 @@ describe('the mask-ranking term', () => {
     expect(parts.maskRank).toBe(0);
     disposeBatchTensors(t);
     model.dispose();
+  });
+
+  it('is named as a departure from the paper where a model is described, and only when on', () => {
+    expect(describeLossDepartures(resolveTrainingConfig({}))).toEqual([]);
+    expect(describeLossDepartures(undefined)).toEqual([]);
+    expect(describeLossDepartures({ loss: 'x' })).toEqual([]);
+    const named = describeLossDepartures(resolveTrainingConfig({ loss: { maskRank: 0.25 } }));
+    expect(named).toHaveLength(1);
+    expect(named[0]).toMatch(/mask-ranking term \(loss\.maskRank 0\.25 .*not in the paper\)/);
+    // The shipped model was trained with it, and its file says so.
+    const shipped = JSON.parse(readFileSync(new URL('../../models/default/model.json', import.meta.url), 'utf8'));
+    expect(describeLossDepartures(shipped.meta.training)[0]).toContain('mask-ranking term');
   });
 
   it('refuses a temperature <= 0 and scenes too large to enumerate', () => {

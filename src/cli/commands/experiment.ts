@@ -20,6 +20,7 @@ import {
 } from '../../evaluation/experiments/runner.js';
 import { evaluateModel, reportJson } from '../../evaluation/report.js';
 import { describeEnergy } from '../../model/config.js';
+import { describeLossDepartures } from '../../training/config.js';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/fs.js';
 import { closest, guarded, integerArg, UsageError, type CliIo } from '../io.js';
@@ -107,7 +108,7 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
         }
         const generatedBy = !quick && args.episodes === undefined && args.seed === undefined && !args.model && !args.chain ? 'npm run results' : `npx concept-ebm experiment ${args.name} --out ${out} --page ${args.page}${flags}`;
         const saved = await loadSavedResults(out);
-        await writeFileAtomic(args.page, resultsPage({ pagePath: args.page, outDir: out, modelLabel, modelEnergy: describeEnergy(trained.model.config), seed, episodes, evaluation, results: saved, generatedBy }));
+        await writeFileAtomic(args.page, resultsPage({ pagePath: args.page, outDir: out, modelLabel, modelEnergy: [describeEnergy(trained.model.config), ...describeLossDepartures(trained.meta.training)].join('; '), seed, episodes, evaluation, results: saved, generatedBy }));
         io.stdout(`results page: ${args.page}\n`);
       }
     } finally {
