@@ -279,6 +279,7 @@ export function trainingLoss(
     if (rows.length > 0) {
       const right = rows.map((b) => rightMasks(batch, b));
       let rank = maskRankLoss(model, t.after, w, rows, right, inf.attentionLogit, weights.maskRankTemperature);
+      // Scaled by the family's identification weight, as its BCE rows are.
       const scale = rows.map((b) => config.familyLoss[batch.families[b]]?.identification ?? 1);
       if (scale.some((v) => v !== 1)) rank = T.mul(rank, T.tensor(Float32Array.from(scale), [rows.length]));
       const term = rowMean(rank);

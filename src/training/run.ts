@@ -88,7 +88,7 @@ async function branchState(config: TrainingConfig, dir: string): Promise<TrainSt
     throw new Error(`${dir}: ${(e as Error).message}`);
   }
   // An exported model has no optimiser state: branch with fresh Adam moments.
-  const state = hasOptimizerState(data) ? stateFromCheckpoint(config, data) : stateFromExport(config, data);
+  const state = hasOptimizerState(data) ? stateFromCheckpoint(config, data) : stateFromExport(data);
   if (state.step >= config.steps) throw new Error(`${dir}: already at step ${state.step}; the config stops at ${config.steps}`);
   return { ...state, best: null };
 }

@@ -260,7 +260,7 @@ export function stateFromCheckpoint(config: TrainingConfig, data: ModelData): Tr
  * parameters and the step but not the optimiser: Adam's moments start at
  * zero, so its first steps are bias-corrected sign-like steps of size ~lr.
  */
-export function stateFromExport(config: TrainingConfig, data: ModelData): TrainState {
+export function stateFromExport(data: ModelData): TrainState {
   const meta = data.meta as { step?: number };
   const step = Number.isInteger(meta.step) ? meta.step! : 0;
   const values: ParamValues = {};
