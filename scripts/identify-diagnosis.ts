@@ -25,6 +25,7 @@ import { loadTrainedModel } from '../src/model/trained.js';
 import { rngFor } from '../src/random/rng.js';
 import { stackEpisodes } from '../src/training/batch.js';
 import { batchTensors, disposeBatchTensors } from '../src/training/loss.js';
+import { allMaskEnergies } from '../src/training/mask-rank.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -58,29 +59,11 @@ for (const family of families as FamilyName[]) {
     const t = batchTensors(batch, L);
     const rng = rngFor(o.seed, 'eval-chains', family, start);
     const N = batch.entities;
-    const B = part.length;
     const M = 1 << N;
     const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inference.w, { rng: rng.split('w') });
     const { a } = identifyBatch(model, t.after, w, inference.a, inference.attentionRange, { rng: rng.split('a'), answerLogit: L });
     const logits = T.read(a);
-    // Every mask of every scene, as one batch of B * 2^N scenes.
-    const xv = T.read(t.after);
-    const wv = T.read(w);
-    const S = xv.length / B;
-    const C = wv.length / B;
-    const xs = new Float32Array(B * M * S);
-    const ws = new Float32Array(B * M * C);
-    const ms = new Float32Array(B * M * N);
-    for (let b = 0; b < B; b++)
-      for (let m = 0; m < M; m++) {
-        const k = b * M + m;
-        xs.set(xv.subarray(b * S, (b + 1) * S), k * S);
-        ws.set(wv.subarray(b * C, (b + 1) * C), k * C);
-        for (let i = 0; i < N; i++) ms[k * N + i] = (m >> i) & 1 ? L : -L;
-      }
-    const e = T.tidy(() =>
-      T.read(model.energy(T.tensor(xs, [B * M, N, S / N]), T.tensor(ms, [B * M, N]), T.tensor(ws, [B * M, C]))),
-    );
+    const e = T.tidy(() => T.read(allMaskEnergies(model, t.after, w, part.map((_, b) => b), L)));
     part.forEach((ep, b) => {
       const code = (mask: number[]) => mask.reduce((c, v, i) => c | (v << i), 0);
       const chainMask = Array.from(logits.subarray(b * N, (b + 1) * N), (v) => (v > 0 ? 1 : 0));

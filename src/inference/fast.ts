@@ -248,6 +248,37 @@ export function fastGenerate(
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
+/**
+ * Identification's a-chains on the fast kernel, as identifyBatch runs them:
+ * `chain.restarts` chains from a = 0 continue the noise stream `rng`, and the
+ * answer is the chain whose thresholded mask (logits +-attentionLogit) has the
+ * lowest energy, the first on a tie. `first`, when given, is chain 0 already
+ * run (the playground animates it): its final logits, and it is not run again.
+ */
+export function fastAttentionRestarts(
+  objective: FastObjective,
+  n: number,
+  chain: ChainSettings,
+  range: number,
+  attentionLogit: number,
+  rng: Rng,
+  options: { record?: boolean; first?: Float32Array } = {},
+): FastChainResult & { chosen: number } {
+  const restarts = chain.restarts ?? 1;
+  const run = () => fastLangevin(objective, new Float32Array(n), chain, { rng, range: { lo: -range, hi: range }, record: options.record });
+  const maskEnergy = (z: Float32Array) =>
+    restarts === 1 ? 0 : objective.energy(Float32Array.from(z, (v) => (v > 0 ? attentionLogit : -attentionLogit)));
+  const first: FastChainResult = options.first ? { z: options.first } : run();
+  let best = { ...first, chosen: 0 };
+  let bestEnergy = maskEnergy(first.z);
+  for (let r = 1; r < restarts; r++) {
+    const next = run();
+    const e = maskEnergy(next.z);
+    if (e < bestEnergy) [best, bestEnergy] = [{ ...next, chosen: r }, e];
+  }
+  return best;
+}
+
 /** Identification on the fast kernel: as `identify` in ./infer.ts. */
 export function fastIdentify(
   fe: FastEnergy,
@@ -257,21 +288,16 @@ export function fastIdentify(
   rng: Rng,
   options: { record?: boolean; chain?: ChainSettings } = {},
 ): IdentifyResult {
-  const n = scene.entities.length;
   const objective = fastAttentionObjective(fe, scene, code);
-  const range = settings.attentionRange;
-  const chain = options.chain ?? settings.a;
-  // As identifyBatch: restarts continue the noise stream, and the answer is the
-  // chain whose thresholded mask has the lowest energy (the first on a tie).
-  const L = settings.attentionLogit;
-  let best: ReturnType<typeof fastLangevin> | null = null;
-  let bestEnergy = Infinity;
-  for (let r = 0; r < (chain.restarts ?? 1); r++) {
-    const run = fastLangevin(objective, new Float32Array(n), chain, { rng, range: { lo: -range, hi: range }, record: options.record });
-    const e = (chain.restarts ?? 1) === 1 ? 0 : objective.energy(Float32Array.from(run.z, (v) => (v > 0 ? L : -L)));
-    if (!best || e < bestEnergy) [best, bestEnergy] = [run, e];
-  }
-  const { z, trajectory } = best!;
+  const { z, trajectory } = fastAttentionRestarts(
+    objective,
+    scene.entities.length,
+    options.chain ?? settings.a,
+    settings.attentionRange,
+    settings.attentionLogit,
+    rng,
+    { record: options.record },
+  );
   const probabilities = Array.from(z, sigmoid);
   return {
     probabilities,

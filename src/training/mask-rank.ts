@@ -47,11 +47,35 @@ export function maskRankRows(batch: Batch): number[] {
 }
 
 /**
- * Per selected row, -log p(right masks): [rows.length]. `after` [B, N, D] and
- * `w` [B, C] are the whole batch's; rows are picked with a 0/1 matrix product
- * (gather has no gradient on wasm), and the gradient reaches w, so it flows
- * back through the w-chain too.
+ * E(x1, m, w) of every hard mask m of each selected row: [rows.length, 2^N],
+ * column m holding mask m of `allMaskLogits`. `after` [B, N, D] and `w` [B, C]
+ * are the whole batch's; rows are picked with a 0/1 matrix product (gather has
+ * no gradient on wasm), so the gradient reaches w, and through it the w-chain.
  */
+export function allMaskEnergies(
+  model: EnergyModel,
+  after: Tensor,
+  w: Tensor,
+  rows: readonly number[],
+  attentionLogit: number,
+): Tensor {
+  const [B, N, D] = after.shape as [number, number, number];
+  const C = w.shape[1]!;
+  const R = rows.length;
+  const M = 1 << N;
+  const pick = new Float32Array(R * B);
+  rows.forEach((b, r) => (pick[r * B + b] = 1));
+  const S = T.tensor(pick, [R, B]);
+  const broadcast = T.zeros([R, M, 1]);
+  const xs = T.reshape(T.add(T.reshape(T.matMul(S, T.reshape(after, [B, N * D])), [R, 1, N * D]), broadcast), [R * M, N, D]);
+  const ws = T.reshape(T.add(T.reshape(T.matMul(S, w), [R, 1, C]), broadcast), [R * M, C]);
+  const masks = allMaskLogits(N, attentionLogit);
+  const logits = new Float32Array(R * M * N);
+  for (let r = 0; r < R; r++) logits.set(masks, r * M * N);
+  return T.reshape(model.energy(xs, T.tensor(logits, [R * M, N]), ws), [R, M]);
+}
+
+/** Per selected row, -log p(right masks): [rows.length] (the energies as in `allMaskEnergies`). */
 export function maskRankLoss(
   model: EnergyModel,
   after: Tensor,
@@ -61,24 +85,12 @@ export function maskRankLoss(
   attentionLogit: number,
   temperature: number,
 ): Tensor {
-  const [B, N, D] = after.shape;
-  const C = w.shape[1]!;
-  const R = rows.length;
-  const M = 1 << N!;
-  const pick = new Float32Array(R * B);
-  rows.forEach((b, r) => (pick[r * B + b] = 1));
-  const S = T.tensor(pick, [R, B]);
-  const broadcast = T.zeros([R, M, 1]);
-  const xs = T.reshape(T.add(T.reshape(T.matMul(S, T.reshape(after, [B, N! * D!])), [R, 1, N! * D!]), broadcast), [R * M, N!, D!]);
-  const ws = T.reshape(T.add(T.reshape(T.matMul(S, w), [R, 1, C]), broadcast), [R * M, C]);
-  const masks = allMaskLogits(N!, attentionLogit);
-  const logits = new Float32Array(R * M * N!);
-  for (let r = 0; r < R; r++) logits.set(masks, r * M * N!);
-  const e = T.reshape(model.energy(xs, T.tensor(logits, [R * M, N!]), ws), [R, M]);
+  if (right.some((ok) => !ok.some(Boolean))) throw new Error('maskRank: a row has no right mask');
+  const e = allMaskEnergies(model, after, w, rows, attentionLogit);
+  const [R, M] = e.shape as [number, number];
   const z = T.div(T.neg(e), temperature);
   // Wrong masks are pushed out of the second sum by a large negative offset.
   const offset = new Float32Array(R * M);
   right.forEach((ok, r) => ok.forEach((v, m) => (offset[r * M + m] = v ? 0 : -1e4)));
-  if (right.some((ok) => !ok.some(Boolean))) throw new Error('maskRank: a row has no right mask');
   return T.sub(T.logSumExp(z), T.logSumExp(T.add(z, T.tensor(offset, [R, M]))));
 }

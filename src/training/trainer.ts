@@ -250,8 +250,7 @@ export function stateFromCheckpoint(config: TrainingConfig, data: ModelData): Tr
   }
   const meta = data.meta as { step?: number; adamT?: number; best?: TrainState['best'] };
   if (!Number.isInteger(meta.step)) throw new Error('checkpoint: no training step recorded');
-  const values: ParamValues = {};
-  for (const [k, arr] of Object.entries(data.values)) values[k] = Float32Array.from(arr);
+  const values = cloneValues(data.values);
   return { step: meta.step!, values, adam: { t: meta.adamT ?? meta.step!, m, v }, best: meta.best ?? null };
 }
 
@@ -263,10 +262,8 @@ export function stateFromCheckpoint(config: TrainingConfig, data: ModelData): Tr
 export function stateFromExport(data: ModelData): TrainState {
   const meta = data.meta as { step?: number };
   const step = Number.isInteger(meta.step) ? meta.step! : 0;
-  const values: ParamValues = {};
-  for (const [k, arr] of Object.entries(data.values)) values[k] = Float32Array.from(arr);
-  const adam = adamInit(values);
-  return { step, values, adam, best: null };
+  const values = cloneValues(data.values);
+  return { step, values, adam: adamInit(values), best: null };
 }
 
 /** Whether a model file carries the optimiser state a checkpoint has. */

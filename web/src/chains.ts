@@ -11,6 +11,7 @@ import { combineEnergies, type ComposeOp, type ComposeOptions } from '../../src/
 import {
   composeObjectives,
   fastAttentionObjective,
+  fastAttentionRestarts,
   fastConceptObjective,
   fastEnergyOf,
   fastLangevin,
@@ -89,7 +90,7 @@ export function* conceptChain(
   return z;
 }
 
-/** Identification: attention logits from 0 down E(x, a, w). Returns sigmoid(a). */
+/** Identification: attention logits from 0 down E(x, a, w). Returns the final logits a. */
 export function* identifyChain(
   model: EnergyModel,
   scene: Scene,
@@ -98,7 +99,7 @@ export function* identifyChain(
   range: number,
   rng: Rng,
   report: (r: StepReport, probabilities: number[]) => void,
-): Generator<void, number[], void> {
+): Generator<void, Float32Array, void> {
   const objective = fastAttentionObjective(kernelOf(model), scene, code);
   let z: Float32Array = new Float32Array(scene.entities.length);
   const probs = () => Array.from(z, sigmoid);
@@ -109,14 +110,12 @@ export function* identifyChain(
     z = s.z;
     report({ k, energy: objective.energy(z), ms: s.ms }, probs());
   }
-  return probs();
+  return z;
 }
 
 /**
  * The identification's other restarts, run at once after the animated first
- * chain (whose answer is `first`): as identifyBatch and fastIdentify, they
- * continue its noise stream `rng`, and the answer is the chain whose
- * thresholded mask has the lowest energy, the first on a tie.
+ * chain (final logits `first`), and the answer kept as fastIdentify keeps it.
  */
 export function identifyRestarts(
   model: EnergyModel,
@@ -126,19 +125,11 @@ export function identifyRestarts(
   range: number,
   attentionLogit: number,
   rng: Rng,
-  first: number[],
+  first: Float32Array,
 ): { probs: number[]; chosen: number; restarts: number } {
   const objective = fastAttentionObjective(kernelOf(model), scene, code);
-  const hard = (probs: readonly number[]) => Float32Array.from(probs, (p) => (p > 0.5 ? attentionLogit : -attentionLogit));
-  const restarts = chain.restarts ?? 1;
-  let best = { probs: first, energy: objective.energy(hard(first)), chosen: 0 };
-  for (let r = 1; r < restarts; r++) {
-    const { z } = fastLangevin(objective, new Float32Array(scene.entities.length), chain, { rng, range: { lo: -range, hi: range } });
-    const probs = Array.from(z, sigmoid);
-    const energy = objective.energy(hard(probs));
-    if (energy < best.energy) best = { probs, energy, chosen: r };
-  }
-  return { probs: best.probs, chosen: best.chosen, restarts };
+  const best = fastAttentionRestarts(objective, scene.entities.length, chain, range, attentionLogit, rng, { first });
+  return { probs: Array.from(best.z, sigmoid), chosen: best.chosen, restarts: chain.restarts ?? 1 };
 }
 
 /** What the x-chain descends: one concept, or two composed. */

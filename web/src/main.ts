@@ -288,23 +288,19 @@ function* identifyJob(ep: PageEpisode): Generator<void, void, void> {
     },
   );
   // The animated chain is the first of the model's restarts; the rest run at once, as eval runs them.
-  let probs = first;
-  if ((chain.restarts ?? 1) > 1) {
-    const best = identifyRestarts(
-      model.model,
-      ep.query.scene,
-      code,
-      chain,
-      model.inference.attentionRange,
-      model.inference.attentionLogit,
-      rng,
-      first,
-    );
-    probs = best.probs;
-    view.probs = probs;
-    view.bestOf = { chosen: best.chosen, restarts: best.restarts };
-  }
-  view.answer = probs.map((p) => (p > 0.5 ? 1 : 0));
+  const best = identifyRestarts(
+    model.model,
+    ep.query.scene,
+    code,
+    chain,
+    model.inference.attentionRange,
+    model.inference.attentionLogit,
+    rng,
+    first,
+  );
+  view.probs = best.probs;
+  if (best.restarts > 1) view.bestOf = { chosen: best.chosen, restarts: best.restarts };
+  view.answer = best.probs.map((p) => (p > 0.5 ? 1 : 0));
   view.verdict = judgeIdentification(ep.family, ep.query.scene, view.answer);
   view.done = true;
 }
