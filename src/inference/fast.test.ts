@@ -215,6 +215,21 @@ describe.each(CASES)('fast inference matches the engine path ($name)', (c) => {
       }
       expect(answers.has('differs')).toBe(true);
     });
+
+    it('identify with the polish: the same discrete finish', () => {
+      // A short chain leaves the polish work to do.
+      const short = withChains(settings, { a: { steps: 1, restarts: 2, noise: 0.5 } });
+      const polished = withChains(short, { a: { polish: 5 } });
+      const moved = new Set<string>();
+      for (const seed of [3, 4, 5, 6]) {
+        const slow = identify(model, scene, code, polished, new Rng(seed));
+        const fast = fastIdentify(fe, scene, code, polished, new Rng(seed));
+        expect(fast.mask).toEqual(slow.mask);
+        const before = fastIdentify(fe, scene, code, short, new Rng(seed));
+        moved.add(before.mask.join('') === fast.mask.join('') ? 'same' : 'moved');
+      }
+      expect(moved.has('moved')).toBe(true);
+    });
   });
 });
 

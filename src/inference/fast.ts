@@ -36,6 +36,7 @@ import {
   type ChainSettings,
   type TrajectoryStep,
 } from './langevin.js';
+import { polishMasks } from './mask-search.js';
 import { STATE_RANGE, type InferenceSettings } from './settings.js';
 import { composeSettings, type ComposeOp, type ComposeOptions } from './compose.js';
 
@@ -254,6 +255,8 @@ const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
  * answer is the chain whose thresholded mask (logits +-attentionLogit) has the
  * lowest energy, the first on a tie. `first`, when given, is chain 0 already
  * run (the playground animates it): its final logits, and it is not run again.
+ * With `chain.polish` > 0 the answer is then polished (./mask-search.ts);
+ * `polished` counts the rounds in which its mask moved.
  */
 export function fastAttentionRestarts(
   objective: FastObjective,
@@ -263,18 +266,24 @@ export function fastAttentionRestarts(
   attentionLogit: number,
   rng: Rng,
   options: { record?: boolean; first?: Float32Array } = {},
-): FastChainResult & { chosen: number } {
+): FastChainResult & { chosen: number; polished: number } {
   const restarts = chain.restarts ?? 1;
+  const polish = chain.polish ?? 0;
   const run = () => fastLangevin(objective, new Float32Array(n), chain, { rng, range: { lo: -range, hi: range }, record: options.record });
-  const maskEnergy = (z: Float32Array) =>
-    restarts === 1 ? 0 : objective.energy(Float32Array.from(z, (v) => (v > 0 ? attentionLogit : -attentionLogit)));
+  const hard = (m: ArrayLike<number>) => Float32Array.from(m, (v) => (v > 0 ? attentionLogit : -attentionLogit));
+  const maskEnergy = (z: Float32Array) => (restarts === 1 && polish === 0 ? 0 : objective.energy(hard(z)));
   const first: FastChainResult = options.first ? { z: options.first } : run();
-  let best = { ...first, chosen: 0 };
+  let best = { ...first, chosen: 0, polished: 0 };
   let bestEnergy = maskEnergy(first.z);
   for (let r = 1; r < restarts; r++) {
     const next = run();
     const e = maskEnergy(next.z);
-    if (e < bestEnergy) [best, bestEnergy] = [{ ...next, chosen: r }, e];
+    if (e < bestEnergy) [best, bestEnergy] = [{ ...next, chosen: r, polished: 0 }, e];
+  }
+  if (polish > 0) {
+    const start = Uint8Array.from(best.z, (v) => (v > 0 ? 1 : 0));
+    const polished = polishMasks([start], [bestEnergy], polish, (_, masks) => masks.map((m) => objective.energy(hard(m))));
+    if (polished.moves[0] > 0) best = { ...best, z: hard(polished.masks[0]), polished: polished.moves[0] };
   }
   return best;
 }

@@ -15,6 +15,7 @@ import { agentIndex, arrayToScene, sceneToArray } from '../world/scene.js';
 import { ATTRIBUTES, type Event, type Scene } from '../world/types.js';
 import { attentionEnergy, conceptEnergy, stateEnergy } from './chain-energies.js';
 import { langevin, type ChainSettings, type TrajectoryStep } from './langevin.js';
+import { polishMasks } from './mask-search.js';
 import { STATE_RANGE, type InferenceSettings } from './settings.js';
 
 // ---------------------------------------------------------------------------
@@ -114,17 +115,20 @@ export function identifyBatch(
 ): { a: Tensor; trajectory?: TrajectoryStep[] } {
   const [B, N] = x.shape;
   const restarts = chain.restarts ?? 1;
+  const polish = chain.polish ?? 0;
   const run = () => {
     const a0 = T.zeros([B, N]);
     const out = langevin(attentionEnergy(model, x, w), a0, chain, { ...options, range: { lo: -range, hi: range } });
     if (!options.differentiable) a0.dispose();
     return out;
   };
-  if (restarts === 1) {
+  if (restarts === 1 && polish === 0) {
     const { z, trajectory } = run();
     return { a: z, trajectory };
   }
-  if (options.differentiable) throw new Error('identify: restarts > 1 are not differentiable (train with a.restarts = 1)');
+  if (options.differentiable) {
+    throw new Error('identify: restarts > 1 are not differentiable, nor is the polish (train with a.restarts = 1, a.polish = 0)');
+  }
   // Independent chains (the noise stream runs on), each answer judged by the
   // energy of its thresholded mask: the answer is the mask, not the logits.
   const L = options.answerLogit ?? 4;
@@ -151,7 +155,59 @@ export function identifyBatch(
   const votes = new Int32Array(restarts);
   won.forEach((r) => votes[r]++);
   const top = votes.indexOf(Math.max(...votes));
+  if (polish > 0) polishAnswers(model, x, w, answer, best, polish, L);
   return { a: T.tensor(answer, [B, N]), trajectory: trajectories[top] };
+}
+
+/** Pair rows per energy call in the polish (see polishAnswers). */
+const POLISH_PAIR_ROWS = 1 << 16;
+
+/**
+ * The discrete finish (./mask-search.ts) on a batch: `answer` (logits [B, N])
+ * and `best` (their masks' energies) are updated in place; a mask that moved
+ * is written as logits +-L.
+ */
+function polishAnswers(
+  model: EnergyModel,
+  x: Tensor,
+  w: Tensor,
+  answer: Float32Array,
+  best: Float32Array,
+  rounds: number,
+  L: number,
+): void {
+  const [B, N, A] = x.shape;
+  const D = w.shape[1] as number;
+  const xs = T.read(x);
+  const ws = T.read(w);
+  const start = Array.from({ length: B }, (_, b) => Uint8Array.from(answer.subarray(b * N, (b + 1) * N), (v) => (v > 0 ? 1 : 0)));
+  // A round has B x (N + N(N-1)/2) candidates, each with N^2 pair rows: in
+  // chunks, or a large scene overruns the wasm heap (N = 12, B = 100: 7,800
+  // candidates, 1.1M pair rows).
+  const chunk = Math.max(1, Math.floor(POLISH_PAIR_ROWS / (N * N)));
+  const energies = (scenes: readonly number[], masks: readonly Uint8Array[]) => {
+    const out = new Float32Array(scenes.length);
+    for (let start = 0; start < scenes.length; start += chunk) {
+      const C = Math.min(chunk, scenes.length - start);
+      const cx = new Float32Array(C * N * A);
+      const cw = new Float32Array(C * D);
+      const ca = new Float32Array(C * N);
+      for (let k = 0; k < C; k++) {
+        const b = scenes[start + k];
+        cx.set(xs.subarray(b * N * A, (b + 1) * N * A), k * N * A);
+        cw.set(ws.subarray(b * D, (b + 1) * D), k * D);
+        masks[start + k].forEach((m, i) => (ca[k * N + i] = m ? L : -L));
+      }
+      out.set(T.tidy(() => T.read(model.energy(T.tensor(cx, [C, N, A]), T.tensor(ca, [C, N]), T.tensor(cw, [C, D])))), start);
+    }
+    return out;
+  };
+  const polished = polishMasks(start, best, rounds, energies);
+  polished.masks.forEach((m, b) => {
+    if (polished.moves[b] === 0) return;
+    m.forEach((v, i) => (answer[b * N + i] = v ? L : -L));
+    best[b] = polished.energies[b];
+  });
 }
 
 // ---------------------------------------------------------------------------

@@ -42,6 +42,12 @@ export interface ChainSettings {
    * lowest energy (default 1). Not differentiable; training uses 1.
    */
   restarts?: number;
+  /**
+   * Identification only: after the chains, this many rounds of descent on the
+   * energy of hard masks within Hamming distance 2 of the answer
+   * (./mask-search.ts; default 0, none). Not in the paper.
+   */
+  polish?: number;
 }
 
 export interface ChainRange {
@@ -97,6 +103,9 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
   }
   if (s.restarts !== undefined && (!Number.isInteger(s.restarts) || s.restarts < 1)) {
     bad(`restarts must be an integer >= 1, got ${s.restarts}`);
+  }
+  if (s.polish !== undefined && (!Number.isInteger(s.polish) || s.polish < 0)) {
+    bad(`polish must be an integer >= 0, got ${s.polish}`);
   }
 }
 

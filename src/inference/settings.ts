@@ -39,12 +39,28 @@ export function validateInferenceSettings(s: InferenceSettings): InferenceSettin
   validateChainSettings(s.a, 'a-chain');
   for (const k of ['w', 'x'] as const) {
     if ((s[k].restarts ?? 1) !== 1) throw new Error(`${k}-chain: restarts apply to identification (the a-chain) only`);
+    if ((s[k].polish ?? 0) !== 0) throw new Error(`${k}-chain: polish applies to identification (the a-chain) only`);
   }
   if (!(s.attentionLogit > 0)) throw new Error(`attentionLogit must be > 0, got ${s.attentionLogit}`);
   if (!(s.attentionRange >= s.attentionLogit)) {
     throw new Error(`attentionRange must be >= attentionLogit, got ${s.attentionRange}`);
   }
   return s;
+}
+
+/**
+ * The test-time search beyond one chain per answer, in words, for a results
+ * page's header; empty for the paper's single a-chain.
+ */
+export function describeSearch(s: InferenceSettings): string[] {
+  const restarts = s.a.restarts ?? 1;
+  const polish = s.a.polish ?? 0;
+  const out: string[] = [];
+  if (restarts > 1) out.push(`identification keeps the lowest-energy answer of ${restarts} a-chains`);
+  if (polish > 0) {
+    out.push(`the answer polished by up to ${polish} rounds of descent over the sets one or two entities away (a.polish; not in the paper)`);
+  }
+  return out;
 }
 
 /** A copy with some chains' fields replaced (e.g. a different test-time K). */

@@ -183,6 +183,9 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   if ((c.inference.a.restarts ?? 1) !== 1) {
     fail('inference.a.restarts: training differentiates through one a-chain; restarts are a test-time knob (export --chain a.restarts=R)');
   }
+  if ((c.inference.a.polish ?? 0) !== 0) {
+    fail('inference.a.polish: training differentiates through the a-chain; the polish is a test-time knob (export --chain a.polish=R)');
+  }
   if (!Number.isInteger(c.seed)) fail(`seed: expected an integer, got ${c.seed}`);
   const names = Object.keys(c.families);
   if (names.length === 0) fail('families: at least one family is needed');

@@ -126,10 +126,10 @@ export function identifyRestarts(
   attentionLogit: number,
   rng: Rng,
   first: Float32Array,
-): { probs: number[]; chosen: number; restarts: number } {
+): { probs: number[]; chosen: number; restarts: number; polished: number } {
   const objective = fastAttentionObjective(kernelOf(model), scene, code);
   const best = fastAttentionRestarts(objective, scene.entities.length, chain, range, attentionLogit, rng, { first });
-  return { probs: Array.from(best.z, sigmoid), chosen: best.chosen, restarts: chain.restarts ?? 1 };
+  return { probs: Array.from(best.z, sigmoid), chosen: best.chosen, restarts: chain.restarts ?? 1, polished: best.polished };
 }
 
 /** What the x-chain descends: one concept, or two composed. */

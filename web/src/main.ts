@@ -55,7 +55,7 @@ type View =
       answer: number[] | null;
       verdict: CheckResult | null;
       /** With the model's a.restarts > 1: which chain's answer was kept, of how many. */
-      bestOf: { chosen: number; restarts: number } | null;
+      bestOf: { chosen: number; restarts: number; polished: number } | null;
     }
   | {
       kind: 'generate';
@@ -299,7 +299,7 @@ function* identifyJob(ep: PageEpisode): Generator<void, void, void> {
     first,
   );
   view.probs = best.probs;
-  if (best.restarts > 1) view.bestOf = { chosen: best.chosen, restarts: best.restarts };
+  if (best.restarts > 1 || best.polished > 0) view.bestOf = { chosen: best.chosen, restarts: best.restarts, polished: best.polished };
   view.answer = best.probs.map((p) => (p > 0.5 ? 1 : 0));
   view.verdict = judgeIdentification(ep.family, ep.query.scene, view.answer);
   view.done = true;
@@ -686,8 +686,11 @@ function renderReadout(ep: PageEpisode): void {
     el.answer.dataset.mask = view.answer ? view.answer.join(',') : '';
     el.answer.textContent = view.answer
       ? `model's answer: ${describeSet(view.answer)}  (sigmoid(a) = ${view.probs.map((p) => fmt(p, 2)).join(', ')})` +
-        (view.bestOf
+        (view.bestOf && view.bestOf.restarts > 1
           ? `; the lowest-energy answer of ${view.bestOf.restarts} a-chains: chain ${view.bestOf.chosen + 1}${view.bestOf.chosen === 0 ? ' (the one shown)' : ''}`
+          : '') +
+        (view.bestOf && view.bestOf.polished > 0
+          ? `; then polished: ${view.bestOf.polished} move${view.bestOf.polished === 1 ? '' : 's'} to a set one or two entities away, of lower energy`
           : '')
       : `identifying… sigmoid(a) = ${view.probs.map((p) => fmt(p, 2)).join(', ')}`;
   } else {

@@ -26,7 +26,7 @@ import { writeFileAtomic } from '../../util/fs.js';
 import { closest, guarded, integerArg, UsageError, type CliIo } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
 import { applyChainOverrides } from '../chain-arg.js';
-import type { InferenceSettings } from '../../inference/settings.js';
+import { describeSearch, type InferenceSettings } from '../../inference/settings.js';
 
 export interface ExperimentArgs {
   name: string;
@@ -108,7 +108,7 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
         }
         const generatedBy = !quick && args.episodes === undefined && args.seed === undefined && !args.model && !args.chain ? 'npm run results' : `npx concept-ebm experiment ${args.name} --out ${out} --page ${args.page}${flags}`;
         const saved = await loadSavedResults(out);
-        await writeFileAtomic(args.page, resultsPage({ pagePath: args.page, outDir: out, modelLabel, modelEnergy: [describeEnergy(trained.model.config), ...describeLossDepartures(trained.meta.training)].join('; '), seed, episodes, evaluation, results: saved, generatedBy }));
+        await writeFileAtomic(args.page, resultsPage({ pagePath: args.page, outDir: out, modelLabel, modelEnergy: [describeEnergy(trained.model.config), ...describeLossDepartures(trained.meta.training), ...describeSearch(settings)].join('; '), seed, episodes, evaluation, results: saved, generatedBy }));
         io.stdout(`results page: ${args.page}\n`);
       }
     } finally {

@@ -20,7 +20,8 @@ export const stepsExperiment: Experiment = {
       knob: 'K',
       values: STEP_COUNTS,
       families: () => families,
-      settings: (k) => withChains(ctx.settings, { x: { steps: k }, a: { steps: k } }),
+      // The polish is a discrete search after the chain, not steps of it: off, so K alone varies.
+      settings: (k) => withChains(ctx.settings, { x: { steps: k }, a: { steps: k, polish: 0 } }),
       options: () => evalOptions(ctx),
     });
     const k1 = pointAt(points, 1);
@@ -43,7 +44,8 @@ export const stepsExperiment: Experiment = {
           (ctx.trainedSettings ? ` (trained with K_x = ${ctx.trainedSettings.x.steps}, K_a = ${ctx.trainedSettings.a.steps})` : '') +
           `; the w-chain keeps K_w = ${ctx.settings.w.steps}`,
         `K in {${STEP_COUNTS.join(', ')}} for both the x- and a-chains; step sizes and noise unchanged` +
-          ((ctx.settings.a.restarts ?? 1) > 1 ? `; identification keeps the best of ${ctx.settings.a.restarts} a-chains by energy (the model's default)` : ''),
+          ((ctx.settings.a.restarts ?? 1) > 1 ? `; identification keeps the best of ${ctx.settings.a.restarts} a-chains by energy (the model's default)` : '') +
+          ((ctx.settings.a.polish ?? 0) > 0 ? `; without the model's polish of the answer (a.polish = ${ctx.settings.a.polish}), so that only the chain varies` : ''),
         `${ctx.episodes} episodes per family and K, M = 5 demos, seed ${ctx.seed}; the same episodes at every K`,
       ],
       tables: [sweepTable('K', points, families)],
