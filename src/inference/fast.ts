@@ -36,7 +36,7 @@ import {
   type ChainSettings,
   type TrajectoryStep,
 } from './langevin.js';
-import { polishMasks } from './mask-search.js';
+import { hardLogits, maskOf, polishMasks } from './mask-search.js';
 import { STATE_RANGE, type InferenceSettings } from './settings.js';
 import { composeSettings, type ComposeOp, type ComposeOptions } from './compose.js';
 
@@ -270,8 +270,7 @@ export function fastAttentionRestarts(
   const restarts = chain.restarts ?? 1;
   const polish = chain.polish ?? 0;
   const run = () => fastLangevin(objective, new Float32Array(n), chain, { rng, range: { lo: -range, hi: range }, record: options.record });
-  const hard = (m: ArrayLike<number>) => Float32Array.from(m, (v) => (v > 0 ? attentionLogit : -attentionLogit));
-  const maskEnergy = (z: Float32Array) => (restarts === 1 && polish === 0 ? 0 : objective.energy(hard(z)));
+  const maskEnergy = (z: ArrayLike<number>) => (restarts === 1 && polish === 0 ? 0 : objective.energy(hardLogits(z, attentionLogit)));
   const first: FastChainResult = options.first ? { z: options.first } : run();
   let best = { ...first, chosen: 0, polished: 0 };
   let bestEnergy = maskEnergy(first.z);
@@ -281,9 +280,8 @@ export function fastAttentionRestarts(
     if (e < bestEnergy) [best, bestEnergy] = [{ ...next, chosen: r, polished: 0 }, e];
   }
   if (polish > 0) {
-    const start = Uint8Array.from(best.z, (v) => (v > 0 ? 1 : 0));
-    const polished = polishMasks([start], [bestEnergy], polish, (_, masks) => masks.map((m) => objective.energy(hard(m))));
-    if (polished.moves[0] > 0) best = { ...best, z: hard(polished.masks[0]), polished: polished.moves[0] };
+    const polished = polishMasks([maskOf(best.z)], [bestEnergy], polish, (_, masks) => masks.map(maskEnergy));
+    if (polished.moves[0] > 0) best = { ...best, z: hardLogits(polished.masks[0], attentionLogit), polished: polished.moves[0] };
   }
   return best;
 }

@@ -15,7 +15,7 @@ import { agentIndex, arrayToScene, sceneToArray } from '../world/scene.js';
 import { ATTRIBUTES, type Event, type Scene } from '../world/types.js';
 import { attentionEnergy, conceptEnergy, stateEnergy } from './chain-energies.js';
 import { langevin, type ChainSettings, type TrajectoryStep } from './langevin.js';
-import { polishMasks } from './mask-search.js';
+import { hardLogits, maskOf, polishMasks } from './mask-search.js';
 import { STATE_RANGE, type InferenceSettings } from './settings.js';
 
 // ---------------------------------------------------------------------------
@@ -140,7 +140,7 @@ export function identifyBatch(
     const { z, trajectory } = run();
     trajectories.push(trajectory);
     const logits = T.read(z);
-    const hard = T.tensor(Float32Array.from(logits, (v) => (v > 0 ? L : -L)), [B, N]);
+    const hard = T.tensor(hardLogits(logits, L), [B, N]);
     const e = T.tidy(() => T.read(model.energy(x, hard, w)));
     for (let b = 0; b < B; b++) {
       if (e[b] < best[b]) {
@@ -163,16 +163,16 @@ export function identifyBatch(
 const POLISH_PAIR_ROWS = 1 << 16;
 
 /**
- * The discrete finish (./mask-search.ts) on a batch: `answer` (logits [B, N])
- * and `best` (their masks' energies) are updated in place; a mask that moved
- * is written as logits +-L.
+ * The discrete finish (./mask-search.ts) on a batch: `answer` (logits [B, N],
+ * whose masks have energies `best`) is updated in place; a mask that moved is
+ * written as logits +-L.
  */
 function polishAnswers(
   model: EnergyModel,
   x: Tensor,
   w: Tensor,
   answer: Float32Array,
-  best: Float32Array,
+  best: ArrayLike<number>,
   rounds: number,
   L: number,
 ): void {
@@ -180,7 +180,7 @@ function polishAnswers(
   const D = w.shape[1] as number;
   const xs = T.read(x);
   const ws = T.read(w);
-  const start = Array.from({ length: B }, (_, b) => Uint8Array.from(answer.subarray(b * N, (b + 1) * N), (v) => (v > 0 ? 1 : 0)));
+  const start = Array.from({ length: B }, (_, b) => maskOf(answer.subarray(b * N, (b + 1) * N)));
   // A round has B x (N + N(N-1)/2) candidates, each with N^2 pair rows: in
   // chunks, or a large scene overruns the wasm heap (N = 12, B = 100: 7,800
   // candidates, 1.1M pair rows).
@@ -196,7 +196,7 @@ function polishAnswers(
         const b = scenes[start + k];
         cx.set(xs.subarray(b * N * A, (b + 1) * N * A), k * N * A);
         cw.set(ws.subarray(b * D, (b + 1) * D), k * D);
-        masks[start + k].forEach((m, i) => (ca[k * N + i] = m ? L : -L));
+        ca.set(hardLogits(masks[start + k], L), k * N);
       }
       out.set(T.tidy(() => T.read(model.energy(T.tensor(cx, [C, N, A]), T.tensor(ca, [C, N]), T.tensor(cw, [C, D])))), start);
     }
@@ -204,9 +204,7 @@ function polishAnswers(
   };
   const polished = polishMasks(start, best, rounds, energies);
   polished.masks.forEach((m, b) => {
-    if (polished.moves[b] === 0) return;
-    m.forEach((v, i) => (answer[b * N + i] = v ? L : -L));
-    best[b] = polished.energies[b];
+    if (polished.moves[b] > 0) answer.set(hardLogits(m, L), b * N);
   });
 }
 

@@ -14,6 +14,20 @@
  * Not in the paper; off unless the a-chain's `polish` is > 0.
  */
 
+/**
+ * The answer's mask: entity i is in where its logit is > 0. Restarts are
+ * judged, and the polish starts, from this one rule on both paths (engine and
+ * kernel), so their answers agree.
+ */
+export function maskOf(logits: ArrayLike<number>): Uint8Array {
+  return Uint8Array.from(logits as ArrayLike<number>, (v) => (v > 0 ? 1 : 0));
+}
+
+/** A thresholded answer as logits +-L (how a mask enters the energy); takes logits or a 0/1 mask. */
+export function hardLogits(values: ArrayLike<number>, L: number): Float32Array {
+  return Float32Array.from(values as ArrayLike<number>, (v) => (v > 0 ? L : -L));
+}
+
 /** Every mask within Hamming distance 2 of `mask`: the N single flips, then the N(N-1)/2 pairs. */
 export function maskNeighbours(mask: ArrayLike<number>): Uint8Array[] {
   const n = mask.length;

@@ -54,7 +54,7 @@ type View =
       done: boolean;
       answer: number[] | null;
       verdict: CheckResult | null;
-      /** With the model's a.restarts > 1: which chain's answer was kept, of how many. */
+      /** With the model's a.restarts > 1 or a.polish > 0: which chain's answer was kept, of how many, and the polish's moves. */
       bestOf: { chosen: number; restarts: number; polished: number } | null;
     }
   | {
