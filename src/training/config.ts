@@ -41,6 +41,15 @@ export interface LossWeights {
   maskRank: number;
   /** The temperature of the mask-ranking term's Boltzmann distribution (> 0). */
   maskRankTemperature: number;
+  /**
+   * When > 0, the generation side's contrastive negative is the x-chain's
+   * sample carried on for this many more steps without a gradient, instead of
+   * the short differentiable chain's own end. Why: at test time the x-chain
+   * runs 40 steps, and there the energy's own minimum, not the short chain's
+   * end, is what the checker sees; make-line's failures end lower in energy
+   * than the true event (docs/TRAINING.md, session 13). 0: off.
+   */
+  contrastiveSteps: number;
 }
 
 export interface FamilyLossWeights {
@@ -118,7 +127,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   adamBeta2: 0.999,
   gradClipNorm: 1,
   initGain: 1,
-  loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0, positiveEnergy: 0, generationRelativeFloor: 0, maskRank: 0, maskRankTemperature: 0.1 },
+  loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0, positiveEnergy: 0, generationRelativeFloor: 0, maskRank: 0, maskRankTemperature: 0.1, contrastiveSteps: 0 },
   familyLoss: {},
   gradientSurgery: false,
   truncation: { wSteps: null, xSteps: null, aSteps: null, firstOrderW: false },
@@ -214,6 +223,7 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   nonNeg(c.initGain, 'initGain');
   if (typeof c.gradientSurgery !== 'boolean') fail(`gradientSurgery: expected true or false, got ${c.gradientSurgery}`);
   for (const k of Object.keys(c.loss) as (keyof LossWeights)[]) nonNeg(c.loss[k], `loss.${k}`);
+  if (!Number.isInteger(c.loss.contrastiveSteps)) fail(`loss.contrastiveSteps: expected an integer >= 0, got ${c.loss.contrastiveSteps}`);
   if (!(c.loss.maskRankTemperature > 0)) fail(`loss.maskRankTemperature: expected > 0, got ${c.loss.maskRankTemperature}`);
   if (c.loss.maskRank > 0 && c.entities > MASK_RANK_MAX_ENTITIES)
     fail(`loss.maskRank: enumerates 2^entities masks per episode; entities ${c.entities} > ${MASK_RANK_MAX_ENTITIES}`);
@@ -258,8 +268,14 @@ export function familyMixture(c: TrainingConfig): { names: FamilyName[]; weights
  */
 export function describeLossDepartures(training: unknown): string[] {
   if (!isObject(training) || !isObject(training.loss)) return [];
+  const out: string[] = [];
   const rank = training.loss.maskRank;
-  return typeof rank === 'number' && rank > 0
-    ? [`trained with the mask-ranking term (loss.maskRank ${rank} in its last stage; not in the paper)`]
-    : [];
+  if (typeof rank === 'number' && rank > 0) {
+    out.push(`trained with the mask-ranking term (loss.maskRank ${rank} in its last stage; not in the paper)`);
+  }
+  const longer = training.loss.contrastiveSteps;
+  if (typeof longer === 'number' && longer > 0 && typeof training.loss.contrastive === 'number' && training.loss.contrastive > 0) {
+    out.push(`the contrastive negative carried ${longer} more x-chain steps (loss.contrastiveSteps in its last stage; not in the paper)`);
+  }
+  return out;
 }

@@ -4,8 +4,9 @@ import { EnergyModel } from '../model/model.js';
 import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { sampleEpisode, stackEpisodes, type Batch } from './batch.js';
-import { resolveTrainingConfig, type TrainingConfig } from './config.js';
+import { describeLossDepartures, resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { batchTensors, chainNoise, disposeBatchTensors, emptyParts, trainingLoss } from './loss.js';
+import { generateBatch, inferCodes } from '../inference/infer.js';
 
 await useEngine();
 
@@ -109,5 +110,50 @@ describe('positive energy term (loss.positiveEnergy)', () => {
     expect(w.loss - p.loss).toBeCloseTo(0.5 * p.parts.energyPositive, 5);
     expect(() => resolveTrainingConfig({ loss: { positiveEnergy: -1 } })).toThrow(/positiveEnergy/);
     model.dispose();
+  });
+});
+
+describe('contrastive negative from a longer chain (loss.contrastiveSteps)', () => {
+  it('pushes up the energy of the short sample carried K more steps, on its own noise stream', () => {
+    const base = { ...tinyBase, inference: { ...tinyBase.inference, x: { steps: 2, stepSize: 0.5 } } };
+    const short = resolveTrainingConfig({ ...base, loss: { generation: 0, identification: 0, contrastive: 1 } });
+    const long = resolveTrainingConfig({ ...base, loss: { generation: 0, identification: 0, contrastive: 1, contrastiveSteps: 6 } });
+    const model = EnergyModel.init(short.model, rngFor(5, 'init'));
+    const batch = stackEpisodes(
+      (['make-line', 'move-between', 'make-red'] as const).map((f, i) => ({ ...sampleEpisode(f, 2, 6, rngFor(9, f)), index: i })),
+    );
+    const s = lossOf(model, batch, short);
+    const l = lossOf(model, batch, long);
+    // By hand: the same w and short chain (same noise), then 6 more steps on the x-long stream.
+    const t = batchTensors(batch, long.inference.attentionLogit);
+    const noise = chainNoise(batch, 1, 0);
+    const byHand = T.tidy(() => {
+      const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, long.inference.w, { rng: noise.w });
+      const { x: xhat } = generateBatch(model, t.before, t.logits, w, t.movable, long.inference.x, { rng: noise.x });
+      const { x: xK } = generateBatch(model, xhat, t.logits, w, t.movable, { ...long.inference.x, steps: 6 }, { rng: noise.xLong });
+      const ePos = model.energy(t.after, t.logits, w);
+      const rows = (neg: T.Tensor) => T.read(T.softplus(T.sub(ePos, model.energy(neg, t.logits, w))));
+      return { short: rows(xhat), long: rows(xK), moved: T.readScalar(T.sum(T.abs(T.sub(xK, xhat)))) };
+    });
+    disposeBatchTensors(t);
+    const mean = (v: Float32Array) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(s.parts.contrastive).toBeCloseTo(mean(byHand.short), 5);
+    expect(l.parts.contrastive).toBeCloseTo(mean(byHand.long), 5);
+    expect(byHand.moved).toBeGreaterThan(1e-3);
+    expect(Math.abs(l.parts.contrastive - s.parts.contrastive)).toBeGreaterThan(1e-4);
+    model.dispose();
+  });
+
+  it('is refused unless a whole number of steps', () => {
+    expect(() => resolveTrainingConfig({ loss: { contrastiveSteps: 1.5 } })).toThrow(/loss\.contrastiveSteps: expected an integer/);
+    expect(() => resolveTrainingConfig({ loss: { contrastiveSteps: -2 } })).toThrow(/loss\.contrastiveSteps/);
+    expect(resolveTrainingConfig({}).loss.contrastiveSteps).toBe(0);
+  });
+
+  it('is named as a departure from the paper only when it changes the loss', () => {
+    const on = describeLossDepartures(resolveTrainingConfig({ loss: { contrastive: 0.5, contrastiveSteps: 35 } }));
+    expect(on).toEqual([expect.stringMatching(/contrastive negative carried 35 more x-chain steps .*not in the paper/)]);
+    expect(describeLossDepartures(resolveTrainingConfig({ loss: { contrastive: 0, contrastiveSteps: 35 } }))).toEqual([]);
+    expect(describeLossDepartures(resolveTrainingConfig({ loss: { contrastive: 0.5 } }))).toEqual([]);
   });
 });

@@ -156,6 +156,8 @@ export interface ChainNoise {
   w: NormalSource;
   x: NormalSource;
   a: NormalSource;
+  /** The contrastive negative's continued x-chain (loss.contrastiveSteps). */
+  xLong: NormalSource;
 }
 
 export function chainNoise(batch: Batch, seed: number, step: number): ChainNoise {
@@ -164,7 +166,28 @@ export function chainNoise(batch: Batch, seed: number, step: number): ChainNoise
     w: new RowStreams(rows.map((r) => r.split('w'))),
     x: new RowStreams(rows.map((r) => r.split('x'))),
     a: new RowStreams(rows.map((r) => r.split('a'))),
+    xLong: new RowStreams(rows.map((r) => r.split('x-long'))),
   };
+}
+
+/**
+ * The generation side's contrastive negative: the short chain's sample, or
+ * with loss.contrastiveSteps = K the same sample carried K more steps down
+ * the energy (no gradient through them: only its energy is pushed up).
+ */
+function contrastiveNegative(
+  model: EnergyModel,
+  xhat: Tensor,
+  t: BatchTensors,
+  w: Tensor,
+  config: TrainingConfig,
+  noise: ChainNoise,
+): Tensor {
+  const start = T.stopGradient(xhat);
+  const K = config.loss.contrastiveSteps;
+  if (K === 0) return start;
+  const { x } = generateBatch(model, start, t.logits, T.stopGradient(w), t.movable, { ...config.inference.x, steps: K }, { rng: noise.xLong });
+  return T.stopGradient(x);
 }
 
 /**
@@ -241,7 +264,7 @@ export function trainingLoss(
     if (weights.positiveEnergy > 0) total = T.add(total, T.mul(rowMean(ePos), weights.positiveEnergy));
     parts.energyStart = T.readScalar(rowMean(model.energy(t.before, t.logits, T.stopGradient(w), fz)));
     if (weights.contrastive > 0 || weights.energyL2 > 0) {
-      const eNeg = model.energy(T.stopGradient(xhat), t.logits, w);
+      const eNeg = model.energy(contrastiveNegative(model, xhat, t, w, config, noise), t.logits, w);
       const c = rowMean(T.softplus(T.sub(ePos, eNeg)));
       parts.contrastive += T.readScalar(c);
       total = T.add(total, T.mul(c, weights.contrastive));
