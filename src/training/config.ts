@@ -47,7 +47,8 @@ export interface LossWeights {
    * the short differentiable chain's own end. Why: at test time the x-chain
    * runs 40 steps, and there the energy's own minimum, not the short chain's
    * end, is what the checker sees; make-line's failures end lower in energy
-   * than the true event (docs/TRAINING.md, session 13). 0: off.
+   * than the true event. Measured: it did not help, and costs 3.5x a step
+   * (docs/TRAINING.md rows 118 and 121, session 13). 0: off.
    */
   contrastiveSteps: number;
 }
