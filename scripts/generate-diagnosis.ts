@@ -17,13 +17,10 @@ import * as T from '../src/engine/index.js';
 import { initEngine } from '../src/engine/index.js';
 import { getFamily } from '../src/concepts/index.js';
 import type { FamilyName } from '../src/concepts/family.js';
-import { evalEpisodes } from '../src/evaluation/evaluate.js';
+import { forEachEvalChunk } from '../src/evaluation/evaluate.js';
 import { parseFamilies } from '../src/evaluation/report.js';
-import { generateBatch, inferCodes } from '../src/inference/infer.js';
+import { generateBatch } from '../src/inference/infer.js';
 import { loadTrainedModel } from '../src/model/trained.js';
-import { rngFor } from '../src/random/rng.js';
-import { stackEpisodes } from '../src/training/batch.js';
-import { batchTensors, disposeBatchTensors } from '../src/training/loss.js';
 import { arrayToScene } from '../src/world/scene.js';
 import { ATTRIBUTES } from '../src/world/types.js';
 
@@ -43,28 +40,22 @@ await initEngine('wasm');
 const { model, inference } = await loadTrainedModel(args.model);
 const o = { episodes: Number(args.episodes), demos: 5, seed: Number(args.seed) };
 const families = parseFamilies(args.families!).filter((f) => getFamily(f).kind === 'generate');
-const chunk = 128;
 const quartiles = (v: number[]) => [0.25, 0.5, 0.75].map((q) => (v.length ? v[Math.floor(q * (v.length - 1))].toFixed(3) : '-')).join(' / ');
 
 console.log('family                  chain  from truth  lower/fail  failures\' error (q25 / median / q75)');
 for (const family of families as FamilyName[]) {
   const f = getFamily(family);
   if (f.kind !== 'generate') continue;
-  const episodes = evalEpisodes(family, o);
-  let chainOk = 0, truthOk = 0, fails = 0, lower = 0;
+  let n = 0, chainOk = 0, truthOk = 0, fails = 0, lower = 0;
   const errors: number[] = [];
   const reasons = new Map<string, number>();
-  for (let start = 0; start < episodes.length; start += chunk) {
-    const part = episodes.slice(start, start + chunk);
-    const batch = stackEpisodes(part);
-    const t = batchTensors(batch, inference.attentionLogit);
-    const rng = rngFor(o.seed, 'eval-chains', family, start);
+  forEachEvalChunk(model, family, inference, o, ({ episodes: part, batch, t, w, rng }) => {
+    n += part.length;
     const N = batch.entities;
-    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inference.w, { rng: rng.split('w') });
     const { x } = generateBatch(model, t.before, t.logits, w, t.movable, inference.x, { rng: rng.split('x') });
     const { x: fromTruth } = generateBatch(model, t.after, t.logits, w, t.movable, inference.x, { rng: rng.split('x') });
-    const eChain = T.read(model.energy(x, t.logits, w));
-    const eTruth = T.read(model.energy(t.after, t.logits, w));
+    const eChain = T.tidy(() => T.read(model.energy(x, t.logits, w)));
+    const eTruth = T.tidy(() => T.read(model.energy(t.after, t.logits, w)));
     const v = T.read(x);
     const vt = T.read(fromTruth);
     part.forEach((ep, b) => {
@@ -79,11 +70,9 @@ for (const family of families as FamilyName[]) {
       const reason = (verdict.reason ?? 'criterion failed').replace(/-?[0-9]+(\.[0-9]+)?/g, '#');
       reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     });
-    T.dispose([x, fromTruth, w]);
-    disposeBatchTensors(t);
-  }
+    T.dispose([x, fromTruth]);
+  });
   errors.sort((p, q) => p - q);
-  const n = episodes.length;
   console.log(
     `${family.padEnd(22)}  ${(chainOk / n).toFixed(3)}  ${(truthOk / n).toFixed(3)}       ${String(lower).padStart(4)}/${String(fails).padEnd(4)}  ${quartiles(errors)}`,
   );

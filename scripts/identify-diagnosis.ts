@@ -18,13 +18,10 @@ import * as T from '../src/engine/index.js';
 import { initEngine } from '../src/engine/index.js';
 import { getFamily } from '../src/concepts/index.js';
 import type { FamilyName } from '../src/concepts/family.js';
-import { evalEpisodes } from '../src/evaluation/evaluate.js';
+import { forEachEvalChunk } from '../src/evaluation/evaluate.js';
 import { parseFamilies } from '../src/evaluation/report.js';
-import { identifyBatch, inferCodes } from '../src/inference/infer.js';
+import { identifyBatch } from '../src/inference/infer.js';
 import { loadTrainedModel } from '../src/model/trained.js';
-import { rngFor } from '../src/random/rng.js';
-import { stackEpisodes } from '../src/training/batch.js';
-import { batchTensors, disposeBatchTensors } from '../src/training/loss.js';
 import { allMaskEnergies } from '../src/training/mask-rank.js';
 
 const { values: args } = parseArgs({
@@ -44,23 +41,17 @@ const { model, inference } = await loadTrainedModel(args.model);
 const o = { episodes: Number(args.episodes), demos: 5, seed: Number(args.seed) };
 const families = parseFamilies(args.families).filter((f) => getFamily(f).kind === 'identify');
 const L = inference.attentionLogit;
-const chunk = 128;
 
 console.log('family        chain  argmin  search/fail  rank(med)  argmin-fail-by-one');
 for (const family of families as FamilyName[]) {
   const f = getFamily(family);
   if (f.kind !== 'identify') continue;
-  const episodes = evalEpisodes(family, o);
-  let chainOk = 0, argminOk = 0, fails = 0, search = 0, byOne = 0;
+  let n = 0, chainOk = 0, argminOk = 0, fails = 0, search = 0, byOne = 0;
   const ranks: number[] = [];
-  for (let start = 0; start < episodes.length; start += chunk) {
-    const part = episodes.slice(start, start + chunk);
-    const batch = stackEpisodes(part);
-    const t = batchTensors(batch, L);
-    const rng = rngFor(o.seed, 'eval-chains', family, start);
+  forEachEvalChunk(model, family, inference, o, ({ episodes: part, batch, t, w, rng }) => {
+    n += part.length;
     const N = batch.entities;
     const M = 1 << N;
-    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inference.w, { rng: rng.split('w') });
     const { a } = identifyBatch(model, t.after, w, inference.a, inference.attentionRange, { rng: rng.split('a'), answerLogit: L });
     const logits = T.read(a);
     const e = T.tidy(() => T.read(allMaskEnergies(model, t.after, w, part.map((_, b) => b), L)));
@@ -86,11 +77,9 @@ for (const family of families as FamilyName[]) {
       }
       ranks.push(Array.from(eb).filter((v) => v < eb[truth]).length);
     });
-    T.dispose([a, w]);
-    disposeBatchTensors(t);
-  }
+    a.dispose();
+  });
   ranks.sort((x, y) => x - y);
-  const n = episodes.length;
   console.log(
     `${family.padEnd(12)} ${(chainOk / n).toFixed(3)}  ${(argminOk / n).toFixed(3)}   ${String(search).padStart(4)}/${String(fails).padEnd(4)}   ${String(ranks[Math.floor(n / 2)]).padStart(6)}     ${byOne}/${n - argminOk}`,
   );

@@ -5,16 +5,17 @@
  * model's own energy).
  */
 import * as T from '../engine/index.js';
+import type { Tensor } from '../engine/index.js';
 import { getFamily } from '../concepts/index.js';
 import type { FamilyName } from '../concepts/family.js';
 import { generateBatch, identifyBatch, inferCodes } from '../inference/infer.js';
 import type { InferenceSettings } from '../inference/settings.js';
 import type { EnergyModel } from '../model/model.js';
-import { rngFor } from '../random/rng.js';
+import { rngFor, type Rng } from '../random/rng.js';
 import { arrayToScene } from '../world/scene.js';
 import { ATTRIBUTES } from '../world/types.js';
-import { sampleEpisode, stackEpisodes, type Episode } from '../training/batch.js';
-import { batchTensors, disposeBatchTensors } from '../training/loss.js';
+import { sampleEpisode, stackEpisodes, type Batch, type Episode } from '../training/batch.js';
+import { batchTensors, disposeBatchTensors, type BatchTensors } from '../training/loss.js';
 
 export interface EvalOptions {
   episodes: number;
@@ -48,6 +49,47 @@ export function evalEpisodes(family: FamilyName, o: EvalOptions): Episode[] {
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
+/** One chunk of a family's evaluation episodes, set up as `eval` sets it up. */
+export interface EvalChunk {
+  episodes: Episode[];
+  batch: Batch;
+  t: BatchTensors;
+  /** The codes inferred from the chunk's demos (eval's w-chain and noise). */
+  w: Tensor;
+  /** The chunk's chain keys: split('a') for identification, split('x') for generation. */
+  rng: Rng;
+}
+
+/**
+ * Visits each chunk of a family's evaluation episodes with eval's own
+ * tensors, codes and rng keys, then disposes them. Why shared: the
+ * diagnostics (scripts/*-diagnosis.ts) must reproduce eval's chains exactly,
+ * and one setup cannot drift from another.
+ */
+export function forEachEvalChunk(
+  model: EnergyModel,
+  family: FamilyName,
+  settings: InferenceSettings,
+  o: EvalOptions,
+  visit: (chunk: EvalChunk) => void,
+): void {
+  const episodes = evalEpisodes(family, o);
+  const size = o.chunk ?? 128;
+  for (let start = 0; start < episodes.length; start += size) {
+    const part = episodes.slice(start, start + size);
+    const batch = stackEpisodes(part);
+    const t = batchTensors(batch, settings.attentionLogit);
+    const rng = rngFor(o.seed, 'eval-chains', family, start);
+    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, { rng: rng.split('w') });
+    try {
+      visit({ episodes: part, batch, t, w, rng });
+    } finally {
+      w.dispose();
+      disposeBatchTensors(t);
+    }
+  }
+}
+
 export function evaluateFamily(
   model: EnergyModel,
   family: FamilyName,
@@ -55,19 +97,14 @@ export function evaluateFamily(
   o: EvalOptions,
 ): FamilyScore {
   const f = getFamily(family);
-  const episodes = evalEpisodes(family, o);
-  const chunk = o.chunk ?? 128;
+  let count = 0;
   let successes = 0;
   let errorSum = 0;
   let entityRight = 0;
   let entityTotal = 0;
-  for (let start = 0; start < episodes.length; start += chunk) {
-    const part = episodes.slice(start, start + chunk);
-    const batch = stackEpisodes(part);
-    const t = batchTensors(batch, settings.attentionLogit);
-    const rng = rngFor(o.seed, 'eval-chains', family, start);
+  forEachEvalChunk(model, family, settings, o, ({ episodes: part, batch, t, w, rng }) => {
+    count += part.length;
     const N = batch.entities;
-    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, { rng: rng.split('w') });
     if (f.kind === 'identify') {
       const { a } = identifyBatch(model, t.after, w, settings.a, settings.attentionRange, {
         rng: rng.split('a'),
@@ -94,16 +131,14 @@ export function evaluateFamily(
       });
       x.dispose();
     }
-    w.dispose();
-    disposeBatchTensors(t);
-  }
+  });
   return {
     family,
     kind: f.kind,
-    episodes: episodes.length,
+    episodes: count,
     successes,
-    score: successes / Math.max(1, episodes.length),
-    meanError: errorSum / Math.max(1, episodes.length),
+    score: successes / Math.max(1, count),
+    meanError: errorSum / Math.max(1, count),
     entityAccuracy: f.kind === 'identify' ? entityRight / Math.max(1, entityTotal) : undefined,
   };
 }
