@@ -12,38 +12,19 @@
  *   true x1 (the energy prefers the wrong answer; no search would fix those);
  * - the failures' checker error (quartiles) and their reasons.
  */
-import { parseArgs } from 'node:util';
 import * as T from '../src/engine/index.js';
-import { initEngine } from '../src/engine/index.js';
 import { getFamily } from '../src/concepts/index.js';
-import type { FamilyName } from '../src/concepts/family.js';
 import { forEachEvalChunk } from '../src/evaluation/evaluate.js';
-import { parseFamilies } from '../src/evaluation/report.js';
+import { evalDiagnosisSetup } from './eval-diagnosis-setup.js';
 import { generateBatch } from '../src/inference/infer.js';
-import { loadTrainedModel } from '../src/model/trained.js';
 import { arrayToScene } from '../src/world/scene.js';
 import { ATTRIBUTES } from '../src/world/types.js';
 
-const { values: args } = parseArgs({
-  options: {
-    model: { type: 'string' },
-    families: { type: 'string', default: 'generate' },
-    episodes: { type: 'string', default: '200' },
-    seed: { type: 'string', default: '12345' },
-  },
-});
-if (!args.model) {
-  console.error('usage: generate-diagnosis --model DIR [--families L] [--episodes 200] [--seed 12345]');
-  process.exit(2);
-}
-await initEngine('wasm');
-const { model, inference } = await loadTrainedModel(args.model);
-const o = { episodes: Number(args.episodes), demos: 5, seed: Number(args.seed) };
-const families = parseFamilies(args.families!).filter((f) => getFamily(f).kind === 'generate');
+const { model, inference, options: o, families } = await evalDiagnosisSetup('generate-diagnosis', 'generate');
 const quartiles = (v: number[]) => [0.25, 0.5, 0.75].map((q) => (v.length ? v[Math.floor(q * (v.length - 1))].toFixed(3) : '-')).join(' / ');
 
 console.log('family                  chain  from truth  lower/fail  failures\' error (q25 / median / q75)');
-for (const family of families as FamilyName[]) {
+for (const family of families) {
   const f = getFamily(family);
   if (f.kind !== 'generate') continue;
   let n = 0, chainOk = 0, truthOk = 0, fails = 0, lower = 0;

@@ -13,37 +13,18 @@
  * - `rank`: the median rank of the true mask among the 2^N (0 = the lowest);
  * - of argmin's failures, how many differ from the truth by one entity.
  */
-import { parseArgs } from 'node:util';
 import * as T from '../src/engine/index.js';
-import { initEngine } from '../src/engine/index.js';
 import { getFamily } from '../src/concepts/index.js';
-import type { FamilyName } from '../src/concepts/family.js';
 import { forEachEvalChunk } from '../src/evaluation/evaluate.js';
-import { parseFamilies } from '../src/evaluation/report.js';
+import { evalDiagnosisSetup } from './eval-diagnosis-setup.js';
 import { identifyBatch } from '../src/inference/infer.js';
-import { loadTrainedModel } from '../src/model/trained.js';
 import { allMaskEnergies } from '../src/training/mask-rank.js';
 
-const { values: args } = parseArgs({
-  options: {
-    model: { type: 'string' },
-    families: { type: 'string', default: 'identify' },
-    episodes: { type: 'string', default: '200' },
-    seed: { type: 'string', default: '12345' },
-  },
-});
-if (!args.model) {
-  console.error('usage: identify-diagnosis --model DIR [--families L] [--episodes 200] [--seed 12345]');
-  process.exit(2);
-}
-await initEngine('wasm');
-const { model, inference } = await loadTrainedModel(args.model);
-const o = { episodes: Number(args.episodes), demos: 5, seed: Number(args.seed) };
-const families = parseFamilies(args.families).filter((f) => getFamily(f).kind === 'identify');
+const { model, inference, options: o, families } = await evalDiagnosisSetup('identify-diagnosis', 'identify');
 const L = inference.attentionLogit;
 
 console.log('family        chain  argmin  search/fail  rank(med)  argmin-fail-by-one');
-for (const family of families as FamilyName[]) {
+for (const family of families) {
   const f = getFamily(family);
   if (f.kind !== 'identify') continue;
   let n = 0, chainOk = 0, argminOk = 0, fails = 0, search = 0, byOne = 0;

@@ -18,6 +18,7 @@ import { runTrain } from './commands/train.js';
 import { runExport } from './commands/export.js';
 import { runExperimentCommand } from './commands/experiment.js';
 import { collect } from './chain-arg.js';
+import { EVAL_DEFAULTS } from '../evaluation/evaluate.js';
 import { EXIT_USAGE, oneLine, printError, PROGRAM, reportError, type CliIo } from './io.js';
 
 function version(): string {
@@ -146,11 +147,11 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .description('score a model per family on fresh episodes, beside chance and an untrained model')
     .option('--model <dir>', 'model folder (default: the shipped model)')
     .option('--families <list>', 'comma-separated families, or identify / generate / all', 'all')
-    .option('--episodes <n>', 'episodes per family', integer(1), 500)
-    .option('--demos <n>', 'demonstrations per episode (M)', integer(1), 5)
+    .option('--episodes <n>', 'episodes per family', integer(1), EVAL_DEFAULTS.episodes)
+    .option('--demos <n>', 'demonstrations per episode (M)', integer(1), EVAL_DEFAULTS.demos)
     .option('--steps <k>', 'test-time Langevin steps for x and a (default: the model\'s)', integer(0))
     .option('--entities <n>', "entities per scene (default: each family's)", integer(1))
-    .option('--seed <s>', 'random seed of the evaluation episodes', anyInteger, 12345)
+    .option('--seed <s>', 'random seed of the evaluation episodes', anyInteger, EVAL_DEFAULTS.seed)
     .option('--json', 'print JSON: {"families": {NAME: {"score", "chance", "untrained", ...}}}')
     .option('--markdown', 'print a markdown table')
     .option('--chain <knob=value>', 'override a test-time chain knob, e.g. a.steps=20 or x.noise=0 (repeatable)', collect)

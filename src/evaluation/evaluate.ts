@@ -17,6 +17,13 @@ import { ATTRIBUTES } from '../world/types.js';
 import { sampleEpisode, stackEpisodes, type Batch, type Episode } from '../training/batch.js';
 import { batchTensors, disposeBatchTensors, type BatchTensors } from '../training/loss.js';
 
+/**
+ * `eval`'s defaults: the episodes every reported score is measured on. The
+ * results page and the diagnostics (scripts/*-diagnosis.ts) use the same, so
+ * their numbers are the same episodes' as `eval`'s.
+ */
+export const EVAL_DEFAULTS = { episodes: 500, demos: 5, seed: 12345 } as const;
+
 export interface EvalOptions {
   episodes: number;
   demos: number;

@@ -7,6 +7,7 @@
  * chance and an untrained model of the same shape.
  */
 import { evaluateModel, parseFamilies, reportJson, reportMarkdown, reportTable } from '../../evaluation/report.js';
+import { EVAL_DEFAULTS } from '../../evaluation/evaluate.js';
 import { withChains } from '../../inference/settings.js';
 import { guarded, integerArg, UsageError, type CliIo } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
@@ -37,9 +38,9 @@ export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const episodes = integerArg('--episodes', args.episodes ?? 500, 1);
-    const demos = integerArg('--demos', args.demos ?? 5, 1);
-    const seed = integerArg('--seed', args.seed ?? 12345, Number.MIN_SAFE_INTEGER);
+    const episodes = integerArg('--episodes', args.episodes ?? EVAL_DEFAULTS.episodes, 1);
+    const demos = integerArg('--demos', args.demos ?? EVAL_DEFAULTS.demos, 1);
+    const seed = integerArg('--seed', args.seed ?? EVAL_DEFAULTS.seed, Number.MIN_SAFE_INTEGER);
     const entities = args.entities === undefined ? undefined : integerArg('--entities', args.entities, 1);
     const trained = await loadModelArg(args.model);
     let settings = trained.inference;

@@ -19,6 +19,7 @@ import {
   type SavedEvaluation,
 } from '../../evaluation/experiments/runner.js';
 import { evaluateModel, reportJson } from '../../evaluation/report.js';
+import { EVAL_DEFAULTS } from '../../evaluation/evaluate.js';
 import { describeEnergy } from '../../model/config.js';
 import { describeLossDepartures } from '../../training/config.js';
 import { join } from 'node:path';
@@ -93,7 +94,7 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
         if (args.name === 'all' || args.evaluate) {
           log('== evaluation of every family');
           const t0 = performance.now();
-          const o = { episodes: Math.max(episodes, quick ? episodes : 500), demos: 5, seed: 12345 };
+          const o = { episodes: Math.max(episodes, quick ? episodes : EVAL_DEFAULTS.episodes), demos: EVAL_DEFAULTS.demos, seed: EVAL_DEFAULTS.seed };
           const report = evaluateModel(trained.model, settings, FAMILY_NAMES, o, undefined, true);
           await writeFileAtomic(join(out, 'eval.json'), reportJson(report));
           evaluation = {
