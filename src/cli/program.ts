@@ -122,7 +122,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--config <file>', 'training config (JSON; every knob, see docs/TRAINING.md)')
     .requiredOption('--out <dir>', 'run folder (checkpoint/, best/, log.jsonl, eval.jsonl)')
     .option('--resume', 'continue from DIR/checkpoint with its saved config')
-    .option('--from <dir>', "branch: start from another run's checkpoint/ or best/ (parameters, optimiser, step) under --config; a config that turns on model.pairDistance grows the model with zero new weights")
+    .option('--from <dir>', "branch: start from another run's checkpoint/ or best/ (parameters, optimiser, step) under --config; a config that turns on model.pairDistance or widens model.hidden grows the model without changing its energy")
     .option('--steps <n>', 'total training steps (overrides the config)', integer(0))
     .option('--seed <s>', 'random seed (overrides the config)', anyInteger)
     .option('--quiet', 'no progress bar: a plain line every --log-every steps')

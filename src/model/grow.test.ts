@@ -12,6 +12,17 @@ await useEngine();
 const base: ModelConfig = { variant: 'relational', attributes: 5, codeSize: 3, hidden: 6, gLayers: 2, fLayers: 1 };
 const grownConfig: ModelConfig = { ...base, pairDistance: true };
 
+/** Each model's energies on the same two random scenes of 4 entities (code size 3). */
+function energiesOf(models: EnergyModel[]): Float32Array[] {
+  const rng = new Rng(9);
+  const x = T.tensor(Float32Array.from({ length: 2 * 4 * 5 }, () => rng.range(-1, 1)), [2, 4, 5]);
+  const a = T.tensor(Float32Array.from({ length: 8 }, () => rng.range(-2, 2)), [2, 4]);
+  const w = T.tensor(Float32Array.from({ length: 6 }, () => rng.range(-1, 1)), [2, 3]);
+  const out = models.map((m) => T.tidy(() => T.read(m.energy(x, a, w))));
+  T.dispose([x, a, w]);
+  return out;
+}
+
 describe('growing a model', () => {
   it('turns on pairDistance without changing the energy', () => {
     const model = EnergyModel.init(base, new Rng(4), 1.5);
@@ -21,26 +32,52 @@ describe('growing a model', () => {
     expect(grown.config.pairDistance).toBe(true);
     expect(grown.extra?.['adam.v/g0.wd']?.values.length).toBe(6);
 
-    const rng = new Rng(9);
-    const x = T.tensor(Float32Array.from({ length: 2 * 4 * 5 }, () => rng.range(-1, 1)), [2, 4, 5]);
-    const a = T.tensor(Float32Array.from({ length: 8 }, () => rng.range(-2, 2)), [2, 4]);
-    const w = T.tensor(Float32Array.from({ length: 6 }, () => rng.range(-1, 1)), [2, 3]);
     const after = new EnergyModel(grown.config, grown.values);
-    const e0 = T.tidy(() => T.read(model.energy(x, a, w)));
-    const e1 = T.tidy(() => T.read(after.energy(x, a, w)));
-    expect(Array.from(e1)).toEqual(Array.from(e0));
-    // The grown model does see distances once g0.wd moves: the check above is not vacuous.
+    // The grown model does see distances once g0.wd moves: the equality is not vacuous.
     const nudged = new EnergyModel(grown.config, { ...grown.values, 'g0.wd': new Float32Array(6).fill(0.5) });
-    const e2 = T.tidy(() => T.read(nudged.energy(x, a, w)));
+    const [e0, e1, e2] = energiesOf([model, after, nudged]);
+    expect(Array.from(e1)).toEqual(Array.from(e0));
     expect(Math.abs(e2[0] - e0[0])).toBeGreaterThan(1e-4);
-    T.dispose([x, a, w]);
+    for (const m of [model, after, nudged]) m.dispose();
+  });
+
+  it('widens every hidden layer without changing the energy, and the new units are live', () => {
+    const from: ModelConfig = { ...grownConfig, gLayers: 3, fLayers: 2, energyOutputs: 2 };
+    const to: ModelConfig = { ...from, hidden: 10 };
+    const model = EnergyModel.init(from, new Rng(4), 1.5);
+    const adam: Record<string, { shape: number[]; values: Float32Array }> = {};
+    for (const [k, v] of Object.entries(model.values())) adam[`adam.v/${k}`] = { shape: [v.length], values: v.map(() => 0.5) };
+    const grown = growModel({ config: from, values: model.values(), meta: {}, extra: adam }, to, new Rng(5));
+    checkParamValues(grown.config, grown.values);
+    // Old entries are kept where they were: g1.w's old block, row by row.
+    const old = model.values()['g1.w'];
+    expect(Array.from(grown.values['g1.w'].subarray(10, 16))).toEqual(Array.from(old.subarray(6, 12)));
+    // A new unit's outgoing weights to old units are zero; its incoming ones are not.
+    expect(Array.from(grown.values['g1.w'].subarray(6 * 10, 6 * 10 + 6))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(grown.values['g0.wi'][6]).not.toBe(0);
+    expect(Array.from(grown.values['out.w'].subarray(6 * 2))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    // Adam moments: old entries kept, new ones zero.
+    expect(grown.extra?.['adam.v/g1.w'].values[0]).toBe(0.5);
+    expect(grown.extra?.['adam.v/g1.w'].values[6]).toBe(0);
+
+    const after = new EnergyModel(grown.config, grown.values);
+    // Once a weight leaving a new unit moves, the energy changes: the new units compute something.
+    const outW = grown.values['out.w'].slice();
+    outW.fill(0.5, 6 * 2);
+    const nudged = new EnergyModel(grown.config, { ...grown.values, 'out.w': outW });
+    const [e0, e1, e2] = energiesOf([model, after, nudged]);
+    for (let b = 0; b < 2; b++) expect(Math.abs(e1[b] - e0[b])).toBeLessThan(1e-5 * Math.max(1, Math.abs(e0[b])));
+    expect(Math.abs(e2[0] - e0[0])).toBeGreaterThan(1e-3);
+    expect(() => growModel({ config: from, values: model.values(), meta: {} }, to)).toThrow(/needs an rng/);
     for (const m of [model, after, nudged]) m.dispose();
   });
 
   it('refuses any other change, and dropping the distance', () => {
     expect(growthProblem(base, base)).toBeNull();
     expect(growthProblem(base, grownConfig)).toBeNull();
-    expect(growthProblem(base, { ...grownConfig, hidden: 8 })).toMatch(/differs from the config/);
+    expect(growthProblem(base, { ...grownConfig, gLayers: 3 })).toMatch(/differs from the config/);
+    expect(growthProblem(base, { ...grownConfig, hidden: 8 })).toBeNull();
+    expect(growthProblem(base, { ...base, hidden: 4 })).toMatch(/widened, not narrowed/);
     expect(growthProblem(grownConfig, base)).toMatch(/cannot be dropped/);
     expect(growthProblem(base, { ...base, pairDistance: 'squared' })).toBeNull();
     expect(growthProblem(grownConfig, { ...base, pairDistance: 'squared' })).toMatch(/cannot be swapped/);

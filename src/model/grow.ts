@@ -1,21 +1,33 @@
 /**
  * Growing a trained model without changing what it computes, so that a run
- * can branch from it under a config that gives the energy more to see.
+ * can branch from it under a config that gives the energy more to see or
+ * more room.
  *
- * Today one growth exists: turning on `pairDistance`. The new first-layer
- * weights g0.wd start at zero, so the energy is exactly the old one until
- * training moves them (function-preserving, like Net2Net's widening); their
- * Adam moments start at zero too.
+ * Two growths exist, and may be combined:
+ * - turning on `pairDistance`: the new first-layer weights g0.wd start at
+ *   zero, so the energy is exactly the old one until training moves them;
+ * - widening (`hidden` larger): every hidden layer of g and f gets new units.
+ *   A weight from a new unit to an old unit (or to the output) starts at zero,
+ *   so no old unit sees a new one and the energy is unchanged; every other
+ *   new weight is drawn at the scale of its matrix's trained weights, so the
+ *   new units compute something from the start and the zero weights leaving
+ *   them get a gradient at once (growth by zero outgoing weights, in the
+ *   spirit of Net2Net's function-preserving widening).
+ *
+ * New Adam moments start at zero. Randomness (the new weights) is passed in.
  */
+import type { Rng } from '../random/rng.js';
 import { canonicalModelConfig, type ModelConfig } from './config.js';
+import { paramSpecs, sizeOf, type ParamSpec, type ParamValues } from './params.js';
 import type { ModelData } from './serialize.js';
 
 /** Why `from` cannot grow into `to`, or null when it can (or they are the same). */
 export function growthProblem(from: ModelConfig, to: ModelConfig): string | null {
   const a = canonicalModelConfig(from);
   const b = canonicalModelConfig(to);
-  const same = JSON.stringify({ ...a, pairDistance: b.pairDistance }) === JSON.stringify(b);
+  const same = JSON.stringify({ ...a, pairDistance: b.pairDistance, hidden: b.hidden }) === JSON.stringify(b);
   if (!same) return `its model (${JSON.stringify(a)}) differs from the config's (${JSON.stringify(b)})`;
+  if (b.hidden < a.hidden) return `its model has hidden ${a.hidden} and the config ${b.hidden} (a model can be widened, not narrowed)`;
   if (a.pairDistance && b.pairDistance && a.pairDistance !== b.pairDistance) {
     return `its model's pair feature is pairDistance ${JSON.stringify(a.pairDistance)} and the config's ${JSON.stringify(b.pairDistance)} (a trained input cannot be swapped)`;
   }
@@ -23,21 +35,75 @@ export function growthProblem(from: ModelConfig, to: ModelConfig): string | null
   return null;
 }
 
-/** `data` grown to the config `to`; the energy is unchanged. Throws the growthProblem when there is one. */
-export function growModel(data: ModelData, to: ModelConfig): ModelData {
+/** Which axes of a parameter are hidden units: its rows are inputs, its columns outputs (a bias has one axis, an output). */
+function hiddenAxes(spec: ParamSpec): { rows: boolean; cols: boolean } {
+  if (spec.shape.length === 1) return { rows: false, cols: spec.name !== 'out.b' };
+  const isInputFromHidden = /^g[1-9]|^f0\.wp$|^f[1-9]|^out\.w$/.test(spec.name);
+  return { rows: isInputFromHidden, cols: spec.name !== 'out.w' };
+}
+
+function rms(v: Float32Array): number {
+  let s = 0;
+  for (const x of v) s += x * x;
+  return v.length ? Math.sqrt(s / v.length) : 0;
+}
+
+/**
+ * One parameter widened from `from`'s hidden size to its spec's shape: old
+ * entries copied; from a new unit to an old one (or to the output) zero;
+ * other new entries ~ N(0, scale^2), or zero when `scale` is 0 (biases, Adam
+ * moments).
+ */
+function widen(old: Float32Array, spec: ParamSpec, from: ModelConfig, scale: number, rng: Rng | null): Float32Array {
+  const axes = hiddenAxes(spec);
+  const [R, C] = spec.shape.length === 1 ? [1, spec.shape[0]] : spec.shape;
+  const r0 = axes.rows ? from.hidden : R;
+  const c0 = axes.cols ? from.hidden : C;
+  const out = new Float32Array(R * C);
+  for (let i = 0; i < R; i++) {
+    for (let j = 0; j < C; j++) {
+      if (i < r0 && j < c0) out[i * C + j] = old[i * c0 + j];
+      else if (i >= r0 && j < c0) out[i * C + j] = 0; // a new unit feeding an old one (or the output)
+      else out[i * C + j] = scale > 0 && rng ? scale * rng.normal() : 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * `data` grown to the config `to`; the energy is unchanged. Throws the
+ * growthProblem when there is one. `rng` draws the new units' incoming
+ * weights; it is needed only when the model is widened.
+ */
+export function growModel(data: ModelData, to: ModelConfig, rng?: Rng): ModelData {
   const problem = growthProblem(data.config, to);
   if (problem) throw new Error(problem);
+  const from = canonicalModelConfig(data.config);
   const config = canonicalModelConfig(to);
-  if (canonicalModelConfig(data.config).pairDistance === config.pairDistance) return { ...data, config };
-  const H = config.hidden;
-  const values = { ...data.values, 'g0.wd': new Float32Array(H) };
-  let extra = data.extra;
-  if (extra && Object.keys(extra).some((k) => k.startsWith('adam.'))) {
-    extra = {
-      ...extra,
-      'adam.m/g0.wd': { shape: [1, H], values: new Float32Array(H) },
-      'adam.v/g0.wd': { shape: [1, H], values: new Float32Array(H) },
-    };
+  if (JSON.stringify(from) === JSON.stringify(config)) return { ...data, config };
+  if (config.hidden > from.hidden && !rng) throw new Error('growModel: widening draws new weights and needs an rng');
+
+  const withAdam = Boolean(data.extra && Object.keys(data.extra).some((k) => k.startsWith('adam.')));
+  const values: ParamValues = {};
+  const extra: NonNullable<ModelData['extra']> = { ...data.extra };
+  for (const spec of paramSpecs(config)) {
+    const old = data.values[spec.name];
+    if (!old) {
+      // The new pair-distance input: zero weights, so the energy is unchanged.
+      values[spec.name] = new Float32Array(sizeOf(spec.shape));
+    } else {
+      const scale = spec.fanIn > 0 ? rms(old) : 0;
+      values[spec.name] = config.hidden > from.hidden ? widen(old, spec, from, scale, rng ?? null) : old;
+    }
+    if (withAdam) {
+      for (const moment of ['adam.m', 'adam.v']) {
+        const key = `${moment}/${spec.name}`;
+        const prev = data.extra?.[key]?.values;
+        const size = values[spec.name].length;
+        const grown = prev && config.hidden > from.hidden ? widen(prev, spec, from, 0, null) : prev;
+        extra[key] = { shape: spec.shape, values: grown ?? new Float32Array(size) };
+      }
+    }
   }
-  return { ...data, config, values, extra };
+  return { ...data, config, values, extra: withAdam ? extra : data.extra };
 }

@@ -14,6 +14,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModelDir, saveModelDir } from '../model/store.js';
 import { growModel } from '../model/grow.js';
+import { Rng } from '../random/rng.js';
 import type { ModelData } from '../model/serialize.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
@@ -79,11 +80,11 @@ export async function readConfigFile(path: string): Promise<TrainingConfig> {
 
 async function branchState(config: TrainingConfig, dir: string): Promise<TrainState> {
   const loaded = await loadModelDir(dir);
-  // A config may turn on pairDistance over a model trained without it: the
-  // model grows with zero weights for the new input (src/model/grow.ts).
+  // A config may turn on pairDistance over a model trained without it, or
+  // widen it: the model grows without changing its energy (src/model/grow.ts).
   let data: ModelData;
   try {
-    data = growModel(loaded, config.model);
+    data = growModel(loaded, config.model, new Rng(config.seed).split('grow'));
   } catch (e) {
     throw new Error(`${dir}: ${(e as Error).message}`);
   }

@@ -99,8 +99,21 @@ describe('training runs', () => {
     expect(log[1].learningRate).toBeCloseTo(decay.learningRate / 2, 12);
 
     await expect(
-      runTraining({ config: tiny({ model: { hidden: 6, codeSize: 4, gLayers: 2 } }), outDir: await tempDir(), from: join(first, 'checkpoint') }),
+      runTraining({ config: tiny({ model: { hidden: 8, codeSize: 4, gLayers: 3 } }), outDir: await tempDir(), from: join(first, 'checkpoint') }),
     ).rejects.toThrow(/differs from the config/);
+    await expect(
+      runTraining({ config: tiny({ model: { hidden: 6, codeSize: 4, gLayers: 2 } }), outDir: await tempDir(), from: join(first, 'checkpoint') }),
+    ).rejects.toThrow(/widened, not narrowed/);
+
+    // Branching under a wider config grows the model (src/model/grow.ts): the weights leaving the new
+    // units start at zero, and training moves them.
+    const wide = await tempDir();
+    await runTraining({ config: tiny({ model: { hidden: 16, codeSize: 4, gLayers: 2 } }), outDir: wide, from: join(first, 'checkpoint') });
+    const wv = await loadModelDir(join(wide, 'checkpoint'));
+    expect(wv.config.hidden).toBe(16);
+    const outW = wv.values['out.w'];
+    const K = outW.length / 16;
+    expect(Math.max(...Array.from(outW.subarray(8 * K)).map(Math.abs))).toBeGreaterThan(0);
     await expect(runTraining({ config: tiny({ steps: 2 }), outDir: await tempDir(), from: join(first, 'checkpoint') })).rejects.toThrow(/already at step 2/);
 
     // Branching under a config that turns on pairDistance grows the model (zero new weights), and
