@@ -1,12 +1,13 @@
 #!/bin/sh
-# The lineage of the shipped model (models/default, session 13): twenty-seven
+# The lineage of the shipped model (models/default, session 14): twenty-nine
 # runs, each continuing the last state of the one before, then the export with
 # the shipped test-time chains. The first ten are the session-10 model, which
 # is exported (as it was shipped); the next eight branch from that export,
 # with fresh optimiser moments, as they did, and make the session-11 model,
-# exported in turn; the last nine branch from that one. About 185 min of
-# training at 2 steps/s on a 2-core machine. Why each stage exists:
-# docs/TRAINING.md, "The shipped model".
+# exported in turn; the next nine branch from that one; the last two widen
+# the energy from hidden 64 to 128 (src/model/grow.ts) and train it. About
+# 215 min of training on a 2-core machine (2 steps/s at hidden 64, 1.2 at
+# 128). Why each stage exists: docs/TRAINING.md, "The shipped model".
 #
 # usage: sh scripts/train-shipped.sh [RUNS_DIR] [MODEL_DIR]
 #   RUNS_DIR   where the runs go (default runs/shipped)
@@ -96,7 +97,14 @@ stage weak-six-square-center weak-six-square-center weak-six-polish
 # 27. The contrastive term at 0.5 (0.1 before), at 5e-5.
 stage contrastive-half contrastive-half weak-six-square-center
 
-# Test time (sessions 12-13): 16 a-chains at noise 0.3, the answer of lowest energy kept, then
+# (The session-13 model was the export of stage 27.)
+# 28. Widened to hidden 128 (the new units' weights to old units start at zero, so the energy is
+# unchanged), then 1e-4 with line x6 and make-line x8.
+stage widen128-line widen128-line contrastive-half
+# 29. line x9, make-line x16.
+stage widen128-line-2 widen128-line-2 widen128-line
+
+# Test time (sessions 12-14): 16 a-chains at noise 0.3, the answer of lowest energy kept, then
 # polished: 3 rounds of descent over the sets one or two entities away.
-$CLI export "$R/contrastive-half/checkpoint" --out "$M" --chain x.steps=40 --chain a.steps=20 --chain a.restarts=16 --chain a.noise=0.3 --chain a.polish=3
+$CLI export "$R/widen128-line-2/checkpoint" --out "$M" --chain x.steps=40 --chain a.steps=20 --chain a.restarts=16 --chain a.noise=0.3 --chain a.polish=3
 echo "model: $M (evaluate: $CLI eval --model $M --episodes 500)"
