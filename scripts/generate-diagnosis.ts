@@ -15,13 +15,12 @@
 import * as T from '../src/engine/index.js';
 import { getFamily } from '../src/concepts/index.js';
 import { forEachEvalChunk } from '../src/evaluation/evaluate.js';
-import { evalDiagnosisSetup } from './eval-diagnosis-setup.js';
+import { evalDiagnosisSetup, quartiles } from './eval-diagnosis-setup.js';
 import { generateBatch } from '../src/inference/infer.js';
 import { arrayToScene } from '../src/world/scene.js';
 import { ATTRIBUTES } from '../src/world/types.js';
 
 const { model, inference, options: o, families } = await evalDiagnosisSetup('generate-diagnosis', 'generate');
-const quartiles = (v: number[]) => [0.25, 0.5, 0.75].map((q) => (v.length ? v[Math.floor(q * (v.length - 1))].toFixed(3) : '-')).join(' / ');
 
 console.log('family                  chain  from truth  lower/fail  failures\' error (q25 / median / q75)');
 for (const family of families) {
@@ -53,9 +52,8 @@ for (const family of families) {
     });
     T.dispose([x, fromTruth]);
   });
-  errors.sort((p, q) => p - q);
   console.log(
-    `${family.padEnd(22)}  ${(chainOk / n).toFixed(3)}  ${(truthOk / n).toFixed(3)}       ${String(lower).padStart(4)}/${String(fails).padEnd(4)}  ${quartiles(errors)}`,
+    `${family.padEnd(22)}  ${(chainOk / n).toFixed(3)}  ${(truthOk / n).toFixed(3)}       ${String(lower).padStart(4)}/${String(fails).padEnd(4)}  ${quartiles(errors, 3)}`,
   );
   for (const [reason, count] of [...reasons].sort((p, q) => q[1] - p[1])) console.log(`    ${String(count).padStart(4)}  ${reason}`);
 }

@@ -16,7 +16,7 @@
 import * as T from '../src/engine/index.js';
 import { getFamily } from '../src/concepts/index.js';
 import { forEachEvalChunk } from '../src/evaluation/evaluate.js';
-import { evalDiagnosisSetup } from './eval-diagnosis-setup.js';
+import { evalDiagnosisSetup, lowestEnergyMask } from './eval-diagnosis-setup.js';
 import { identifyBatch } from '../src/inference/infer.js';
 import { allMaskEnergies } from '../src/training/mask-rank.js';
 
@@ -41,9 +41,7 @@ for (const family of families) {
       const chainMask = Array.from(logits.subarray(b * N, (b + 1) * N), (v) => (v > 0 ? 1 : 0));
       const truth = code(ep.test.attention.map((v) => (v >= 0.5 ? 1 : 0)));
       const eb = e.subarray(b * M, (b + 1) * M);
-      let arg = 0;
-      for (let m = 1; m < M; m++) if (eb[m] < eb[arg]) arg = m;
-      const argMask = Array.from({ length: N }, (_, i) => (arg >> i) & 1);
+      const { index: arg, mask: argMask } = lowestEnergyMask(e, b, N);
       const okChain = f.check(ep.test.after, chainMask).ok;
       const okArg = f.check(ep.test.after, argMask).ok;
       chainOk += +okChain;

@@ -12,23 +12,20 @@
  * docs/TRAINING.md, session 14, uses it: the misses are the long lines.
  */
 import * as T from '../src/engine/index.js';
-import { getFamily } from '../src/concepts/index.js';
+import { line } from '../src/concepts/line.js';
+import { makeLine } from '../src/concepts/make-line.js';
 import { LINE } from '../src/concepts/shapes.js';
 import { forEachEvalChunk } from '../src/evaluation/evaluate.js';
 import { generateBatch } from '../src/inference/infer.js';
 import { allMaskEnergies } from '../src/training/mask-rank.js';
 import { arrayToScene } from '../src/world/scene.js';
 import { ATTRIBUTES, type Scene } from '../src/world/types.js';
-import { evalDiagnosisSetup } from './eval-diagnosis-setup.js';
+import { evalDiagnosisSetup, lowestEnergyMask, quartiles } from './eval-diagnosis-setup.js';
 
 const { model, inference, options: o } = await evalDiagnosisSetup('line-diagnosis', 'identify');
 const BINS = [0.4, 0.5, 0.6, 0.7, 0.8];
 const binOf = (extent: number) => Math.max(0, Math.min(BINS.length - 2, BINS.findIndex((b) => extent < b) - 1));
 const fitOf = (scene: Scene, mask: readonly number[]) => LINE.fit(scene.entities.filter((_, i) => mask[i] >= 0.5).map((e) => e.pos));
-const quartiles = (v: number[]) => {
-  const s = [...v].sort((p, q) => p - q);
-  return [0.25, 0.5, 0.75].map((q) => (s.length ? s[Math.floor(q * (s.length - 1))].toFixed(2) : '-')).join(' / ');
-};
 const table = (name: string, ok: number[], n: number[]) =>
   console.log(
     `${name.padEnd(10)} ` +
@@ -41,17 +38,14 @@ console.log('score by the true line\'s extent (episodes in brackets)');
   const chosenRel: number[] = [], chosenExtent: number[] = [], trueExtent: number[] = [];
   const L = inference.attentionLogit;
   forEachEvalChunk(model, 'line', inference, o, ({ episodes: part, batch, t, w }) => {
-    const N = batch.entities, M = 1 << N;
+    const N = batch.entities;
     const e = T.tidy(() => T.read(allMaskEnergies(model, t.after, w, part.map((_, b) => b), L)));
     part.forEach((ep, b) => {
-      const eb = e.subarray(b * M, (b + 1) * M);
-      let arg = 0;
-      for (let m = 1; m < M; m++) if (eb[m] < eb[arg]) arg = m;
-      const mask = Array.from({ length: N }, (_, i) => (arg >> i) & 1);
+      const { mask } = lowestEnergyMask(e, b, N);
       const truth = fitOf(ep.test.after, ep.test.attention);
       const k = binOf(truth.size);
       n[k]++;
-      if (getFamily('line').check(ep.test.after, mask).ok) ok[k]++;
+      if (line.check(ep.test.after, mask).ok) ok[k]++;
       else if (mask.reduce((s, v) => s + v, 0) === 3) {
         const chosen = fitOf(ep.test.after, mask);
         chosenRel.push(chosen.relResidual);
@@ -62,13 +56,12 @@ console.log('score by the true line\'s extent (episodes in brackets)');
   });
   table('line', ok, n);
   console.log(
-    `  wrong triples (${chosenRel.length}): residual / extent ${quartiles(chosenRel)} (the checker's bar: ${LINE.tolerance}); ` +
-      `extent ${quartiles(chosenExtent)}, the true line's ${quartiles(trueExtent)} (quartiles)`,
+    `  wrong triples (${chosenRel.length}): residual / extent ${quartiles(chosenRel, 2)} (the checker's bar: ${LINE.tolerance}); ` +
+      `extent ${quartiles(chosenExtent, 2)}, the true line's ${quartiles(trueExtent, 2)} (quartiles)`,
   );
 }
 {
   const ok = BINS.map(() => 0), n = BINS.map(() => 0);
-  const f = getFamily('make-line');
   forEachEvalChunk(model, 'make-line', inference, o, ({ episodes: part, batch, t, w, rng }) => {
     const N = batch.entities;
     const { x } = generateBatch(model, t.before, t.logits, w, t.movable, inference.x, { rng: rng.split('x') });
@@ -77,7 +70,7 @@ console.log('score by the true line\'s extent (episodes in brackets)');
       const k = binOf(fitOf(ep.test.after, ep.test.attention).size);
       n[k]++;
       const after = arrayToScene(v.subarray(b * N * ATTRIBUTES, (b + 1) * N * ATTRIBUTES), N);
-      if (f.check(ep.test.before, ep.test.attention, after).ok) ok[k]++;
+      if (makeLine.check(ep.test.before, ep.test.attention, after).ok) ok[k]++;
     });
     x.dispose();
   });
