@@ -45,6 +45,17 @@ export interface ModelConfig {
    */
   pairDistance?: boolean | 'squared';
   /**
+   * Relational variants only: give g's first layer the pair's direction as
+   * its doubled angle, (dx^2 - dy^2, 2 dx dy) / (|p_i - p_j|^2 + eps^2): the
+   * same for i->j and j->i, the same for every pair of a straight triple,
+   * and 0 on the diagonal (smooth, so second derivatives exist). Why: pooled
+   * over pairs, the distances see a bent triple only through a difference of
+   * large terms (16 A^2 = (sum d^2)^2 - 2 sum d^4), a few parts in a thousand
+   * at line's tolerance; the directions of a bent triple differ by about 2%
+   * (docs/TRAINING.md, session 13). Absent means false.
+   */
+  pairDirection?: boolean;
+  /**
    * Outputs of f: E = sum_k f_k(...)^2 (method.md: one output, E = f(...)^2).
    * Why more than one: the zero set of one squared output is a curve in an
    * agent's two position coordinates, so an energy that reaches 0 pins the
@@ -66,10 +77,11 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   gLayers: 3,
   fLayers: 1,
   pairDistance: false,
+  pairDirection: false,
   energyOutputs: 1,
 };
 
-/** The config with every optional field filled in, keys in a fixed order (so configs compare as JSON). */
+/** The config with every optional field filled in (pairDirection only when on), keys in a fixed order (so configs compare as JSON). */
 export function canonicalModelConfig(c: ModelConfig): ModelConfig {
   return {
     variant: c.variant,
@@ -80,6 +92,8 @@ export function canonicalModelConfig(c: ModelConfig): ModelConfig {
     fLayers: c.fLayers,
     pairDistance: c.pairDistance ?? false,
     energyOutputs: c.energyOutputs ?? 1,
+    // Only when on, so that the files of models made before it stay byte-identical when re-saved.
+    ...(c.pairDirection ? { pairDirection: true } : {}),
   };
 }
 
@@ -96,6 +110,11 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
     problems.push(`pairDistance: expected true, false or "squared", got ${JSON.stringify(config.pairDistance)}`);
   } else if (config.pairDistance && config.variant === 'non-relational') {
     problems.push('pairDistance: needs a relational variant (the non-relational energy has no pairs)');
+  }
+  if (config.pairDirection !== undefined && typeof config.pairDirection !== 'boolean') {
+    problems.push(`pairDirection: expected true or false, got ${JSON.stringify(config.pairDirection)}`);
+  } else if (config.pairDirection && config.variant === 'non-relational') {
+    problems.push('pairDirection: needs a relational variant (the non-relational energy has no pairs)');
   }
   if (config.energyOutputs !== undefined && (!Number.isInteger(config.energyOutputs) || config.energyOutputs < 1)) {
     problems.push(`energyOutputs: expected a positive integer, got ${JSON.stringify(config.energyOutputs)}`);
@@ -123,5 +142,6 @@ export function describeEnergy(config: ModelConfig): string {
   if (c.pairDistance) {
     parts.push(`${c.pairDistance === 'squared' ? 'squared pair distance' : 'pair distance'} as an input of g (not in the paper)`);
   }
+  if (c.pairDirection) parts.push('pair direction (doubled angle) as an input of g (not in the paper)');
   return parts.join(', ');
 }

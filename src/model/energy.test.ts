@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as T from '../engine/index.js';
 import { Rng } from '../random/rng.js';
 import { relativeError, useEngine } from '../test-utils/engine.js';
-import { ENERGY_VARIANTS, PAIR_DISTANCE_EPS, validateModelConfig, type ModelConfig } from './config.js';
-import { pairDistances } from './energy.js';
+import { ENERGY_VARIANTS, PAIR_DISTANCE_EPS, describeEnergy, validateModelConfig, type ModelConfig } from './config.js';
+import { pairDirections, pairDistances } from './energy.js';
 import { EnergyModel } from './model.js';
 import { paramSpecs, sizeOf } from './params.js';
 import { energy64, numericGradient } from './reference64.js';
@@ -26,6 +26,8 @@ const CASES: { name: string; config: ModelConfig }[] = [
   { name: 'relational + squared pairDistance', config: smallConfig('relational', 'squared') },
   { name: 'relational-one-side + squared pairDistance', config: smallConfig('relational-one-side', 'squared') },
   { name: 'relational, 3 energy outputs', config: { ...smallConfig('relational', true), energyOutputs: 3 } },
+  { name: 'relational + pairDirection', config: { ...smallConfig('relational'), pairDirection: true } },
+  { name: 'relational-one-side + pairDistance + pairDirection', config: { ...smallConfig('relational-one-side', true), pairDirection: true } },
   { name: 'non-relational, 2 energy outputs', config: { ...smallConfig('non-relational'), energyOutputs: 2 } },
 ];
 
@@ -191,6 +193,48 @@ describe('pair distance feature', () => {
     expect(paramSpecs(smallConfig('relational', 'squared')).find((s) => s.name === 'g0.wd')?.shape).toEqual([1, 6]);
     expect(validateModelConfig(smallConfig('relational', 'squared')).pairDistance).toBe('squared');
     expect(() => validateModelConfig({ ...smallConfig('relational'), pairDistance: 'cubed' as never })).toThrow(/pairDistance: expected true, false or "squared", got "cubed"/);
+  });
+});
+
+describe('pair direction feature', () => {
+  it('is the doubled angle of the pair direction, the same both ways and for every pair of a straight triple', () => {
+    // (0, 0), (0.3, 0.4), (0.6, 0.8) on one line; colours differ.
+    const x = T.tensor([0, 0, 1, 0, 0, 0.3, 0.4, 0, 1, 0, 0.6, 0.8, 0, 0, 1], [1, 3, 5]);
+    const v = T.read(pairDirections(x)); // [1, 3, 3, 2]
+    const at = (i: number, j: number) => [v[(i * 3 + j) * 2], v[(i * 3 + j) * 2 + 1]];
+    const eps2 = PAIR_DISTANCE_EPS ** 2;
+    // Pair (0, 1): dx = -0.3, dy = -0.4: ((0.09 - 0.16), 2 * 0.12) / (0.25 + eps^2).
+    expect(at(0, 1)[0]).toBeCloseTo(-0.07 / (0.25 + eps2), 6);
+    expect(at(0, 1)[1]).toBeCloseTo(0.24 / (0.25 + eps2), 6);
+    expect(at(1, 0)).toEqual(at(0, 1));
+    expect(at(0, 0)).toEqual([0, 0]);
+    // Normalised, every pair of the straight triple points the same way.
+    const unit = (p: number[]) => p.map((c) => c / Math.hypot(p[0], p[1]));
+    for (const [i, j] of [[0, 2], [1, 2], [2, 1]]) {
+      expect(unit(at(i, j))[0]).toBeCloseTo(unit(at(0, 1))[0], 6);
+      expect(unit(at(i, j))[1]).toBeCloseTo(unit(at(0, 1))[1], 6);
+    }
+    x.dispose();
+    // A bent triple does not.
+    const bent = T.tensor([0, 0, 1, 0, 0, 0.3, 0.4, 0, 1, 0, 0.6, 0.9, 0, 0, 1], [1, 3, 5]);
+    const b = T.read(pairDirections(bent));
+    const ang = (i: number, j: number) => Math.atan2(b[(i * 3 + j) * 2 + 1], b[(i * 3 + j) * 2]);
+    expect(Math.abs(ang(0, 1) - ang(1, 2))).toBeGreaterThan(0.1);
+    bent.dispose();
+  });
+
+  it('carries second-order gradients: d/d(g0.wv) of a directional derivative dE/dx . v matches finite differences', () => {
+    const { got, numeric } = secondOrder({ ...smallConfig('relational'), pairDirection: true }, 11, 'g0.wv');
+    expect(relativeError(got, numeric)).toBeLessThan(2e-3);
+  });
+
+  it('is refused for the non-relational energy; absent means off', () => {
+    expect(() => validateModelConfig({ ...smallConfig('non-relational'), pairDirection: true })).toThrow(/pairDirection: needs a relational variant/);
+    expect(() => validateModelConfig({ ...smallConfig('relational'), pairDirection: 1 as never })).toThrow(/pairDirection: expected true or false/);
+    expect(validateModelConfig(smallConfig('relational')).pairDirection ?? false).toBe(false);
+    expect(paramSpecs(smallConfig('relational')).some((s) => s.name === 'g0.wv')).toBe(false);
+    expect(paramSpecs({ ...smallConfig('relational'), pairDirection: true }).find((s) => s.name === 'g0.wv')?.shape).toEqual([2, 6]);
+    expect(describeEnergy({ ...smallConfig('relational'), pairDirection: true })).toContain('pair direction (doubled angle) as an input of g (not in the paper)');
   });
 });
 

@@ -16,7 +16,8 @@
  *
  * With `pairDistance`, the pair's first layer also gets d_ij g0.wd, where
  * d_ij = sqrt(|p_i - p_j|^2 + eps^2) - eps over the two position attributes
- * (with pairDistance 'squared': d_ij = |p_i - p_j|^2).
+ * (with pairDistance 'squared': d_ij = |p_i - p_j|^2). With `pairDirection`,
+ * it also gets v_ij g0.wv, v_ij the pair's doubled-angle direction (below).
  */
 import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
@@ -37,6 +38,21 @@ export function pairDistances(x: Tensor, squared = false): Tensor {
   const r2 = T.sum(T.square(diff), 3);
   if (squared) return r2;
   return T.sub(T.sqrt(T.add(r2, PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS)), PAIR_DISTANCE_EPS);
+}
+
+/**
+ * The pairs' directions as doubled angles, (dx^2 - dy^2, 2 dx dy) / (r^2 + eps^2)
+ * over the position attributes: [B, N, N, 2], 0 on the diagonal.
+ */
+export function pairDirections(x: Tensor): Tensor {
+  const [B, N] = x.shape;
+  const pos = T.slice(x, [0, 0, 0], [B, N, 2]);
+  const diff = T.sub(T.reshape(pos, [B, N, 1, 2]), T.reshape(pos, [B, 1, N, 2])); // [B, N, N, 2]
+  const dx = T.slice(diff, [0, 0, 0, 0], [B, N, N, 1]);
+  const dy = T.slice(diff, [0, 0, 0, 1], [B, N, N, 1]);
+  const denom = T.add(T.add(T.square(dx), T.square(dy)), PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS);
+  const v = T.concat([T.sub(T.square(dx), T.square(dy)), T.mul(T.mul(dx, dy), 2)], 3);
+  return T.div(v, denom);
 }
 
 /** Pooled relation features [B, H]. */
@@ -65,6 +81,10 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
   if (config.pairDistance) {
     const d = pairDistances(x, config.pairDistance === 'squared'); // [B, N, N]
     pre = T.add(pre, T.mul(T.reshape(d, [B, N, N, 1]), T.reshape(p['g0.wd'], [1, 1, 1, H])));
+  }
+  if (config.pairDirection) {
+    const v = T.reshape(pairDirections(x), [B * N * N, 2]);
+    pre = T.add(pre, T.reshape(T.matMul(v, p['g0.wv']), [B, N, N, H]));
   }
   let h = T.silu(pre);
   for (let k = 1; k < config.gLayers; k++) {

@@ -428,6 +428,9 @@ export class FastEnergy {
     this.bothSides = config.variant === 'relational';
     this.distance = this.pairs && Boolean(config.pairDistance);
     this.squared = config.pairDistance === 'squared';
+    if (config.pairDirection) {
+      throw new Error('FastEnergy: pairDirection is not in the kernel yet (the engine path computes it: eval, train)');
+    }
     if (this.distance && D < 2)
       throw new Error(
         `FastEnergy: pairDistance needs the two position attributes, got attributes ${D}`,

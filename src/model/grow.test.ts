@@ -72,6 +72,46 @@ describe('growing a model', () => {
     for (const m of [model, after, nudged]) m.dispose();
   });
 
+  it('turns on pairDirection without changing the energy, on top of the distance', () => {
+    const model = EnergyModel.init(grownConfig, new Rng(4), 1.5);
+    const to = { ...grownConfig, pairDirection: true };
+    const adam = { 'adam.m/g0.wi': { shape: [5, 6], values: new Float32Array(30) } };
+    const grown = growModel({ config: grownConfig, values: model.values(), meta: {}, extra: adam }, to);
+    checkParamValues(grown.config, grown.values);
+    expect(Array.from(grown.values['g0.wv'])).toEqual(new Array(12).fill(0));
+    expect(grown.extra?.['adam.v/g0.wv']?.shape).toEqual([2, 6]);
+
+    const after = new EnergyModel(grown.config, grown.values);
+    const nudged = new EnergyModel(grown.config, { ...grown.values, 'g0.wv': new Float32Array(12).fill(0.5) });
+    const [e0, e1, e2] = energiesOf([model, after, nudged]);
+    expect(Array.from(e1)).toEqual(Array.from(e0));
+    expect(Math.abs(e2[0] - e0[0])).toBeGreaterThan(1e-4);
+    expect(growthProblem(to, grownConfig)).toMatch(/pairDirection .*cannot be dropped/);
+    for (const m of [model, after, nudged]) m.dispose();
+  });
+
+  it('turns on pairDirection while widening: the new input feeds the new units only, and the energy is unchanged', () => {
+    const to: ModelConfig = { ...grownConfig, hidden: 9, pairDirection: true };
+    const model = EnergyModel.init(grownConfig, new Rng(4), 1.5);
+    const grown = growModel({ config: grownConfig, values: model.values(), meta: {} }, to, new Rng(5));
+    checkParamValues(grown.config, grown.values);
+    const wv = grown.values['g0.wv']; // [2, 9]: columns 0-5 feed old units, 6-8 new ones
+    for (let r = 0; r < 2; r++) {
+      expect(Array.from(wv.subarray(r * 9, r * 9 + 6))).toEqual([0, 0, 0, 0, 0, 0]);
+      for (let c = 6; c < 9; c++) expect(wv[r * 9 + c]).not.toBe(0);
+    }
+    const after = new EnergyModel(grown.config, grown.values);
+    // Once the new units' outgoing weights move, the direction reaches the energy.
+    const g1 = grown.values['g1.w'].slice();
+    g1.fill(0.5, 6 * 9);
+    const nudged = new EnergyModel(grown.config, { ...grown.values, 'g1.w': g1 });
+    const noDirection = new EnergyModel(grown.config, { ...grown.values, 'g1.w': g1, 'g0.wv': new Float32Array(18) });
+    const [e0, e1, e2, e3] = energiesOf([model, after, nudged, noDirection]);
+    for (let b = 0; b < 2; b++) expect(Math.abs(e1[b] - e0[b])).toBeLessThan(1e-5 * Math.max(1, Math.abs(e0[b])));
+    expect(Math.abs(e2[0] - e3[0])).toBeGreaterThan(1e-4);
+    for (const m of [model, after, nudged, noDirection]) m.dispose();
+  });
+
   it('refuses any other change, and dropping the distance', () => {
     expect(growthProblem(base, base)).toBeNull();
     expect(growthProblem(base, grownConfig)).toBeNull();

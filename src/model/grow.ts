@@ -3,9 +3,10 @@
  * can branch from it under a config that gives the energy more to see or
  * more room.
  *
- * Two growths exist, and may be combined:
- * - turning on `pairDistance`: the new first-layer weights g0.wd start at
- *   zero, so the energy is exactly the old one until training moves them;
+ * Three growths exist, and may be combined:
+ * - turning on `pairDistance` or `pairDirection`: the new first-layer
+ *   weights (g0.wd, g0.wv) start at zero into the old units, so the energy is
+ *   exactly the old one until training moves them;
  * - widening (`hidden` larger): every hidden layer of g and f gets new units.
  *   A weight from a new unit to an old unit (or to the output) starts at zero,
  *   so no old unit sees a new one and the energy is unchanged; every other
@@ -13,6 +14,11 @@
  *   new units compute something from the start and the zero weights leaving
  *   them get a gradient at once (growth by zero outgoing weights, in the
  *   spirit of Net2Net's function-preserving widening).
+ *
+ * Combined, a new input feeds the new units from the start: its weights into
+ * them are drawn at the scale of g0.wi's. Why: an input grown with zero
+ * weights alone was not taken up at a fine-tuning rate (docs/TRAINING.md rows
+ * 53 and 123); through fresh units it is computed on from the first step.
  *
  * New Adam moments start at zero. Randomness (the new weights) is passed in.
  */
@@ -25,13 +31,16 @@ import type { ModelData } from './serialize.js';
 export function growthProblem(from: ModelConfig, to: ModelConfig): string | null {
   const a = canonicalModelConfig(from);
   const b = canonicalModelConfig(to);
-  const same = JSON.stringify({ ...a, pairDistance: b.pairDistance, hidden: b.hidden }) === JSON.stringify(b);
+  const same =
+    JSON.stringify({ ...a, pairDistance: b.pairDistance, pairDirection: b.pairDirection, hidden: b.hidden }) ===
+    JSON.stringify(b);
   if (!same) return `its model (${JSON.stringify(a)}) differs from the config's (${JSON.stringify(b)})`;
   if (b.hidden < a.hidden) return `its model has hidden ${a.hidden} and the config ${b.hidden} (a model can be widened, not narrowed)`;
   if (a.pairDistance && b.pairDistance && a.pairDistance !== b.pairDistance) {
     return `its model's pair feature is pairDistance ${JSON.stringify(a.pairDistance)} and the config's ${JSON.stringify(b.pairDistance)} (a trained input cannot be swapped)`;
   }
   if (a.pairDistance && !b.pairDistance) return 'its model uses pairDistance and the config does not (a trained input cannot be dropped)';
+  if (a.pairDirection && !b.pairDirection) return 'its model uses pairDirection and the config does not (a trained input cannot be dropped)';
   return null;
 }
 
@@ -89,8 +98,12 @@ export function growModel(data: ModelData, to: ModelConfig, rng?: Rng): ModelDat
   for (const spec of paramSpecs(config)) {
     const old = data.values[spec.name];
     if (!old) {
-      // The new pair-distance input: zero weights, so the energy is unchanged.
-      values[spec.name] = new Float32Array(sizeOf(spec.shape));
+      // A new pair input: zero into the old units, so the energy is unchanged; into new units at g0.wi's scale.
+      const inputs = spec.shape[0];
+      values[spec.name] =
+        config.hidden > from.hidden
+          ? widen(new Float32Array(inputs * from.hidden), spec, from, rms(data.values['g0.wi']), rng ?? null)
+          : new Float32Array(sizeOf(spec.shape));
     } else {
       const scale = spec.fanIn > 0 ? rms(old) : 0;
       values[spec.name] = config.hidden > from.hidden ? widen(old, spec, from, scale, rng ?? null) : old;

@@ -20,10 +20,12 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const { attributes: D, codeSize: DW, hidden: H, variant } = config;
   const relational = variant !== 'non-relational';
   const distance = relational && Boolean(config.pairDistance);
-  const firstFanIn = (relational ? 2 * D : D) + DW + (distance ? 1 : 0);
+  const direction = relational && Boolean(config.pairDirection);
+  const firstFanIn = (relational ? 2 * D : D) + DW + (distance ? 1 : 0) + (direction ? 2 : 0);
   const specs: ParamSpec[] = [{ name: 'g0.wi', shape: [D, H], fanIn: firstFanIn }];
   if (relational) specs.push({ name: 'g0.wj', shape: [D, H], fanIn: firstFanIn });
   if (distance) specs.push({ name: 'g0.wd', shape: [1, H], fanIn: firstFanIn });
+  if (direction) specs.push({ name: 'g0.wv', shape: [2, H], fanIn: firstFanIn });
   specs.push({ name: 'g0.ww', shape: [DW, H], fanIn: firstFanIn });
   specs.push({ name: 'g0.b', shape: [H], fanIn: 0 });
   for (let k = 1; k < config.gLayers; k++) {

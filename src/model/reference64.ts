@@ -39,6 +39,12 @@ function gFeatures(
         : Math.hypot(xi[0] - xj[0], xi[1] - xj[1], PAIR_DISTANCE_EPS) - PAIR_DISTANCE_EPS;
     affine([d], p['g0.wd'], H, h);
   }
+  if (xj && config.pairDirection) {
+    const dx = xi[0] - xj[0];
+    const dy = xi[1] - xj[1];
+    const denom = dx * dx + dy * dy + PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS;
+    affine([(dx * dx - dy * dy) / denom, (2 * dx * dy) / denom], p['g0.wv'], H, h);
+  }
   affine(w, p['g0.ww'], H, h);
   h = h.map(silu);
   for (let k = 1; k < config.gLayers; k++) {

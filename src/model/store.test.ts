@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
-import { DEFAULT_MODEL_CONFIG } from './config.js';
+import { DEFAULT_MODEL_CONFIG, canonicalModelConfig } from './config.js';
 import { initParams } from './params.js';
 import { ModelFileError } from './serialize.js';
 import { loadModelDir, saveModelDir } from './store.js';
@@ -32,7 +32,7 @@ describe('model files', () => {
     const dir = await tempDir();
     await saveModelDir(dir, data);
     const back = await loadModelDir(dir);
-    expect(back.config).toEqual(config);
+    expect(back.config).toEqual(canonicalModelConfig(config));
     expect(back.meta).toEqual(data.meta);
     for (const [k, v] of Object.entries(values)) expect(Array.from(back.values[k])).toEqual(Array.from(v));
     expect(Array.from(back.extra!['adam.m/out.b'].values)).toEqual([0.25]);
