@@ -25,13 +25,27 @@ const LAYERS: [number, number][] = [
   [3, 2],
 ];
 const SIZES = [1, 3, 7];
-// Every variant, and the relational ones with the pair distance input (g0.wd).
-const CASES: { name: string; variant: EnergyVariant; pairDistance: ModelConfig['pairDistance']; energyOutputs?: number }[] = [
+// Every variant, and the relational ones with the pair distance (g0.wd) and direction (g0.wv) inputs.
+const CASES: {
+  name: string;
+  variant: EnergyVariant;
+  pairDistance: ModelConfig['pairDistance'];
+  pairDirection?: boolean;
+  energyOutputs?: number;
+}[] = [
   ...ENERGY_VARIANTS.map((variant) => ({ name: variant, variant, pairDistance: false })),
   ...ENERGY_VARIANTS.filter((v) => v !== 'non-relational').flatMap((variant) => [
     { name: `${variant} + pairDistance`, variant, pairDistance: true },
     { name: `${variant} + squared pairDistance`, variant, pairDistance: 'squared' as const },
+    { name: `${variant} + pairDirection`, variant, pairDistance: false, pairDirection: true },
+    { name: `${variant} + pairDistance + pairDirection`, variant, pairDistance: true, pairDirection: true },
   ]),
+  {
+    name: 'relational-one-side + squared pairDistance + pairDirection',
+    variant: 'relational-one-side',
+    pairDistance: 'squared',
+    pairDirection: true,
+  },
   { name: 'relational + pairDistance, 3 energy outputs', variant: 'relational', pairDistance: true, energyOutputs: 3 },
   { name: 'non-relational, 2 energy outputs', variant: 'non-relational', pairDistance: false, energyOutputs: 2 },
 ];
@@ -98,7 +112,7 @@ function expectSimdMatchesExact(
   return { e, got };
 }
 
-describe.each(CASES)('FastEnergy ($name)', ({ variant, pairDistance, energyOutputs }) => {
+describe.each(CASES)('FastEnergy ($name)', ({ variant, pairDistance, pairDirection, energyOutputs }) => {
   describe.each(LAYERS)('gLayers %i, fLayers %i', (gLayers, fLayers) => {
     const config: ModelConfig = {
       variant,
@@ -108,6 +122,7 @@ describe.each(CASES)('FastEnergy ($name)', ({ variant, pairDistance, energyOutpu
       gLayers,
       fLayers,
       pairDistance,
+      pairDirection,
       energyOutputs,
     };
     const model = EnergyModel.init(config, new Rng(11 + 7 * gLayers + fLayers), 1.5);
@@ -228,16 +243,34 @@ describe('FastEnergy buffers and checks', () => {
     expect(() => fe.gradients(x, 3, a, w, { dx: new Float32Array(3) })).toThrow(/dx has 3 entries/);
     expect(() => new FastEnergy({ ...config, hidden: 9 }, values)).toThrow(/parameters/);
   });
+
+  it('takes pairDirection, alone or with pairDistance, and needs the two position attributes for either', () => {
+    for (const extra of [{ pairDirection: true }, { pairDistance: true, pairDirection: true }]) {
+      const c: ModelConfig = { ...config, ...extra };
+      const v = EnergyModel.init(c, new Rng(6), 1.5).values();
+      expect(() => new FastEnergy(c, v)).not.toThrow();
+      expect(() => new FastEnergy(c, values)).toThrow(/parameters/); // no g0.wv
+    }
+    for (const extra of [{ pairDirection: true }, { pairDistance: true }]) {
+      const c: ModelConfig = { ...config, attributes: 1, ...extra };
+      const v = EnergyModel.init(c, new Rng(6), 1.5).values();
+      expect(() => new FastEnergy(c, v)).toThrow(/needs the two position attributes/);
+    }
+  });
 });
 
-describe('FastEnergy with the pair distance input (g0.wd), on both precisions', () => {
+describe('FastEnergy with the pair distance (g0.wd) and direction (g0.wv) inputs, on both precisions', () => {
   // hidden 32 so that the SIMD path runs where available; gLayers 3, fLayers 2.
   const precisions = [false, ...(SimdKernels.available() ? [true] : [])];
   describe.each([
-    ['relational', true],
-    ['relational-one-side', true],
-    ['relational', 'squared'],
-  ] as const)('%s, pairDistance %s', (variant, feature) => {
+    ['relational', true, false],
+    ['relational-one-side', true, false],
+    ['relational', 'squared', false],
+    ['relational', false, true],
+    ['relational-one-side', false, true],
+    ['relational', true, true],
+    ['relational-one-side', 'squared', true],
+  ] as const)('%s, pairDistance %s, pairDirection %s', (variant, feature, direction) => {
     const config: ModelConfig = {
       variant,
       attributes: D,
@@ -246,11 +279,17 @@ describe('FastEnergy with the pair distance input (g0.wd), on both precisions', 
       gLayers: 3,
       fLayers: 2,
       pairDistance: feature,
+      pairDirection: direction,
     };
-    const values = EnergyModel.init(config, new Rng(41), 1.5).values();
-    // The same model without the distance: the term must matter at these inputs.
-    const { 'g0.wd': _wd, ...plain } = values;
-    const plainConfig = { ...config, pairDistance: false };
+    const model = EnergyModel.init(config, new Rng(41), 1.5);
+    const values = model.values();
+    // The same model without one of its pair inputs, for each: every term must matter at these inputs.
+    const { 'g0.wd': _wd, ...noDistance } = values;
+    const { 'g0.wv': _wv, ...noDirection } = values;
+    const without = [
+      ...(feature ? [{ config: { ...config, pairDistance: false }, values: noDistance }] : []),
+      ...(direction ? [{ config: { ...config, pairDirection: false }, values: noDirection }] : []),
+    ];
 
     describe.each(precisions)('simd %s', (simd) => {
       const fe = new FastEnergy(config, values, { simd });
@@ -262,12 +301,12 @@ describe('FastEnergy with the pair distance input (g0.wd), on both precisions', 
         expect(fe.precision).toBe(simd ? 'float32-simd' : 'float64');
       });
 
-      // Entities 0 and 1 within eps of each other (and 2 on top of 3), where d's curvature is largest.
+      // Entities 0 and 1 within eps of each other (and 2 on top of 3), where d's and v's curvature is largest.
       it.each([
         { n: 6, close: false },
         { n: 5, close: true },
       ])(
-        'N = $n, close pairs $close: energy and gradients match energy64 and finite differences',
+        'N = $n, close pairs $close: energy and gradients match energy64, finite differences and the engine',
         ({ n, close }) => {
           const { x, a, w } = inputs(new Rng(60 + n), n);
           if (close) {
@@ -280,9 +319,11 @@ describe('FastEnergy with the pair distance input (g0.wd), on both precisions', 
           const da = new Float32Array(n);
           const dw = new Float32Array(DW);
           const ref = e64(config, values, x, n, a, w);
-          expect(Math.abs(ref - e64(plainConfig, plain, x, n, a, w))).toBeGreaterThan(
-            1e-3 * Math.abs(ref),
-          );
+          for (const other of without) {
+            expect(Math.abs(ref - e64(other.config, other.values, x, n, a, w))).toBeGreaterThan(
+              1e-3 * Math.abs(ref),
+            );
+          }
           const e = fe.gradients(x, n, a, w, { dx, da, dw });
           expect(Math.abs(e - ref) / Math.max(Math.abs(ref), simd ? 1e-2 : 0)).toBeLessThanOrEqual(
             tolE,
@@ -294,9 +335,16 @@ describe('FastEnergy with the pair distance input (g0.wd), on both precisions', 
           expect(relativeError(dx, nx), 'dx vs finite differences').toBeLessThan(tolG);
           expect(relativeError(da, na), 'da vs finite differences').toBeLessThan(tolG);
           expect(relativeError(dw, nw), 'dw vs finite differences').toBeLessThan(tolG);
-          // The positions' gradient is where the distance term acts: check it on its own too.
+          // The positions' gradient is where the pair terms act: check it on its own too.
           const pos = (g: ArrayLike<number>) => Array.from(g).filter((_, q) => q % D < 2);
           expect(relativeError(pos(dx), pos(nx)), 'dE/d position').toBeLessThan(tolG);
+          // The engine (float32) computes the pair terms its own way (pairDistances, pairDirections).
+          const eng = engineGradients(model, x, n, a, w);
+          expect(Math.abs(e - eng.e) / Math.max(Math.abs(ref), 1e-2)).toBeLessThan(1e-5);
+          expect(relativeError(dx, eng.dx), 'dx vs engine').toBeLessThan(1e-4);
+          expect(relativeError(pos(dx), pos(eng.dx)), 'dE/d position vs engine').toBeLessThan(1e-4);
+          expect(relativeError(da, eng.da), 'da vs engine').toBeLessThan(1e-4);
+          expect(relativeError(dw, eng.dw), 'dw vs engine').toBeLessThan(1e-4);
         },
       );
 

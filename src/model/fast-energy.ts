@@ -14,6 +14,8 @@
  *   c        = g0.b + w g0.ww                                  [H]
  *   pre0_ij  = x_i g0.wi + x_j g0.wj + c   (relational)        [N*N, H]
  *              (+ d_ij g0.wd with pairDistance, d_ij the smoothed distance of ./energy.ts)
+ *              (+ v_ij g0.wv with pairDirection, v_ij = (ex^2 - ey^2, 2 ex ey) / (|e|^2 + eps^2),
+ *               e = p_i - p_j: the doubled-angle direction of ./energy.ts, g0.wv [2, H])
  *   pre0_i   = x_i g0.wi + c               (non-relational)    [N, H]
  *   h_k      = silu(pre_k),  pre_k = h_{k-1} g_k.w + g_k.b
  *   pool     = sum_p gate_p h_last[p]      gate_ij = s(a_i) s(a_j) | s(a_i); gate_i = s(a_i)
@@ -24,16 +26,19 @@
  * pre-activations and sigmoids (SiLU'(v) = s(v) (1 + v (1 - s(v)))).
  * Only what a request needs is computed: dE/da needs no backward pass
  * through g (only dE/dgate = h_last . dE/dpool), dE/dx and dE/dw do.
- * The distance term is not per entity, so it is added to each pair row after
- * the per-entity sum, and its part of dE/dx (positions only) is reduced from
- * dE/dpre0 in JavaScript on both paths (O(P H), small beside g's products).
+ * The pair features (the distance, the direction) are not per entity, so
+ * they are added to each pair row after the per-entity sum, and their part of
+ * dE/dx (positions only) is reduced from dE/dpre0 in JavaScript on both paths
+ * (O(P H), small beside g's products). Both are functions of e = p_i - p_j
+ * alone, so a pair's part of dE/dp_j is minus its part of dE/dp_i.
  *
  * Two views for chains that hold part of the input fixed (`xChain`,
  * `aChain`) cache what does not change between steps: g's features of the
  * pairs among held entities (x-chain: only pairs touching a movable entity
  * are recomputed, about a third of them for one mover in six), or all of g
  * (a-chain: a step is then only the gates, the pooling and f). With
- * pairDistance both stay exact as they are: d_ij changes only when i or j moves.
+ * pairDistance or pairDirection both stay exact as they are: d_ij and v_ij
+ * change only when i or j moves.
  *
  * Two paths. The float64 loops (weights copied to Float64Array once) are the
  * exact one. The SIMD path (the default where available, `precision`
@@ -351,12 +356,17 @@ export class FastEnergy {
   private readonly bothSides: boolean;
   /** The pair's first layer also gets d_ij g0.wd (config.pairDistance). */
   private readonly distance: boolean;
+  /** The pair's first layer also gets v_ij g0.wv (config.pairDirection). */
+  private readonly direction: boolean;
+  /** Either of the two: the positions are kept (pos) and dE/dx gets their part (dpos). */
+  private readonly pairFeatures: boolean;
 
   // Weights (float64). gW[k]/gWT[k]/gB[k] for k >= 1 (index 0 unused), same for f.
   private readonly g0wi: Float64Array;
   private readonly g0wj: Float64Array;
   private readonly g0wd: Float64Array; // [H], empty without the distance
-  /** pairDistance 'squared': the pair feature is |p_i - p_j|^2 instead of the smoothed distance. */
+  private readonly g0wv: Float64Array; // [2, H], empty without the direction
+  /** pairDistance 'squared': the distance feature is |p_i - p_j|^2 instead of the smoothed distance. */
   private readonly squared: boolean;
   private readonly g0ww: Float64Array;
   private readonly g0wwT: Float64Array;
@@ -412,8 +422,8 @@ export class FastEnergy {
   private bufB = new Float64Array(0);
   private rowI = new Int32Array(0); // row r of g is the pair (rowI[r], rowJ[r]) [P]
   private rowJ = new Int32Array(0);
-  private pos = new Float64Array(0); // [N, 2] the positions of the last `project` (distance only)
-  private dpos = new Float64Array(0); // [N, 2] the distance's part of dE/dx_i0, dE/dx_i1
+  private pos = new Float64Array(0); // [N, 2] the positions of the last `project` (pair features only)
+  private dpos = new Float64Array(0); // [N, 2] the pair features' part of dE/dx_i0, dE/dx_i1
 
   constructor(config: ModelConfig, values: ParamValues, options: FastEnergyOptions = {}) {
     checkParamValues(config, values);
@@ -428,17 +438,17 @@ export class FastEnergy {
     this.bothSides = config.variant === 'relational';
     this.distance = this.pairs && Boolean(config.pairDistance);
     this.squared = config.pairDistance === 'squared';
-    if (config.pairDirection) {
-      throw new Error('FastEnergy: pairDirection is not in the kernel yet (the engine path computes it: eval, train)');
-    }
-    if (this.distance && D < 2)
+    this.direction = this.pairs && Boolean(config.pairDirection);
+    this.pairFeatures = this.distance || this.direction;
+    if (this.pairFeatures && D < 2)
       throw new Error(
-        `FastEnergy: pairDistance needs the two position attributes, got attributes ${D}`,
+        `FastEnergy: ${this.distance ? 'pairDistance' : 'pairDirection'} needs the two position attributes, got attributes ${D}`,
       );
 
     this.g0wi = copy64(values['g0.wi']);
     this.g0wj = this.pairs ? copy64(values['g0.wj']) : new Float64Array(0);
     this.g0wd = this.distance ? copy64(values['g0.wd']) : new Float64Array(0);
+    this.g0wv = this.direction ? copy64(values['g0.wv']) : new Float64Array(0);
     this.g0ww = copy64(values['g0.ww']);
     this.g0wwT = transposed(values['g0.ww'], DW, H);
     this.g0b = copy64(values['g0.b']);
@@ -522,8 +532,8 @@ export class FastEnergy {
     this.acc = new Float64Array(n);
     this.rowI = new Int32Array(P);
     this.rowJ = new Int32Array(P);
-    this.pos = new Float64Array(this.distance ? 2 * n : 0);
-    this.dpos = new Float64Array(this.distance ? 2 * n : 0);
+    this.pos = new Float64Array(this.pairFeatures ? 2 * n : 0);
+    this.dpos = new Float64Array(this.pairFeatures ? 2 * n : 0);
     this.cap = n;
     if (this.simd) {
       this.simd.b = this.simdBuffers(this.simd.k, this.simd.mark, n);
@@ -806,10 +816,10 @@ export class FastEnergy {
     return this.fForward(w);
   }
 
-  /** c = g0.b + w g0.ww; per entity pi = x_i g0.wi + c and pj = x_i g0.wj (and the positions, for d_ij). */
+  /** c = g0.b + w g0.ww; per entity pi = x_i g0.wi + c and pj = x_i g0.wj (and the positions, for d_ij and v_ij). */
   private project(x: Float32Array, n: number, w: Float32Array): void {
     const { D, DW, H } = this;
-    if (this.distance) {
+    if (this.pairFeatures) {
       for (let i = 0; i < n; i++) {
         this.pos[2 * i] = x[i * D];
         this.pos[2 * i + 1] = x[i * D + 1];
@@ -859,7 +869,7 @@ export class FastEnergy {
         rows[r0 + 2 * r + 1] = rowJ[r];
       }
       k.pairsum(b.pp, this.PW, b.rows, R, H, this.pairs, b.pre);
-      if (this.distance) this.addDistances(rowI, rowJ, R, k.f32, b.pre / 4);
+      if (this.pairFeatures) this.addPairFeatures(rowI, rowJ, R, k.f32, b.pre / 4);
       k.silu(b.pre, b.h[0], b.der[0], R * H);
       for (let l = 1; l < this.Lg; l++) {
         k.mm(forward[l], b.h[l - 1], b.pre, R);
@@ -877,7 +887,7 @@ export class FastEnergy {
       if (this.pairs) for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o] + pj[rj + o];
       else for (let o = 0; o < H; o++) pre0[base + o] = pi[ri + o];
     }
-    if (this.distance) this.addDistances(rowI, rowJ, R, pre0, 0);
+    if (this.pairFeatures) this.addPairFeatures(rowI, rowJ, R, pre0, 0);
     for (let k = 0; k < this.Lg; k++) {
       const pre = this.gPre[k];
       const sig = this.gSig[k];
@@ -893,12 +903,12 @@ export class FastEnergy {
   }
 
   /**
-   * pre0[r] += d_r g0.wd over the listed pair rows (pre0's rows start at `start`), with
+   * pre0[r] += d_r g0.wd + v_r g0.wv over the listed pair rows (pre0's rows start at `start`), with
    * d = sqrt(r2 + eps^2) - eps written as r2 / (sqrt(r2 + eps^2) + eps): the same
    * number without the cancellation at small r2, and exactly 0 on the diagonal
-   * (with pairDistance 'squared', d = r2).
+   * (with pairDistance 'squared', d = r2). v is 0 on the diagonal too, so the diagonal is skipped.
    */
-  private addDistances(
+  private addPairFeatures(
     rowI: Int32Array,
     rowJ: Int32Array,
     R: number,
@@ -907,6 +917,7 @@ export class FastEnergy {
   ): void {
     const { H, pos } = this;
     const wd = this.g0wd;
+    const wv = this.g0wv;
     for (let r = 0; r < R; r++) {
       const i = rowI[r];
       const j = rowJ[r];
@@ -914,18 +925,30 @@ export class FastEnergy {
       const ex = pos[2 * i] - pos[2 * j];
       const ey = pos[2 * i + 1] - pos[2 * j + 1];
       const r2 = ex * ex + ey * ey;
-      const d = this.squared ? r2 : r2 / (Math.sqrt(r2 + DIST_EPS2) + PAIR_DISTANCE_EPS);
       const base = start + r * H;
-      for (let o = 0; o < H; o++) pre0[base + o] += d * wd[o];
+      if (this.distance) {
+        const d = this.squared ? r2 : r2 / (Math.sqrt(r2 + DIST_EPS2) + PAIR_DISTANCE_EPS);
+        for (let o = 0; o < H; o++) pre0[base + o] += d * wd[o];
+      }
+      if (this.direction) {
+        const q = r2 + DIST_EPS2;
+        const v0 = (ex * ex - ey * ey) / q;
+        const v1 = (2 * ex * ey) / q;
+        for (let o = 0; o < H; o++) pre0[base + o] += v0 * wv[o] + v1 * wv[H + o];
+      }
     }
   }
 
   /**
-   * The distance's part of dE/dx into dpos [n, 2]: dE/dd_r = dE/dpre0[r] . g0.wd, and
-   * dd_ij/dp_i = (p_i - p_j) / sqrt(|p_i - p_j|^2 + eps^2) = -dd_ij/dp_j (0 for i = j);
-   * squared, dd_ij/dp_i = 2 (p_i - p_j).
+   * The pair features' part of dE/dx into dpos [n, 2], through dE/de per pair row,
+   * e = p_i - p_j (dE/dp_i += dE/de, dE/dp_j -= dE/de; 0 for i = j):
+   * - distance: dE/dd_r = dE/dpre0[r] . g0.wd and dd/de = e / sqrt(|e|^2 + eps^2)
+   *   (squared: 2 e);
+   * - direction: dE/dv_r = dE/dpre0[r] g0.wv^T [2] and, with q = |e|^2 + eps^2,
+   *   dv0/de = 2 (ex (1 - v0), -ey (1 + v0)) / q, dv1/de = 2 (ey - ex v1, ex - ey v1) / q
+   *   (the quotient rule on v = (ex^2 - ey^2, 2 ex ey) / q, written through v itself).
    */
-  private distanceBackward(
+  private pairFeaturesBackward(
     rowI: Int32Array,
     rowJ: Int32Array,
     R: number,
@@ -935,21 +958,43 @@ export class FastEnergy {
   ): void {
     const { H, pos, dpos } = this;
     const wd = this.g0wd;
+    const wv = this.g0wv;
     dpos.fill(0, 0, 2 * n);
     for (let r = 0; r < R; r++) {
       const i = rowI[r];
       const j = rowJ[r];
       if (i === j) continue;
       const base = start + r * H;
-      let dd = 0;
-      for (let o = 0; o < H; o++) dd += dpre0[base + o] * wd[o];
       const ex = pos[2 * i] - pos[2 * j];
       const ey = pos[2 * i + 1] - pos[2 * j + 1];
-      const scale = this.squared ? 2 * dd : dd / Math.sqrt(ex * ex + ey * ey + DIST_EPS2);
-      dpos[2 * i] += scale * ex;
-      dpos[2 * i + 1] += scale * ey;
-      dpos[2 * j] -= scale * ex;
-      dpos[2 * j + 1] -= scale * ey;
+      const r2 = ex * ex + ey * ey;
+      let gx = 0;
+      let gy = 0;
+      if (this.distance) {
+        let dd = 0;
+        for (let o = 0; o < H; o++) dd += dpre0[base + o] * wd[o];
+        const scale = this.squared ? 2 * dd : dd / Math.sqrt(r2 + DIST_EPS2);
+        gx += scale * ex;
+        gy += scale * ey;
+      }
+      if (this.direction) {
+        let dv0 = 0;
+        let dv1 = 0;
+        for (let o = 0; o < H; o++) {
+          const g = dpre0[base + o];
+          dv0 += g * wv[o];
+          dv1 += g * wv[H + o];
+        }
+        const q = r2 + DIST_EPS2;
+        const v0 = (ex * ex - ey * ey) / q;
+        const v1 = (2 * ex * ey) / q;
+        gx += (2 * (dv0 * ex * (1 - v0) + dv1 * (ey - ex * v1))) / q;
+        gy += (2 * (dv1 * (ex - ey * v1) - dv0 * ey * (1 + v0))) / q;
+      }
+      dpos[2 * i] += gx;
+      dpos[2 * i + 1] += gy;
+      dpos[2 * j] -= gx;
+      dpos[2 * j + 1] -= gy;
     }
   }
 
@@ -1161,7 +1206,7 @@ export class FastEnergy {
       }
       f.fill(0, b.dp / 4, b.dp / 4 + n * this.PW);
       k.scatter(cur, b.rows, R, H, this.pairs, b.dp, this.PW);
-      if (this.distance) this.distanceBackward(rowI, rowJ, R, n, f, cur / 4);
+      if (this.pairFeatures) this.pairFeaturesBackward(rowI, rowJ, R, n, f, cur / 4);
       return;
     }
     let cur = this.bufA;
@@ -1185,8 +1230,8 @@ export class FastEnergy {
         other = t;
       }
     }
-    // cur = dE/dpre0: reduce to the per-entity projections (and the distances).
-    if (this.distance) this.distanceBackward(rowI, rowJ, R, n, cur, 0);
+    // cur = dE/dpre0: reduce to the per-entity projections (and the pair features).
+    if (this.pairFeatures) this.pairFeaturesBackward(rowI, rowJ, R, n, cur, 0);
     const dpi = this.dpi;
     const dpj = this.dpj;
     dpi.fill(0, 0, n * H);
@@ -1207,7 +1252,7 @@ export class FastEnergy {
     }
   }
 
-  /** dE/dx_i = g0.wi dE/dpi_i + g0.wj dE/dpj_i (+ the distance's part) (0 for entities marked held). */
+  /** dE/dx_i = g0.wi dE/dpi_i + g0.wj dE/dpj_i (+ the pair features' part) (0 for entities marked held). */
   private dxRows(n: number, dx: Float32Array, held: Uint8Array | null): void {
     const { D, H } = this;
     const dpos = this.dpos;
@@ -1219,7 +1264,7 @@ export class FastEnergy {
       for (let i = 0; i < n; i++) {
         const moves = held === null || held[i] === 0;
         for (let d = 0; d < D; d++) {
-          const v = f[x0 + i * this.DX + d] + (this.distance && d < 2 ? dpos[2 * i + d] : 0);
+          const v = f[x0 + i * this.DX + d] + (this.pairFeatures && d < 2 ? dpos[2 * i + d] : 0);
           dx[i * D + d] = moves ? v : 0;
         }
       }
@@ -1240,7 +1285,7 @@ export class FastEnergy {
         let acc = 0;
         for (let o = 0; o < H; o++) acc += dpi[ri + o] * wi[wr + o];
         if (this.pairs) for (let o = 0; o < H; o++) acc += dpj[ri + o] * wj[wr + o];
-        if (this.distance && d < 2) acc += dpos[2 * i + d];
+        if (this.pairFeatures && d < 2) acc += dpos[2 * i + d];
         dx[i * D + d] = acc;
       }
     }
