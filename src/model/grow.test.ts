@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as T from '../engine/index.js';
 import { Rng } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
-import type { ModelConfig } from './config.js';
-import { growModel, growthProblem } from './grow.js';
+import { canonicalModelConfig, type ModelConfig } from './config.js';
+import { growModel, growthProblem, oldUnits } from './grow.js';
 import { EnergyModel } from './model.js';
 import { checkParamValues } from './params.js';
 
@@ -70,6 +70,26 @@ describe('growing a model', () => {
     expect(Math.abs(e2[0] - e0[0])).toBeGreaterThan(1e-3);
     expect(() => growModel({ config: from, values: model.values(), meta: {} }, to)).toThrow(/needs an rng/);
     for (const m of [model, after, nudged]) m.dispose();
+  });
+
+  it('cuts a widened model back to its old units: the inverse of the widening, and an ablation once trained', () => {
+    const from: ModelConfig = { ...grownConfig, gLayers: 3, fLayers: 2, energyOutputs: 2, pairDirection: true };
+    const model = EnergyModel.init(from, new Rng(4), 1.5);
+    const grown = growModel({ config: from, values: model.values(), meta: {} }, { ...from, hidden: 10 }, new Rng(5));
+    const back = oldUnits(grown, 6);
+    expect(back.config).toEqual(canonicalModelConfig(from));
+    expect(oldUnits({ ...grown, inference: { x: { steps: 40 } } }, 6).inference).toEqual({ x: { steps: 40 } });
+    for (const [k, v] of Object.entries(model.values())) expect(Array.from(back.values[k])).toEqual(Array.from(v));
+    // Once a weight from a new unit into an old one is live, the old units alone compute a different energy.
+    const g1 = grown.values['g1.w'].slice();
+    g1.fill(0.5, 6 * 10);
+    const live = new EnergyModel(grown.config, { ...grown.values, 'g1.w': g1 });
+    const cut = new EnergyModel(back.config, oldUnits({ ...grown, values: { ...grown.values, 'g1.w': g1 } }, 6).values);
+    const [e0, e1, e2] = energiesOf([model, live, cut]);
+    expect(Array.from(e2)).toEqual(Array.from(e0));
+    expect(Math.abs(e1[0] - e0[0])).toBeGreaterThan(1e-3);
+    expect(() => oldUnits(grown, 11)).toThrow(/hidden must be an integer in 1..10/);
+    for (const m of [model, live, cut]) m.dispose();
   });
 
   it('turns on pairDirection without changing the energy, on top of the distance', () => {

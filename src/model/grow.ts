@@ -120,3 +120,30 @@ export function growModel(data: ModelData, to: ModelConfig, rng?: Rng): ModelDat
   }
   return { ...data, config, values, extra: withAdam ? extra : data.extra };
 }
+
+/**
+ * The model's first `hidden` units alone: every parameter cut to the old
+ * width, the weights from the later units dropped. Of a model widened from
+ * `hidden`, this is the energy its old units compute without the units
+ * widening added: an ablation that tells what the new units carry (the
+ * inverse of growModel on an untrained widening), with the same test-time
+ * chains. Adam moments are dropped.
+ */
+export function oldUnits(data: ModelData, hidden: number): ModelData {
+  const from = canonicalModelConfig(data.config);
+  if (!Number.isInteger(hidden) || hidden < 1 || hidden > from.hidden) {
+    throw new Error(`oldUnits: hidden must be an integer in 1..${from.hidden}, got ${hidden}`);
+  }
+  const config = { ...from, hidden };
+  const values: ParamValues = {};
+  for (const spec of paramSpecs(config)) {
+    const axes = hiddenAxes(spec);
+    const [R, C] = spec.shape.length === 1 ? [1, spec.shape[0]] : spec.shape;
+    const C0 = axes.cols ? from.hidden : C;
+    const old = data.values[spec.name];
+    const out = new Float32Array(R * C);
+    for (let i = 0; i < R; i++) out.set(old.subarray(i * C0, i * C0 + C), i * C);
+    values[spec.name] = out;
+  }
+  return { config, values, inference: data.inference, meta: data.meta };
+}
