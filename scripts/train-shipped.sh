@@ -13,6 +13,10 @@
 #   RUNS_DIR   where the runs go (default runs/shipped)
 #   MODEL_DIR  where the exported model goes (default RUNS_DIR/model;
 #              pass models/default to replace the shipped model)
+#   TRAIN_ARGS (environment) more options for every stage's `train`, e.g.
+#              TRAIN_ARGS="--set model.pairDirection=true" reruns the lineage
+#              with one change (an interrupted stage resumes with its saved
+#              config, which holds it)
 set -e
 R=${1:-runs/shipped}
 M=${2:-$R/model}
@@ -31,11 +35,11 @@ stage() { # stage NAME CONFIG [FROM: a run under RUNS_DIR, or an export NAME-mod
     # interrupted: carry on from its last checkpoint, with its saved config
     $CLI train --out "$R/$1" --resume --workers 2
   elif [ -n "$3" ] && [ "${3%-model}" != "$3" ]; then
-    $CLI train --config "$C/$2.json" --from "$R/$3" --out "$R/$1" --workers 2
+    $CLI train --config "$C/$2.json" --from "$R/$3" --out "$R/$1" --workers 2 $TRAIN_ARGS
   elif [ -n "$3" ]; then
-    $CLI train --config "$C/$2.json" --from "$R/$3/checkpoint" --out "$R/$1" --workers 2
+    $CLI train --config "$C/$2.json" --from "$R/$3/checkpoint" --out "$R/$1" --workers 2 $TRAIN_ARGS
   else
-    $CLI train --config "$C/$2.json" --out "$R/$1" --workers 2
+    $CLI train --config "$C/$2.json" --out "$R/$1" --workers 2 $TRAIN_ARGS
   fi
   touch "$R/$1.done"
 }

@@ -140,6 +140,17 @@ describe('model commands', () => {
     expect(Number(saved.meta.step)).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
+  it('train --set overrides config fields, and the run folder records the result', async () => {
+    const run = join(dir, 'run-set');
+    const t = capture();
+    const set = ['model.pairDirection=true', 'steps=2'];
+    expect(await runTrain({ config: join(dir, 'config.json'), out: run, quiet: true, logEvery: 1, set }, t)).toBe(0);
+    expect(t.out).toMatch(/trained to step 2/);
+    const saved = JSON.parse(await readFile(join(run, 'config.json'), 'utf8'));
+    expect(saved.model.pairDirection).toBe(true);
+    expect(saved.steps).toBe(2);
+  }, 60_000);
+
   it('bad input: one line and a non-zero exit', async () => {
     const cases: [() => Promise<number>, RegExp][] = [
       [() => runAnswer({ episode: join(dir, 'missing.json'), model: join(dir, 'run') }, io), /not found/],
@@ -147,6 +158,8 @@ describe('model commands', () => {
       [() => runEval({ model: join(dir, 'run'), families: 'redd' }, io), /unknown concept/],
       [() => runTrain({ config: join(dir, 'nope.json'), out: join(dir, 'x') }, io), /cannot read/],
       [() => runTrain({ out: join(dir, 'x') }, io), /--config/],
+      [() => runTrain({ config: join(dir, 'config.json'), out: join(dir, 'x'), set: ['model.pairDirection=yes'] }, io), /--set: .*pairDirection: expected true or false/],
+      [() => runTrain({ out: join(dir, 'run'), resume: true, set: ['steps=9'] }, io), /--set cannot change a run being resumed/],
     ];
     let io = capture();
     for (const [call, message] of cases) {

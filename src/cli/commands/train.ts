@@ -1,5 +1,5 @@
 /**
- * `concept-ebm train --config FILE --out DIR [--resume | --from RUN/best] [--steps N] [--seed S]`
+ * `concept-ebm train --config FILE --out DIR [--resume | --from RUN/best] [--steps N] [--seed S] [--set PATH=VALUE ...]`
  *
  * A progress bar on stderr (steps/s, ETA, loss parts, energies of positives
  * vs samples, gradient norm); OUT/log.jsonl gets the same per step. Ctrl-C
@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { initEngine } from '../../engine/index.js';
 import { DEFAULT_TRAINING, resolveTrainingConfig, type TrainingConfig } from '../../training/config.js';
+import { applyConfigOverrides } from '../set-arg.js';
 import { readConfigFile, runTraining } from '../../training/run.js';
 import type { StepRecord } from '../../training/trainer.js';
 import { guarded, integerArg, UsageError, type CliIo } from '../io.js';
@@ -26,6 +27,8 @@ export interface TrainArgs {
   from?: string;
   steps?: number;
   seed?: number;
+  /** Config fields overridden by dotted path, e.g. model.pairDirection=true (./set-arg.ts). */
+  set?: string[];
   /** No progress bar; a plain line every `logEvery` steps. */
   quiet?: boolean;
   logEvery?: number;
@@ -48,7 +51,16 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
     if (!args.config && !args.resume) throw new UsageError('give --config FILE (or --resume to continue a run in --out)');
     if (args.from && args.resume) throw new UsageError('--from and --resume exclude each other');
     if (args.from && !args.config) throw new UsageError('--from needs --config (the recipe to continue under)');
+    if (args.set?.length && args.resume) throw new UsageError('--set cannot change a run being resumed (it continues with its saved config)');
     let config: TrainingConfig = args.config ? await readConfigFile(args.config) : DEFAULT_TRAINING;
+    if (args.set?.length) {
+      try {
+        config = resolveTrainingConfig(applyConfigOverrides(config, args.set));
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError(`--set: ${(e as Error).message}`);
+      }
+    }
     if (args.seed !== undefined) config = { ...config, seed: integerArg('--seed', args.seed, Number.MIN_SAFE_INTEGER) };
     if (args.steps !== undefined) config = { ...config, steps: integerArg('--steps', args.steps, 0) };
     config = resolveTrainingConfig(config);
