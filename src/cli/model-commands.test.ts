@@ -158,7 +158,7 @@ describe('model commands', () => {
       [() => runEval({ model: join(dir, 'run'), families: 'redd' }, io), /unknown concept/],
       [() => runTrain({ config: join(dir, 'nope.json'), out: join(dir, 'x') }, io), /cannot read/],
       [() => runTrain({ out: join(dir, 'x') }, io), /--config/],
-      [() => runTrain({ config: join(dir, 'config.json'), out: join(dir, 'x'), set: ['model.pairDirection=yes'] }, io), /--set: .*pairDirection: expected true or false/],
+      [() => runTrain({ config: join(dir, 'config.json'), out: join(dir, 'x'), set: ['model.pairDirection=yes'] }, io), /--set: .*pairDirection: expected true, false or a smoothing radius/],
       [() => runTrain({ out: join(dir, 'run'), resume: true, set: ['steps=9'] }, io), /--set cannot change a run being resumed/],
     ];
     let io = capture();

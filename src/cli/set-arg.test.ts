@@ -25,6 +25,6 @@ describe('--set overrides', () => {
     expect(() => applyConfigOverrides(DEFAULT_TRAINING, ['model.hidden'])).toThrow(/PATH=VALUE/);
     expect(() => applyConfigOverrides(DEFAULT_TRAINING, ['steps.x=1'])).toThrow(/"x" is under a field that is not an object/);
     const bad = applyConfigOverrides(DEFAULT_TRAINING, ['model.pairDirection=yes']);
-    expect(() => resolveTrainingConfig(bad)).toThrow(/pairDirection: expected true or false/);
+    expect(() => resolveTrainingConfig(bad)).toThrow(/pairDirection: expected true, false or a smoothing radius/);
   });
 });

@@ -52,9 +52,13 @@ export interface ModelConfig {
    * over pairs, the distances see a bent triple only through a difference of
    * large terms (16 A^2 = (sum d^2)^2 - 2 sum d^4), a few parts in a thousand
    * at line's tolerance; the directions of a bent triple differ by about 2%
-   * (docs/TRAINING.md, session 13). Absent means false.
+   * (docs/TRAINING.md, session 13). Absent means false. A number is eps, the
+   * radius below which the direction fades to 0 (true: PAIR_DISTANCE_EPS).
+   * Why a larger one: v's derivatives grow as 1/r down to eps, and training
+   * differentiates through the chains twice; at 0.05 the gradient norm's 90th
+   * percentile was 2,200 against 9-16 without (docs/TRAINING.md, session 15).
    */
-  pairDirection?: boolean;
+  pairDirection?: boolean | number;
   /**
    * Outputs of f: E = sum_k f_k(...)^2 (method.md: one output, E = f(...)^2).
    * Why more than one: the zero set of one squared output is a curve in an
@@ -68,6 +72,11 @@ export interface ModelConfig {
 
 /** The smoothing of the pair distance (scene units): the distance's curvature is at most 1/eps. */
 export const PAIR_DISTANCE_EPS = 0.05;
+
+/** The pair direction's smoothing radius eps (config.pairDirection: true means PAIR_DISTANCE_EPS). */
+export function pairDirectionEps(config: ModelConfig): number {
+  return typeof config.pairDirection === 'number' ? config.pairDirection : PAIR_DISTANCE_EPS;
+}
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   variant: 'relational',
@@ -93,7 +102,7 @@ export function canonicalModelConfig(c: ModelConfig): ModelConfig {
     pairDistance: c.pairDistance ?? false,
     energyOutputs: c.energyOutputs ?? 1,
     // Only when on, so that the files of models made before it stay byte-identical when re-saved.
-    ...(c.pairDirection ? { pairDirection: true } : {}),
+    ...(c.pairDirection ? { pairDirection: c.pairDirection } : {}),
   };
 }
 
@@ -111,8 +120,9 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
   } else if (config.pairDistance && config.variant === 'non-relational') {
     problems.push('pairDistance: needs a relational variant (the non-relational energy has no pairs)');
   }
-  if (config.pairDirection !== undefined && typeof config.pairDirection !== 'boolean') {
-    problems.push(`pairDirection: expected true or false, got ${JSON.stringify(config.pairDirection)}`);
+  const dir = config.pairDirection;
+  if (dir !== undefined && typeof dir !== 'boolean' && !(typeof dir === 'number' && Number.isFinite(dir) && dir > 0)) {
+    problems.push(`pairDirection: expected true, false or a smoothing radius > 0, got ${JSON.stringify(dir)}`);
   } else if (config.pairDirection && config.variant === 'non-relational') {
     problems.push('pairDirection: needs a relational variant (the non-relational energy has no pairs)');
   }

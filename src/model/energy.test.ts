@@ -27,6 +27,7 @@ const CASES: { name: string; config: ModelConfig }[] = [
   { name: 'relational-one-side + squared pairDistance', config: smallConfig('relational-one-side', 'squared') },
   { name: 'relational, 3 energy outputs', config: { ...smallConfig('relational', true), energyOutputs: 3 } },
   { name: 'relational + pairDirection', config: { ...smallConfig('relational'), pairDirection: true } },
+  { name: 'relational + pairDistance + pairDirection eps 0.2', config: { ...smallConfig('relational', true), pairDirection: 0.2 } },
   { name: 'relational-one-side + pairDistance + pairDirection', config: { ...smallConfig('relational-one-side', true), pairDirection: true } },
   { name: 'non-relational, 2 energy outputs', config: { ...smallConfig('non-relational'), energyOutputs: 2 } },
 ];
@@ -223,6 +224,17 @@ describe('pair direction feature', () => {
     bent.dispose();
   });
 
+  it('a number is the radius eps: a pair at r = eps has half the length, a far pair about the same', () => {
+    const x = T.tensor([0, 0, 1, 0, 0, 0.2, 0, 0, 1, 0, 1.2, 0, 0, 0, 1], [1, 3, 5]);
+    const len = (v: Float32Array, i: number, j: number) => Math.hypot(v[(i * 3 + j) * 2], v[(i * 3 + j) * 2 + 1]);
+    const v05 = T.read(pairDirections(x));
+    const v2 = T.read(pairDirections(x, 0.2));
+    expect(len(v2, 0, 1)).toBeCloseTo(0.5, 5);
+    expect(len(v05, 0, 1)).toBeCloseTo(0.04 / (0.04 + 0.0025), 5);
+    expect(len(v2, 0, 2)).toBeCloseTo(1.44 / 1.48, 5);
+    x.dispose();
+  });
+
   it('carries second-order gradients: d/d(g0.wv) of a directional derivative dE/dx . v matches finite differences', () => {
     const { got, numeric } = secondOrder({ ...smallConfig('relational'), pairDirection: true }, 11, 'g0.wv');
     expect(relativeError(got, numeric)).toBeLessThan(2e-3);
@@ -230,7 +242,10 @@ describe('pair direction feature', () => {
 
   it('is refused for the non-relational energy; absent means off', () => {
     expect(() => validateModelConfig({ ...smallConfig('non-relational'), pairDirection: true })).toThrow(/pairDirection: needs a relational variant/);
-    expect(() => validateModelConfig({ ...smallConfig('relational'), pairDirection: 1 as never })).toThrow(/pairDirection: expected true or false/);
+    for (const bad of [-1, 0, Number.NaN, 'yes']) {
+      expect(() => validateModelConfig({ ...smallConfig('relational'), pairDirection: bad as never })).toThrow(/pairDirection: expected true, false or a smoothing radius/);
+    }
+    expect(validateModelConfig({ ...smallConfig('relational'), pairDirection: 0.2 }).pairDirection).toBe(0.2);
     expect(validateModelConfig(smallConfig('relational')).pairDirection ?? false).toBe(false);
     expect(paramSpecs(smallConfig('relational')).some((s) => s.name === 'g0.wv')).toBe(false);
     expect(paramSpecs({ ...smallConfig('relational'), pairDirection: true }).find((s) => s.name === 'g0.wv')?.shape).toEqual([2, 6]);

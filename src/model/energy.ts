@@ -21,7 +21,7 @@
  */
 import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
-import { PAIR_DISTANCE_EPS, type ModelConfig } from './config.js';
+import { PAIR_DISTANCE_EPS, pairDirectionEps, type ModelConfig } from './config.js';
 
 /** Parameters as tensors (variables while training, constants or stopped while frozen). */
 export type ParamTensors = Record<string, Tensor>;
@@ -44,13 +44,13 @@ export function pairDistances(x: Tensor, squared = false): Tensor {
  * The pairs' directions as doubled angles, (dx^2 - dy^2, 2 dx dy) / (r^2 + eps^2)
  * over the position attributes: [B, N, N, 2], 0 on the diagonal.
  */
-export function pairDirections(x: Tensor): Tensor {
+export function pairDirections(x: Tensor, eps = PAIR_DISTANCE_EPS): Tensor {
   const [B, N] = x.shape;
   const pos = T.slice(x, [0, 0, 0], [B, N, 2]);
   const diff = T.sub(T.reshape(pos, [B, N, 1, 2]), T.reshape(pos, [B, 1, N, 2])); // [B, N, N, 2]
   const dx = T.slice(diff, [0, 0, 0, 0], [B, N, N, 1]);
   const dy = T.slice(diff, [0, 0, 0, 1], [B, N, N, 1]);
-  const denom = T.add(T.add(T.square(dx), T.square(dy)), PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS);
+  const denom = T.add(T.add(T.square(dx), T.square(dy)), eps * eps);
   const v = T.concat([T.sub(T.square(dx), T.square(dy)), T.mul(T.mul(dx, dy), 2)], 3);
   return T.div(v, denom);
 }
@@ -83,7 +83,7 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
     pre = T.add(pre, T.mul(T.reshape(d, [B, N, N, 1]), T.reshape(p['g0.wd'], [1, 1, 1, H])));
   }
   if (config.pairDirection) {
-    const v = T.reshape(pairDirections(x), [B * N * N, 2]);
+    const v = T.reshape(pairDirections(x, pairDirectionEps(config)), [B * N * N, 2]);
     pre = T.add(pre, T.reshape(T.matMul(v, p['g0.wv']), [B, N, N, H]));
   }
   let h = T.silu(pre);

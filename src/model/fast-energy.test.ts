@@ -30,7 +30,7 @@ const CASES: {
   name: string;
   variant: EnergyVariant;
   pairDistance: ModelConfig['pairDistance'];
-  pairDirection?: boolean;
+  pairDirection?: boolean | number;
   energyOutputs?: number;
 }[] = [
   ...ENERGY_VARIANTS.map((variant) => ({ name: variant, variant, pairDistance: false })),
@@ -46,6 +46,7 @@ const CASES: {
     pairDistance: 'squared',
     pairDirection: true,
   },
+  { name: 'relational + pairDistance + pairDirection (eps 0.2)', variant: 'relational', pairDistance: true, pairDirection: 0.2 },
   { name: 'relational + pairDistance, 3 energy outputs', variant: 'relational', pairDistance: true, energyOutputs: 3 },
   { name: 'non-relational, 2 energy outputs', variant: 'non-relational', pairDistance: false, energyOutputs: 2 },
 ];
@@ -270,6 +271,7 @@ describe('FastEnergy with the pair distance (g0.wd) and direction (g0.wv) inputs
     ['relational-one-side', false, true],
     ['relational', true, true],
     ['relational-one-side', 'squared', true],
+    ['relational', true, 0.2],
   ] as const)('%s, pairDistance %s, pairDirection %s', (variant, feature, direction) => {
     const config: ModelConfig = {
       variant,

@@ -65,7 +65,7 @@
  * No engine, no tensors: this file is safe to load in a worker or a page
  * without TensorFlow.js.
  */
-import { PAIR_DISTANCE_EPS, type ModelConfig } from './config.js';
+import { PAIR_DISTANCE_EPS, pairDirectionEps, type ModelConfig } from './config.js';
 import { checkParamValues, type ParamValues } from './params.js';
 import { SIMD_BLOCK, SimdKernels, type Matrix } from './simd/kernels.js';
 
@@ -366,6 +366,8 @@ export class FastEnergy {
   private readonly g0wj: Float64Array;
   private readonly g0wd: Float64Array; // [H], empty without the distance
   private readonly g0wv: Float64Array; // [2, H], empty without the direction
+  /** The direction's eps^2 (config.pairDirection: a number is eps). */
+  private readonly dirEps2: number;
   /** pairDistance 'squared': the distance feature is |p_i - p_j|^2 instead of the smoothed distance. */
   private readonly squared: boolean;
   private readonly g0ww: Float64Array;
@@ -440,6 +442,7 @@ export class FastEnergy {
     this.squared = config.pairDistance === 'squared';
     this.direction = this.pairs && Boolean(config.pairDirection);
     this.pairFeatures = this.distance || this.direction;
+    this.dirEps2 = pairDirectionEps(config) ** 2;
     if (this.pairFeatures && D < 2)
       throw new Error(
         `FastEnergy: ${this.distance ? 'pairDistance' : 'pairDirection'} needs the two position attributes, got attributes ${D}`,
@@ -931,7 +934,7 @@ export class FastEnergy {
         for (let o = 0; o < H; o++) pre0[base + o] += d * wd[o];
       }
       if (this.direction) {
-        const q = r2 + DIST_EPS2;
+        const q = r2 + this.dirEps2;
         const v0 = (ex * ex - ey * ey) / q;
         const v1 = (2 * ex * ey) / q;
         for (let o = 0; o < H; o++) pre0[base + o] += v0 * wv[o] + v1 * wv[H + o];
@@ -985,7 +988,7 @@ export class FastEnergy {
           dv0 += g * wv[o];
           dv1 += g * wv[H + o];
         }
-        const q = r2 + DIST_EPS2;
+        const q = r2 + this.dirEps2;
         const v0 = (ex * ex - ey * ey) / q;
         const v1 = (2 * ex * ey) / q;
         gx += (2 * (dv0 * ex * (1 - v0) + dv1 * (ey - ex * v1))) / q;

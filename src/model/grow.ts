@@ -40,6 +40,9 @@ export function growthProblem(from: ModelConfig, to: ModelConfig): string | null
     return `its model's pair feature is pairDistance ${JSON.stringify(a.pairDistance)} and the config's ${JSON.stringify(b.pairDistance)} (a trained input cannot be swapped)`;
   }
   if (a.pairDistance && !b.pairDistance) return 'its model uses pairDistance and the config does not (a trained input cannot be dropped)';
+  if (a.pairDirection && b.pairDirection && a.pairDirection !== b.pairDirection) {
+    return `its model's pair direction has eps ${JSON.stringify(a.pairDirection)} and the config's ${JSON.stringify(b.pairDirection)} (a trained input cannot be swapped)`;
+  }
   if (a.pairDirection && !b.pairDirection) return 'its model uses pairDirection and the config does not (a trained input cannot be dropped)';
   return null;
 }

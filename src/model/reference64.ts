@@ -4,7 +4,7 @@
  * the ground truth that the engine's gradients (first and second order) are
  * tested against by finite differences.
  */
-import { PAIR_DISTANCE_EPS, type ModelConfig } from './config.js';
+import { PAIR_DISTANCE_EPS, pairDirectionEps, type ModelConfig } from './config.js';
 
 export type Params64 = Record<string, Float64Array | Float32Array>;
 
@@ -42,7 +42,7 @@ function gFeatures(
   if (xj && config.pairDirection) {
     const dx = xi[0] - xj[0];
     const dy = xi[1] - xj[1];
-    const denom = dx * dx + dy * dy + PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS;
+    const denom = dx * dx + dy * dy + pairDirectionEps(config) ** 2;
     affine([(dx * dx - dy * dy) / denom, (2 * dx * dy) / denom], p['g0.wv'], H, h);
   }
   affine(w, p['g0.ww'], H, h);
