@@ -141,5 +141,7 @@ describe('growing a model', () => {
     expect(growthProblem(grownConfig, base)).toMatch(/cannot be dropped/);
     expect(growthProblem(base, { ...base, pairDistance: 'squared' })).toBeNull();
     expect(growthProblem(grownConfig, { ...base, pairDistance: 'squared' })).toMatch(/cannot be swapped/);
+    expect(growthProblem({ ...grownConfig, pairDirection: true }, { ...grownConfig, pairDirection: 0.2 })).toMatch(/pair direction has eps true .* cannot be swapped/);
+    expect(growthProblem(grownConfig, { ...grownConfig, pairDirection: 0.2 })).toBeNull();
   });
 });
