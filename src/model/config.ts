@@ -55,7 +55,7 @@ export interface ModelConfig {
    * (docs/TRAINING.md, session 13). Absent means false. A number is eps, the
    * radius below which the direction fades to 0 (true: PAIR_DISTANCE_EPS).
    * Why a larger one: v's derivatives grow as 1/r down to eps, and training
-   * differentiates through the chains twice; at 0.05 the gradient norm's 90th
+   * differentiates through the chains (second order); at 0.05 the gradient norm's 90th
    * percentile was 2,200 against 9-16 without (docs/TRAINING.md, session 15).
    */
   pairDirection?: boolean | number;
