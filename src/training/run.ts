@@ -38,8 +38,10 @@ import {
 export interface RunOptions {
   config: TrainingConfig;
   outDir: string;
-  /** Continue from OUT/checkpoint (its config wins, except `steps`). */
+  /** Continue from OUT/checkpoint with its saved config (`config` is not used). */
   resume?: boolean;
+  /** On resume: train to this step instead of the saved config's. */
+  steps?: number;
   /**
    * Branch: start from the state saved in this folder (another run's
    * checkpoint/ or best/: parameters, optimiser moments, step count) under
@@ -102,7 +104,9 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   if (o.resume) {
     const data = await loadModelDir(ckptDir);
     const saved = resolveTrainingConfig((data.meta as { training?: unknown }).training, `${ckptDir}/model.json`);
-    config = { ...saved, steps: o.config.steps };
+    // The saved step count unless one is given: a resume without --steps
+    // once took the default config's 2,000 and stopped a longer run early.
+    config = { ...saved, steps: o.steps ?? saved.steps };
     state = stateFromCheckpoint(config, data);
   } else if (o.from) {
     state = await branchState(config, o.from);

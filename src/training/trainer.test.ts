@@ -69,7 +69,7 @@ describe('training runs', () => {
     await runTraining({ config: tiny(), outDir: straight });
     const split = await tempDir();
     await runTraining({ config: tiny({ steps: 2 }), outDir: split });
-    await runTraining({ config: tiny({ steps: 4 }), outDir: split, resume: true });
+    await runTraining({ config: tiny({ steps: 4 }), outDir: split, resume: true, steps: 4 });
     const a = await loadModelDir(join(straight, 'checkpoint'));
     const b = await loadModelDir(join(split, 'checkpoint'));
     expect(a.meta.step).toBe(4);
@@ -77,6 +77,18 @@ describe('training runs', () => {
     for (const k of Object.keys(a.values)) expect(Array.from(b.values[k])).toEqual(Array.from(a.values[k]));
     const log = (await readFile(join(split, 'log.jsonl'), 'utf8')).trim().split('\n');
     expect(log.map((l) => JSON.parse(l).step)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("a resume trains to the saved config's step count, not the caller's, unless steps is given", async () => {
+    const dir = await tempDir();
+    let calls = 0;
+    const stopped = await runTraining({ config: tiny({ steps: 4, checkpointEvery: 1 }), outDir: dir, shouldStop: () => calls++ >= 2 });
+    expect(stopped.stoppedBy).toBe('signal');
+    expect(stopped.state.step).toBe(2);
+    const resumed = await runTraining({ config: tiny({ steps: 99 }), outDir: dir, resume: true });
+    expect(resumed.state.step).toBe(4);
+    const further = await runTraining({ config: tiny({ steps: 99 }), outDir: dir, resume: true, steps: 5 });
+    expect(further.state.step).toBe(5);
   });
 
   it('a branch from a checkpoint continues it exactly under the same recipe, and takes the new schedule', async () => {

@@ -94,6 +94,8 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
         config,
         outDir: args.out,
         resume: args.resume,
+        // A resume trains to the saved config's step count unless --steps says otherwise.
+        steps: args.resume && args.steps !== undefined ? config.steps : undefined,
         from: args.from,
         workers: args.workers ?? Math.min(2, availableParallelism()),
         shouldStop: () => stop,
