@@ -49,7 +49,8 @@ export interface RunOptions {
    * shapes must match; best/ is chosen among this run's own validations.
    */
   from?: string;
-  onStep?: (r: StepRecord, state: TrainState) => void;
+  /** After each step; `config` is the run's own (on resume, the saved one). */
+  onStep?: (r: StepRecord, state: TrainState, config: TrainingConfig) => void;
   onEval?: (r: EvalRecord) => void;
   /** Worker threads for the gradient (1: in this thread). Results agree up to float rounding. */
   workers?: number;
@@ -153,7 +154,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
         throw e;
       }
       await appendFile(join(o.outDir, 'log.jsonl'), JSON.stringify(record) + '\n');
-      o.onStep?.(record, state);
+      o.onStep?.(record, state, config);
       if (state.step % config.checkpointEvery === 0 || state.step === config.steps) await save();
       if (config.evalEvery > 0 && (state.step % config.evalEvery === 0 || state.step === config.steps)) await evaluate();
     }

@@ -99,15 +99,15 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
         from: args.from,
         workers: args.workers ?? Math.min(2, availableParallelism()),
         shouldStop: () => stop,
-        onStep: (r) => {
+        onStep: (r, _state, run) => {
           if (startStep < 0) {
             startStep = r.step - 1;
-            bar?.start(config.steps, startStep, { rate: '-', parts: '' });
+            bar?.start(run.steps, startStep, { rate: '-', parts: '' });
           }
           const rate = (r.step - startStep) / ((performance.now() - started) / 1000);
           if (bar) bar.update(r.step, { rate: rate.toFixed(2), parts: describe(r) });
-          else if (r.step % logEvery === 0 || r.step === config.steps) {
-            io.stderr(`step ${r.step}/${config.steps} ${rate.toFixed(2)} steps/s ${describe(r)}\n`);
+          else if (r.step % logEvery === 0 || r.step === run.steps) {
+            io.stderr(`step ${r.step}/${run.steps} ${rate.toFixed(2)} steps/s ${describe(r)}\n`);
           }
         },
         onEval: (e) => {
