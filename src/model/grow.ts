@@ -26,7 +26,7 @@
  */
 import type { Rng } from '../random/rng.js';
 import { canonicalModelConfig, type ModelConfig } from './config.js';
-import { paramSpecs, sizeOf, type ParamSpec, type ParamValues } from './params.js';
+import { paramSpecs, type ParamSpec, type ParamValues } from './params.js';
 import type { ModelData } from './serialize.js';
 
 /** Why `from` cannot grow into `to`, or null when it can (or they are the same). */
@@ -56,6 +56,11 @@ function hiddenAxes(spec: ParamSpec): { rows: boolean; cols: boolean } {
   return { rows: isInputFromHidden, cols: spec.name !== 'out.w' };
 }
 
+/** A parameter's shape as rows x columns (a bias is one row). */
+function asMatrix(spec: ParamSpec): [number, number] {
+  return spec.shape.length === 1 ? [1, spec.shape[0]] : [spec.shape[0], spec.shape[1]];
+}
+
 function rms(v: Float32Array): number {
   let s = 0;
   for (const x of v) s += x * x;
@@ -70,7 +75,7 @@ function rms(v: Float32Array): number {
  */
 function widen(old: Float32Array, spec: ParamSpec, from: ModelConfig, scale: number, rng: Rng | null): Float32Array {
   const axes = hiddenAxes(spec);
-  const [R, C] = spec.shape.length === 1 ? [1, spec.shape[0]] : spec.shape;
+  const [R, C] = asMatrix(spec);
   const r0 = axes.rows ? from.hidden : R;
   const c0 = axes.cols ? from.hidden : C;
   const out = new Float32Array(R * C);
@@ -100,26 +105,20 @@ export function growModel(data: ModelData, to: ModelConfig, rng?: Rng): ModelDat
   const withAdam = Boolean(data.extra && Object.keys(data.extra).some((k) => k.startsWith('adam.')));
   const values: ParamValues = {};
   const extra: NonNullable<ModelData['extra']> = { ...data.extra };
+  const widening = config.hidden > from.hidden;
   for (const spec of paramSpecs(config)) {
-    const old = data.values[spec.name];
-    if (!old) {
-      // A new pair input: zero into the old units, so the energy is unchanged; into new units at g0.wi's scale.
-      const inputs = spec.shape[0];
-      values[spec.name] =
-        config.hidden > from.hidden
-          ? widen(new Float32Array(inputs * from.hidden), spec, from, rms(data.values['g0.wi']), rng ?? null)
-          : new Float32Array(sizeOf(spec.shape));
-    } else {
-      const scale = spec.fanIn > 0 ? rms(old) : 0;
-      values[spec.name] = config.hidden > from.hidden ? widen(old, spec, from, scale, rng ?? null) : old;
-    }
+    const trained = data.values[spec.name];
+    // A new pair input ([inputs, hidden]) is zero at the old width, so the energy is unchanged;
+    // widened, it feeds the new units at g0.wi's scale.
+    const old = trained ?? new Float32Array(spec.shape[0] * from.hidden);
+    const scale = trained ? (spec.fanIn > 0 ? rms(trained) : 0) : rms(data.values['g0.wi']);
+    values[spec.name] = widening ? widen(old, spec, from, scale, rng ?? null) : old;
     if (withAdam) {
       for (const moment of ['adam.m', 'adam.v']) {
         const key = `${moment}/${spec.name}`;
         const prev = data.extra?.[key]?.values;
-        const size = values[spec.name].length;
-        const grown = prev && config.hidden > from.hidden ? widen(prev, spec, from, 0, null) : prev;
-        extra[key] = { shape: spec.shape, values: grown ?? new Float32Array(size) };
+        const grown = prev && widening ? widen(prev, spec, from, 0, null) : prev;
+        extra[key] = { shape: spec.shape, values: grown ?? new Float32Array(values[spec.name].length) };
       }
     }
   }
@@ -143,7 +142,7 @@ export function oldUnits(data: ModelData, hidden: number): ModelData {
   const values: ParamValues = {};
   for (const spec of paramSpecs(config)) {
     const axes = hiddenAxes(spec);
-    const [R, C] = spec.shape.length === 1 ? [1, spec.shape[0]] : spec.shape;
+    const [R, C] = asMatrix(spec);
     const C0 = axes.cols ? from.hidden : C;
     const old = data.values[spec.name];
     const out = new Float32Array(R * C);
