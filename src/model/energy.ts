@@ -30,11 +30,18 @@ function dense(x: Tensor, w: Tensor, b: Tensor): Tensor {
   return T.add(T.matMul(x, w), b);
 }
 
-/** Smoothed distances (or, `squared`, squared distances) between the entities' positions (attributes 0 and 1): [B, N, N]. */
-export function pairDistances(x: Tensor, squared = false): Tensor {
+/** p_i - p_j over the entities' positions (attributes 0 and 1): [B, N, N, 2]. */
+export function pairDiffs(x: Tensor): Tensor {
   const [B, N] = x.shape;
   const pos = T.slice(x, [0, 0, 0], [B, N, 2]);
-  const diff = T.sub(T.reshape(pos, [B, N, 1, 2]), T.reshape(pos, [B, 1, N, 2])); // [B, N, N, 2]
+  return T.sub(T.reshape(pos, [B, N, 1, 2]), T.reshape(pos, [B, 1, N, 2]));
+}
+
+/**
+ * Smoothed distances (or, `squared`, squared distances) between the entities' positions: [B, N, N].
+ * `diff` is pairDiffs(x), passed when the direction needs it too (computed once per energy).
+ */
+export function pairDistances(x: Tensor, squared = false, diff = pairDiffs(x)): Tensor {
   const r2 = T.sum(T.square(diff), 3);
   if (squared) return r2;
   return T.sub(T.sqrt(T.add(r2, PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS)), PAIR_DISTANCE_EPS);
@@ -44,10 +51,8 @@ export function pairDistances(x: Tensor, squared = false): Tensor {
  * The pairs' directions as doubled angles, (dx^2 - dy^2, 2 dx dy) / (r^2 + eps^2)
  * over the position attributes: [B, N, N, 2], 0 on the diagonal.
  */
-export function pairDirections(x: Tensor, eps = PAIR_DISTANCE_EPS): Tensor {
-  const [B, N] = x.shape;
-  const pos = T.slice(x, [0, 0, 0], [B, N, 2]);
-  const diff = T.sub(T.reshape(pos, [B, N, 1, 2]), T.reshape(pos, [B, 1, N, 2])); // [B, N, N, 2]
+export function pairDirections(x: Tensor, eps = PAIR_DISTANCE_EPS, diff = pairDiffs(x)): Tensor {
+  const [B, N] = diff.shape;
   const dx = T.slice(diff, [0, 0, 0, 0], [B, N, N, 1]);
   const dy = T.slice(diff, [0, 0, 0, 1], [B, N, N, 1]);
   const denom = T.add(T.add(T.square(dx), T.square(dy)), eps * eps);
@@ -78,12 +83,13 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
     T.add(T.reshape(pi, [B, N, 1, H]), T.reshape(pj, [B, 1, N, H])),
     T.reshape(wProj, [B, 1, 1, H]),
   ); // [B, N, N, H]
+  const diffs = config.pairDistance || config.pairDirection ? pairDiffs(x) : undefined;
   if (config.pairDistance) {
-    const d = pairDistances(x, config.pairDistance === 'squared'); // [B, N, N]
+    const d = pairDistances(x, config.pairDistance === 'squared', diffs); // [B, N, N]
     pre = T.add(pre, T.mul(T.reshape(d, [B, N, N, 1]), T.reshape(p['g0.wd'], [1, 1, 1, H])));
   }
   if (config.pairDirection) {
-    const v = T.reshape(pairDirections(x, pairDirectionEps(config)), [B * N * N, 2]);
+    const v = T.reshape(pairDirections(x, pairDirectionEps(config), diffs), [B * N * N, 2]);
     pre = T.add(pre, T.reshape(T.matMul(v, p['g0.wv']), [B, N, N, H]));
   }
   let h = T.silu(pre);
