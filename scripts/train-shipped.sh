@@ -17,6 +17,10 @@
 #              TRAIN_ARGS="--set model.pairDirection=true" reruns the lineage
 #              with one change (an interrupted stage resumes with its saved
 #              config, which holds it)
+#   CONFIG_<stage> (environment; the stage's name with - as _) replaces that
+#              stage's config, e.g. CONFIG_moves_alone=direction-moves-keep-shapes
+#              (with the pair direction, the moves-alone stages keep the
+#              make-shapes in the batch: docs/TRAINING.md, rows 142-147)
 set -e
 R=${1:-runs/shipped}
 M=${2:-$R/model}
@@ -26,6 +30,8 @@ C=configs/sweep
 [ -f dist/cli/main.js ] || npm run build
 
 stage() { # stage NAME CONFIG [FROM: a run under RUNS_DIR, or an export NAME-model there]
+  override=CONFIG_$(printf %s "$1" | tr -c 'A-Za-z0-9' _)
+  eval "set -- \"\$1\" \"\${$override:-\$2}\" \"\$3\""
   if [ -f "$R/$1/checkpoint/model.json" ] && [ -f "$R/$1.done" ]; then
     echo "== $1: done already"
     return
