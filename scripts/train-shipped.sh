@@ -19,8 +19,9 @@
 #              config, which holds it)
 #   CONFIG_<stage> (environment; the stage's name with - as _) replaces that
 #              stage's config, e.g. CONFIG_moves_alone=direction-moves-keep-shapes
-#              (with the pair direction, the moves-alone stages keep the
-#              make-shapes in the batch: docs/TRAINING.md, rows 142-147)
+#              (stage 5 with the make-shapes kept in the batch, which the pair
+#              direction needs there; kept in stages 14 and 16 too, they did
+#              not help: docs/TRAINING.md, rows 142-146)
 set -e
 R=${1:-runs/shipped}
 M=${2:-$R/model}
