@@ -1,7 +1,8 @@
 /**
  * The model shipped in models/default loads and has learned: on a few
  * families it beats chance and an untrained model of the same shape by a wide
- * margin (few episodes: quick).
+ * margin, and on make-line its first energy alone (models/session14) too
+ * (few episodes: quick).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,16 +23,33 @@ describe('the shipped model', () => {
   });
 
   const families: FamilyName[] = ['red', 'make-red', 'move-to-square-center'];
-  it.each(families)('beats chance and the untrained model on %s by a wide margin', async (family) => {
+  it.each(families)(
+    'beats chance and the untrained model on %s by a wide margin',
+    async (family) => {
+      const trained = await loadTrainedModel();
+      const untrained = EnergyModel.init(trained.model.config, rngFor(5, 'untrained'));
+      const o = { episodes: 48, demos: 5, seed: 2024 };
+      const s = evaluateFamily(trained.model, family, trained.inference, o);
+      const u = evaluateFamily(untrained, family, trained.inference, o);
+      const c = chanceScore(family, o);
+      trained.model.dispose();
+      untrained.dispose();
+      expect(s.score).toBeGreaterThan(c.score + 0.25);
+      expect(s.score).toBeGreaterThan(u.score + 0.25);
+    },
+  );
+
+  it('is the sum of two energies, and the second one is why it makes lines (models/session14 is the first alone)', async () => {
     const trained = await loadTrainedModel();
-    const untrained = EnergyModel.init(trained.model.config, rngFor(5, 'untrained'));
+    const first = await loadTrainedModel(join(shippedModelDir(), '..', 'session14'));
+    expect((trained.meta.sum as { weightB: number }).weightB).toBe(0.75);
     const o = { episodes: 48, demos: 5, seed: 2024 };
-    const s = evaluateFamily(trained.model, family, trained.inference, o);
-    const u = evaluateFamily(untrained, family, trained.inference, o);
-    const c = chanceScore(family, o);
+    const sum = evaluateFamily(trained.model, 'make-line', trained.inference, o).score;
+    const alone = evaluateFamily(first.model, 'make-line', first.inference, o).score;
     trained.model.dispose();
-    untrained.dispose();
-    expect(s.score).toBeGreaterThan(c.score + 0.25);
-    expect(s.score).toBeGreaterThan(u.score + 0.25);
+    first.model.dispose();
+    // 500 episodes: 0.99 against 0.62.
+    expect(sum).toBeGreaterThan(0.8);
+    expect(sum).toBeGreaterThan(alone + 0.15);
   });
 });

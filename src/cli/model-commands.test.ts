@@ -103,6 +103,19 @@ describe('model commands', () => {
     expect((t.inference as { x: unknown }).x).toEqual((best.inference as { x: unknown }).x);
   });
 
+  it('export --add writes the sum of two energies as one model, and names a missing second model', async () => {
+    const best = await loadModelDir(join(dir, 'run', 'best'));
+    const out = join(dir, 'summed');
+    expect(await runExport({ from: join(dir, 'run'), add: join(dir, 'run'), out, chain: ['x.stepSize=0.1'] }, capture())).toBe(0);
+    const summed = await loadModelDir(out);
+    expect(summed.config.hidden).toBe(2 * best.config.hidden);
+    expect(summed.config.codeSize).toBe(2 * best.config.codeSize);
+    expect((summed.inference as { x: { stepSize: number } }).x.stepSize).toBe(0.1);
+    const io = capture();
+    expect(await runExport({ from: join(dir, 'run'), add: join(dir, 'nowhere'), out: join(dir, 'bad') }, io)).not.toBe(0);
+    expect(io.err).toMatch(/nowhere: no model\.json/);
+  });
+
   it('demo answers an episode of every family with a model and prints a per-family table', async () => {
     const io = capture();
     const out = join(dir, 'demo');

@@ -44,6 +44,12 @@ function integer(min: number) {
 
 const anyInteger = integer(Number.MIN_SAFE_INTEGER);
 
+function positiveNumber(value: string): number {
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number.');
+  return n;
+}
+
 export function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   const program = new Command();
   program
@@ -139,8 +145,10 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .argument('<from>', 'run folder (its best/ is used), checkpoint or model folder')
     .requiredOption('--out <dir>', 'model folder to write')
     .option('--chain <knob=value>', "store a test-time chain knob as the model's default, e.g. a.steps=20 (repeatable)", collect)
-    .action(async (from: string, opts: { out: string; chain?: string[] }) =>
-      setCode(await runExport({ from, out: opts.out, chain: opts.chain }, io)),
+    .option('--add <other>', "write the sum of the two energies as one model (codes side by side; the first's test-time chains)")
+    .option('--add-weight <c>', 'with --add: E = E_first + c E_other (default 1)', positiveNumber)
+    .action(async (from: string, opts: { out: string; chain?: string[]; add?: string; addWeight?: number }) =>
+      setCode(await runExport({ from, out: opts.out, chain: opts.chain, add: opts.add, addWeight: opts.addWeight }, io)),
     );
 
   program

@@ -83,13 +83,16 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
     T.add(T.reshape(pi, [B, N, 1, H]), T.reshape(pj, [B, 1, N, H])),
     T.reshape(wProj, [B, 1, 1, H]),
   ); // [B, N, N, H]
-  const diffs = config.pairDistance || config.pairDirection ? pairDiffs(x) : undefined;
+  // The distance and the direction each build their own differences, although one tensor would
+  // do: shared, the gradient through it sums in another order (1e-8 apart), and training with the
+  // direction at eps 0.05 is chaotic enough that a rerun of the shipped model's second energy
+  // (scripts/train-shipped.sh, stages 30-31, trained this way) then ends elsewhere.
   if (config.pairDistance) {
-    const d = pairDistances(x, config.pairDistance === 'squared', diffs); // [B, N, N]
+    const d = pairDistances(x, config.pairDistance === 'squared'); // [B, N, N]
     pre = T.add(pre, T.mul(T.reshape(d, [B, N, N, 1]), T.reshape(p['g0.wd'], [1, 1, 1, H])));
   }
   if (config.pairDirection) {
-    const v = T.reshape(pairDirections(x, pairDirectionEps(config), diffs), [B * N * N, 2]);
+    const v = T.reshape(pairDirections(x, pairDirectionEps(config)), [B * N * N, 2]);
     pre = T.add(pre, T.reshape(T.matMul(v, p['g0.wv']), [B, N, N, H]));
   }
   let h = T.silu(pre);

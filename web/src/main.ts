@@ -1103,6 +1103,7 @@ function useModel(model: TrainedModel, knobsGiven: boolean): void {
   el.status.textContent =
     `${rt.untrained ? 'Untrained model (random weights: expect nonsense answers)' : `Model ${model.source}`}: ` +
     `${m.variant}, code size ${m.codeSize}, hidden ${m.hidden}` +
+    ((model.meta as { sum?: unknown }).sum ? ' (the sum of two trained energies, codes side by side)' : '') +
     (step !== undefined ? `, trained ${String(step)} steps` : '') +
     `; engine: ${backendName()}.`;
   el.status.dataset.ready = '1';

@@ -20,6 +20,7 @@ import {
 } from '../../evaluation/experiments/runner.js';
 import { evaluateModel, reportJson } from '../../evaluation/report.js';
 import { EVAL_DEFAULTS } from '../../evaluation/evaluate.js';
+import { describeSum } from '../../model/sum.js';
 import { describeEnergy } from '../../model/config.js';
 import { describeLossDepartures } from '../../training/config.js';
 import { join } from 'node:path';
@@ -109,7 +110,7 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
         }
         const generatedBy = !quick && args.episodes === undefined && args.seed === undefined && !args.model && !args.chain ? 'npm run results' : `npx concept-ebm experiment ${args.name} --out ${out} --page ${args.page}${flags}`;
         const saved = await loadSavedResults(out);
-        await writeFileAtomic(args.page, resultsPage({ pagePath: args.page, outDir: out, modelLabel, modelEnergy: [describeEnergy(trained.model.config), ...describeLossDepartures(trained.meta.training), ...describeSearch(settings)].join('; '), seed, episodes, evaluation, results: saved, generatedBy }));
+        await writeFileAtomic(args.page, resultsPage({ pagePath: args.page, outDir: out, modelLabel, modelEnergy: [describeEnergy(trained.model.config), ...describeSum(trained.meta), ...describeLossDepartures(trained.meta.training), ...describeSearch(settings)].join('; '), seed, episodes, evaluation, results: saved, generatedBy }));
         io.stdout(`results page: ${args.page}\n`);
       }
     } finally {
