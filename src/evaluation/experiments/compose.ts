@@ -96,6 +96,17 @@ function rates(tally: Map<Policy, Tally>): Rates {
   return (p, k) => tally.get(p)![k] / Math.max(1, tally.get(p)!.n);
 }
 
+/**
+ * What the two chain lengths say, from the numbers (the sentence once said the
+ * trained length was best whatever they were; on the summed model the longer
+ * chain composes better).
+ */
+export function chainLengthReading(trainedBoth: number, longBoth: number): string {
+  if (longBoth > trainedBoth) return 'the longer chain composes better.';
+  if (longBoth < trainedBoth) return 'composition is best at the length the model was trained with.';
+  return 'the two lengths compose equally often.';
+}
+
 export const composeExperiment: Experiment = {
   name: 'compose',
   title: 'Composition: AND, OR and NOT of two concepts',
@@ -155,7 +166,10 @@ export const composeExperiment: Experiment = {
         `OR: at least one holds in ${fmt(100 * rate('OR', 'either'), 0)}% (no move: ${fmt(100 * rate('no move', 'either'), 0)}%).`,
         `NOT: close and not red in ${fmt(100 * rate('NOT (move-close, not red)', 'closeNotRed'), 0)}%, against ${fmt(100 * rate('move-close alone', 'closeNotRed'), 0)}% for move-close alone.`,
         ...(long
-          ? [`With the longer chain (K = ${long.k}) AND holds in ${fmt(100 * rates(long.tally)('AND', 'both'), 0)}% (red ${fmt(100 * rates(long.tally)('AND', 'red'), 0)}%, close ${fmt(100 * rates(long.tally)('AND', 'close'), 0)}%): composition is best at the length the model was trained with.`]
+          ? [
+              `With the longer chain (K = ${long.k}) AND holds in ${fmt(100 * rates(long.tally)('AND', 'both'), 0)}% (red ${fmt(100 * rates(long.tally)('AND', 'red'), 0)}%, close ${fmt(100 * rates(long.tally)('AND', 'close'), 0)}%): ` +
+                chainLengthReading(rate('AND', 'both'), rates(long.tally)('AND', 'both')),
+            ]
           : []),
       ],
       checks: [
