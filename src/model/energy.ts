@@ -37,11 +37,9 @@ export function pairDiffs(x: Tensor): Tensor {
   return T.sub(T.reshape(pos, [B, N, 1, 2]), T.reshape(pos, [B, 1, N, 2]));
 }
 
-/**
- * Smoothed distances (or, `squared`, squared distances) between the entities' positions: [B, N, N].
- * `diff` is pairDiffs(x), passed when the direction needs it too (computed once per energy).
- */
-export function pairDistances(x: Tensor, squared = false, diff = pairDiffs(x)): Tensor {
+/** Smoothed distances (or, `squared`, squared distances) between the entities' positions: [B, N, N]. */
+export function pairDistances(x: Tensor, squared = false): Tensor {
+  const diff = pairDiffs(x);
   const r2 = T.sum(T.square(diff), 3);
   if (squared) return r2;
   return T.sub(T.sqrt(T.add(r2, PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS)), PAIR_DISTANCE_EPS);
@@ -51,7 +49,8 @@ export function pairDistances(x: Tensor, squared = false, diff = pairDiffs(x)): 
  * The pairs' directions as doubled angles, (dx^2 - dy^2, 2 dx dy) / (r^2 + eps^2)
  * over the position attributes: [B, N, N, 2], 0 on the diagonal.
  */
-export function pairDirections(x: Tensor, eps = PAIR_DISTANCE_EPS, diff = pairDiffs(x)): Tensor {
+export function pairDirections(x: Tensor, eps = PAIR_DISTANCE_EPS): Tensor {
+  const diff = pairDiffs(x);
   const [B, N] = diff.shape;
   const dx = T.slice(diff, [0, 0, 0, 0], [B, N, N, 1]);
   const dy = T.slice(diff, [0, 0, 0, 1], [B, N, N, 1]);
@@ -83,8 +82,8 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
     T.add(T.reshape(pi, [B, N, 1, H]), T.reshape(pj, [B, 1, N, H])),
     T.reshape(wProj, [B, 1, 1, H]),
   ); // [B, N, N, H]
-  // The distance and the direction each build their own differences, although one tensor would
-  // do: shared, the gradient through it sums in another order (1e-8 apart), and training with the
+  // The distance and the direction each build their own differences (pairDiffs), although one
+  // tensor would do: shared, the gradient through it sums in another order (1e-8 apart), and training with the
   // direction at eps 0.05 is chaotic enough that a rerun of the shipped model's second energy
   // (scripts/train-shipped.sh, stages 30-31, trained this way) then ends elsewhere.
   if (config.pairDistance) {
