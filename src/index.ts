@@ -62,7 +62,7 @@ export {
   type EnergyVariant,
   type ModelConfig,
 } from './model/config.js';
-export { paramSpecs, countParams, type ParamSpec, type ParamValues } from './model/params.js';
+export { paramSpecs, countParams, type ParamAxis, type ParamSpec, type ParamValues } from './model/params.js';
 export { saveModelDir, loadModelDir, MANIFEST_FILE } from './model/store.js';
 export {
   encodeModel,

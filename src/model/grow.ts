@@ -51,9 +51,8 @@ export function growthProblem(from: ModelConfig, to: ModelConfig): string | null
 
 /** Which axes of a parameter are hidden units: its rows are inputs, its columns outputs (a bias has one axis, an output). */
 function hiddenAxes(spec: ParamSpec): { rows: boolean; cols: boolean } {
-  if (spec.shape.length === 1) return { rows: false, cols: spec.name !== 'out.b' };
-  const isInputFromHidden = /^g[1-9]|^f0\.wp$|^f[1-9]|^out\.w$/.test(spec.name);
-  return { rows: isInputFromHidden, cols: spec.name !== 'out.w' };
+  const [rows, cols] = spec.axes.length === 1 ? [null, spec.axes[0]] : spec.axes;
+  return { rows: rows === 'hidden', cols: cols === 'hidden' };
 }
 
 /** A parameter's shape as rows x columns (a bias is one row). */

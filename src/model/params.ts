@@ -6,9 +6,19 @@
 import type { Rng } from '../random/rng.js';
 import type { ModelConfig } from './config.js';
 
+/**
+ * What an axis of a parameter indexes: the first layer's inputs (entity
+ * attributes, a pair feature), the concept code, hidden units, or the
+ * energy's outputs. Why: widening (grow.ts) and summing (sum.ts) a model
+ * resize or split exactly the hidden, code and output axes.
+ */
+export type ParamAxis = 'input' | 'code' | 'hidden' | 'outputs';
+
 export interface ParamSpec {
   name: string;
   shape: number[];
+  /** What each entry of `shape` indexes. */
+  axes: ParamAxis[];
   /** Fan-in for the initial scale; 0 marks a bias (initialised at zero). */
   fanIn: number;
 }
@@ -22,26 +32,31 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const distance = relational && Boolean(config.pairDistance);
   const direction = relational && Boolean(config.pairDirection);
   const firstFanIn = (relational ? 2 * D : D) + DW + (distance ? 1 : 0) + (direction ? 2 : 0);
-  const specs: ParamSpec[] = [{ name: 'g0.wi', shape: [D, H], fanIn: firstFanIn }];
-  if (relational) specs.push({ name: 'g0.wj', shape: [D, H], fanIn: firstFanIn });
-  if (distance) specs.push({ name: 'g0.wd', shape: [1, H], fanIn: firstFanIn });
-  if (direction) specs.push({ name: 'g0.wv', shape: [2, H], fanIn: firstFanIn });
-  specs.push({ name: 'g0.ww', shape: [DW, H], fanIn: firstFanIn });
-  specs.push({ name: 'g0.b', shape: [H], fanIn: 0 });
+  const specs: ParamSpec[] = [
+    { name: 'g0.wi', shape: [D, H], axes: ['input', 'hidden'], fanIn: firstFanIn },
+  ];
+  if (relational)
+    specs.push({ name: 'g0.wj', shape: [D, H], axes: ['input', 'hidden'], fanIn: firstFanIn });
+  if (distance)
+    specs.push({ name: 'g0.wd', shape: [1, H], axes: ['input', 'hidden'], fanIn: firstFanIn });
+  if (direction)
+    specs.push({ name: 'g0.wv', shape: [2, H], axes: ['input', 'hidden'], fanIn: firstFanIn });
+  specs.push({ name: 'g0.ww', shape: [DW, H], axes: ['code', 'hidden'], fanIn: firstFanIn });
+  specs.push({ name: 'g0.b', shape: [H], axes: ['hidden'], fanIn: 0 });
   for (let k = 1; k < config.gLayers; k++) {
-    specs.push({ name: `g${k}.w`, shape: [H, H], fanIn: H });
-    specs.push({ name: `g${k}.b`, shape: [H], fanIn: 0 });
+    specs.push({ name: `g${k}.w`, shape: [H, H], axes: ['hidden', 'hidden'], fanIn: H });
+    specs.push({ name: `g${k}.b`, shape: [H], axes: ['hidden'], fanIn: 0 });
   }
-  specs.push({ name: 'f0.wp', shape: [H, H], fanIn: H + DW });
-  specs.push({ name: 'f0.ww', shape: [DW, H], fanIn: H + DW });
-  specs.push({ name: 'f0.b', shape: [H], fanIn: 0 });
+  specs.push({ name: 'f0.wp', shape: [H, H], axes: ['hidden', 'hidden'], fanIn: H + DW });
+  specs.push({ name: 'f0.ww', shape: [DW, H], axes: ['code', 'hidden'], fanIn: H + DW });
+  specs.push({ name: 'f0.b', shape: [H], axes: ['hidden'], fanIn: 0 });
   for (let k = 1; k < config.fLayers; k++) {
-    specs.push({ name: `f${k}.w`, shape: [H, H], fanIn: H });
-    specs.push({ name: `f${k}.b`, shape: [H], fanIn: 0 });
+    specs.push({ name: `f${k}.w`, shape: [H, H], axes: ['hidden', 'hidden'], fanIn: H });
+    specs.push({ name: `f${k}.b`, shape: [H], axes: ['hidden'], fanIn: 0 });
   }
   const K = config.energyOutputs ?? 1;
-  specs.push({ name: 'out.w', shape: [H, K], fanIn: H });
-  specs.push({ name: 'out.b', shape: [K], fanIn: 0 });
+  specs.push({ name: 'out.w', shape: [H, K], axes: ['hidden', 'outputs'], fanIn: H });
+  specs.push({ name: 'out.b', shape: [K], axes: ['outputs'], fanIn: 0 });
   return specs;
 }
 

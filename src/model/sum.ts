@@ -21,7 +21,7 @@
  * zero weights, so that half computes what it did.
  */
 import { canonicalModelConfig, type ModelConfig } from './config.js';
-import { paramSpecs, type ParamSpec, type ParamValues } from './params.js';
+import { paramSpecs, type ParamAxis, type ParamSpec, type ParamValues } from './params.js';
 import type { ModelData } from './serialize.js';
 
 /** Why A and B cannot be summed into one model, or null when they can. */
@@ -57,25 +57,17 @@ export function summedConfig(a: ModelConfig, b: ModelConfig): ModelConfig {
   });
 }
 
-/** Rows and columns of a parameter: [input axis, output axis]; a bias is one row. */
-type Axis = 'hidden' | 'code' | 'outputs' | 'fixed';
-
-function axesOf(spec: ParamSpec): [Axis, Axis] {
-  const n = spec.name;
-  if (spec.shape.length === 1) return ['fixed', n === 'out.b' ? 'outputs' : 'hidden'];
-  const rows: Axis = n.endsWith('.ww')
-    ? 'code'
-    : /^g[1-9]|^f0\.wp$|^f[1-9]|^out\.w$/.test(n)
-      ? 'hidden'
-      : 'fixed';
-  return [rows, n === 'out.w' ? 'outputs' : 'hidden'];
+/** A parameter's axes as rows and columns; a bias is one row of inputs (shared by the halves). */
+function axesOf(spec: ParamSpec): [ParamAxis, ParamAxis] {
+  return spec.axes.length === 1 ? ['input', spec.axes[0]] : [spec.axes[0], spec.axes[1]];
 }
 
-function sizes(c: ModelConfig, axis: Axis, fixed: number): number {
+/** A half's size along an axis; the inputs are shared, so they keep the parameter's own size. */
+function sizes(c: ModelConfig, axis: ParamAxis, shared: number): number {
   if (axis === 'hidden') return c.hidden;
   if (axis === 'code') return c.codeSize;
   if (axis === 'outputs') return c.energyOutputs ?? 1;
-  return fixed;
+  return shared;
 }
 
 /**
@@ -98,8 +90,8 @@ function blockDiagonal(
   const cbCols = sizes(cb, colAxis, C);
   const out = new Float32Array(R * C);
   // Rows of B's block start after A's on a split axis, at 0 on a shared one.
-  const rowOffset = rowAxis === 'fixed' ? 0 : ra;
-  const rb = rowAxis === 'fixed' ? R : R - ra;
+  const rowOffset = rowAxis === 'input' ? 0 : ra;
+  const rb = rowAxis === 'input' ? R : R - ra;
   for (let i = 0; i < ra; i++)
     for (let j = 0; j < caCols; j++) out[i * C + j] = va ? va[i * caCols + j] : 0;
   for (let i = 0; i < rb; i++) {
