@@ -22,17 +22,20 @@ const A: ModelConfig = {
 };
 const B: ModelConfig = { ...A, codeSize: 2, hidden: 4, pairDirection: 0.2, energyOutputs: 3 };
 
+/** A tensor of `shape` drawn uniformly from [lo, hi). */
+function uniform(rng: Rng, shape: number[], lo: number, hi: number): T.Tensor {
+  const n = shape.reduce((p, d) => p * d, 1);
+  return T.tensor(
+    Float32Array.from({ length: n }, () => rng.range(lo, hi)),
+    shape,
+  );
+}
+
 /** Energies of a model on the same two random scenes of 4 entities, with the given codes [2, DW]. */
 function energyOf(model: EnergyModel, w: Float32Array, dw: number): Float32Array {
   const rng = new Rng(9);
-  const x = T.tensor(
-    Float32Array.from({ length: 2 * 4 * 5 }, () => rng.range(-1, 1)),
-    [2, 4, 5],
-  );
-  const a = T.tensor(
-    Float32Array.from({ length: 8 }, () => rng.range(-2, 2)),
-    [2, 4],
-  );
+  const x = uniform(rng, [2, 4, 5], -1, 1);
+  const a = uniform(rng, [2, 4], -2, 2);
   const wt = T.tensor(w, [2, dw]);
   const out = T.tidy(() => T.read(model.energy(x, a, wt)));
   T.dispose([x, a, wt]);
@@ -97,14 +100,8 @@ describe('summing two energies into one model', () => {
     const c = 0.3;
     const { ma, mb, ms } = summed(c);
     const rng = new Rng(7);
-    const xd = T.tensor(
-      Float32Array.from({ length: 3 * 4 * 5 }, () => rng.range(-1, 1)),
-      [3, 4, 5],
-    );
-    const ad = T.tensor(
-      Float32Array.from({ length: 12 }, () => rng.range(-3, 3)),
-      [3, 4],
-    );
+    const xd = uniform(rng, [3, 4, 5], -1, 1);
+    const ad = uniform(rng, [3, 4], -3, 3);
     const chain = { steps: 6, stepSize: 0.1, noise: 0, gradClamp: 1e6 };
     const code = (m: EnergyModel) => T.tidy(() => T.read(inferCodes(m, xd, ad, 3, chain).w));
     const [wa, wb, ws] = [code(ma), code(mb), code(ms)];

@@ -38,10 +38,9 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
     if (!args.out) throw new UsageError("required option '--out <dir>' not specified");
     if (args.addWeight !== undefined && !args.add) throw new UsageError('--add-weight needs --add');
     const source = modelSource(args.from);
+    const added = args.add ? modelSource(args.add) : undefined;
     let data = await loadModelDir(source);
-    let meta: Record<string, unknown> = { ...data.meta, exportedFrom: source };
-    if (args.add) {
-      const added = modelSource(args.add);
+    if (added) {
       try {
         data = sumModels(data, await loadModelDir(added), args.addWeight ?? 1);
       } catch (e) {
@@ -49,8 +48,11 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
           `cannot add ${added} to ${source}: ${(e as Error).message.replace(/^sum: /, '')}`,
         );
       }
-      meta = { ...data.meta, exportedFrom: [source, added] };
     }
+    const meta: Record<string, unknown> = {
+      ...data.meta,
+      exportedFrom: added ? [source, added] : source,
+    };
     const inference = args.chain?.length
       ? applyChainOverrides(
           (data.inference as InferenceSettings | undefined) ?? DEFAULT_INFERENCE,
