@@ -66,6 +66,49 @@ describe('model commands', () => {
     expect(report.overall.episodes).toBe(8);
     expect(report.overall.score).toBeCloseTo((report.families.red.score + report.families['make-red'].score) / 2, 10);
     expect(report.overall.ci[0]).toBeLessThanOrEqual(report.overall.score);
+    // The strict judge is the score; the lenient one stands beside it and never below it.
+    for (const f of ['red', 'make-red']) {
+      expect(report.families[f].lenientScore).toBeGreaterThanOrEqual(report.families[f].score);
+    }
+    expect(report.families.red.lenientScore).toBe(report.families.red.score);
+
+    // The shift suite, quick: one flat list of cells, each family on every axis it has; reproducible.
+    const shiftRun = async () => {
+      const io = capture();
+      expect(await runEval({ model: run, families: 'red,make-red', suite: 'shift', quick: true, episodes: 2, json: true }, io)).toBe(0);
+      return JSON.parse(io.out);
+    };
+    const shift = await shiftRun();
+    expect(shift.model).toBe(run);
+    expect(shift.episodes).toBe(2);
+    const cellsOf = (family: string, axis: string) =>
+      shift.cells.filter((c: { family: string; axis: string }) => c.family === family && c.axis === axis).map((c: { value: unknown }) => c.value);
+    expect(cellsOf('red', 'entities')).toEqual([3, 12]);
+    expect(cellsOf('make-red', 'entities')).toEqual([2, 12]);
+    expect(cellsOf('red', 'demos')).toEqual([1, 10]);
+    expect(cellsOf('red', 'geometry')).toEqual([]);
+    expect(cellsOf('make-red', 'colours')).toEqual(['jitter', 'palette']);
+    for (const c of shift.cells) {
+      expect(Object.keys(c).sort()).toEqual(['axis', 'episodes', 'family', 'high', 'lenientScore', 'low', 'score', 'value']);
+      expect(c.episodes).toBe(2);
+      expect(c.low).toBeLessThanOrEqual(c.score);
+      expect(c.high).toBeGreaterThanOrEqual(c.score);
+    }
+    expect(await shiftRun()).toEqual(shift);
+    const table = capture();
+    const svg = join(dir, 'shift.svg');
+    expect(await runEval({ model: run, families: 'square', suite: 'shift', quick: true, episodes: 1, heatmap: svg }, table)).toBe(0);
+    expect(table.out).toMatch(/^family\s+N=5\s+N=12\s+M=1\s+M=10\s+small\s+large\s+jitter\s+palette/);
+    expect(await readFile(svg, 'utf8')).toMatch(/^<svg/);
+    for (const [args, message] of [
+      [{ suite: 'drift' }, /unknown suite "drift"/],
+      [{ quick: true }, /--quick goes with --suite shift/],
+      [{ suite: 'shift', entities: 8 }, /drop --entities/],
+    ] as const) {
+      const bad = capture();
+      expect(await runEval({ model: run, families: 'red', ...args }, bad)).toBe(2);
+      expect(bad.err).toMatch(message);
+    }
 
     for (const concept of ['red', 'make-red']) {
       const ep = join(dir, `${concept}.json`);

@@ -14,6 +14,7 @@ import { runSample } from './commands/sample.js';
 import { runServe } from './commands/serve.js';
 import { runAnswer } from './commands/answer.js';
 import { runEval } from './commands/eval.js';
+import { SHIFT_EPISODES } from '../evaluation/shift-suite.js';
 import { runTrain } from './commands/train.js';
 import { runExport } from './commands/export.js';
 import { runExperimentCommand } from './commands/experiment.js';
@@ -156,16 +157,25 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .description('score a model per family on fresh episodes, beside chance and an untrained model')
     .option('--model <dir>', 'model folder (default: the shipped model)')
     .option('--families <list>', 'comma-separated families, or identify / generate / all', 'all')
-    .option('--episodes <n>', 'episodes per family', integer(1), EVAL_DEFAULTS.episodes)
-    .option('--demos <n>', 'demonstrations per episode (M)', integer(1), EVAL_DEFAULTS.demos)
+    .option('--episodes <n>', `episodes per family (default ${EVAL_DEFAULTS.episodes}); with --suite shift, per cell (default ${SHIFT_EPISODES.full}, --quick ${SHIFT_EPISODES.quick})`, integer(1))
+    .option('--demos <n>', `demonstrations per episode (M) (default ${EVAL_DEFAULTS.demos})`, integer(1))
     .option('--steps <k>', 'test-time Langevin steps for x and a (default: the model\'s)', integer(0))
     .option('--entities <n>', "entities per scene (default: each family's)", integer(1))
     .option('--seed <s>', 'random seed of the evaluation episodes', anyInteger, EVAL_DEFAULTS.seed)
-    .option('--json', 'print JSON: {"families": {NAME: {"score", "chance", "untrained", ...}}}')
+    .option('--json', 'print JSON: {"families": {NAME: {"score" (strict), "lenientScore", "chance", "untrained", ...}}}')
     .option('--markdown', 'print a markdown table')
     .option('--chain <knob=value>', 'override a test-time chain knob, e.g. a.steps=20 or x.noise=0 (repeatable)', collect)
     .option('--arm', 'also the robot arm reaching between two points (default with --families all)')
     .option('--no-arm', 'skip the robot arm')
+    .option(
+      '--suite <name>',
+      'shift: score every family on scenes unlike training, one axis at a time: entities N (the family\'s minimum to 12), ' +
+        'demonstrations M (1 to 10), geometry (sizes below and above the training range, inside what the checker accepts) and ' +
+        'colours (unnamed colours jittered by up to 0.1, or a second palette); prints a family x cell table, or with --json ' +
+        '{"model", "episodes", "seed", "quick", "cells": [{"family", "axis", "value", "score", "episodes", "low", "high", "lenientScore"}]}',
+    )
+    .option('--quick', `with --suite: N = minimum and 12, M = 1 and 10, ${SHIFT_EPISODES.quick} episodes a cell (a smoke test, seconds on a small model)`)
+    .option('--heatmap <file>', 'with --suite: also write the table as a heatmap SVG')
     .action(async (opts) => setCode(await runEval(opts, io)));
 
   program

@@ -1,6 +1,8 @@
 import { distance } from '../world/scene.js';
+import type { Rng } from '../random/rng.js';
+import type { Vec2 } from '../world/types.js';
 import type { IdentifyFamily } from './family.js';
-import { SAMPLE_TRIES, fail, identifyEvent, pass, sceneSize } from './common.js';
+import { SAMPLE_TRIES, fail, geometryRange, identifyEvent, pass, sceneSize } from './common.js';
 import {
   add,
   agentColor,
@@ -9,6 +11,7 @@ import {
   inBounds,
   midpoint,
   placePoints,
+  placeShape,
   randomColor,
   uniformPoint,
   SCENE_HALF,
@@ -22,6 +25,26 @@ export const BETWEEN_TOLERANCE = 0.1;
 /** The generator keeps the midpoint of every other pair at least this far from the agent. */
 export const BETWEEN_MARGIN = 0.2;
 
+/**
+ * Two points lo..hi apart inside the scene. The training draw (one end
+ * uniform, the other at a random angle, redrawn when it leaves the scene) is
+ * kept as it was; the shift suite's bands place the pair where it fits
+ * (`placeShape`), which reaches lengths up to the scene's diagonal.
+ */
+export function endPoints(rng: Rng, lo: number, hi: number, fitted: boolean): [Vec2, Vec2] | null {
+  if (fitted) {
+    const d = rng.range(lo, hi);
+    const ends = placeShape(rng, [
+      [-d / 2, 0],
+      [d / 2, 0],
+    ]);
+    return ends ? [ends[0], ends[1]] : null;
+  }
+  const pi = uniformPoint(rng);
+  const pj = add(pi, fromAngle(rng.range(0, 2 * Math.PI), rng.range(lo, hi)));
+  return inBounds(pj, SCENE_HALF) ? [pi, pj] : null;
+}
+
 /** Identification: the agent and the two entities it lies midway between. */
 export const between: IdentifyFamily = {
   name: 'between',
@@ -34,12 +57,19 @@ export const between: IdentifyFamily = {
   defaultEntities: 6,
   minEntities: 4,
   usesAgent: true,
+  geometry: {
+    parameter: 'distance between the two entities',
+    training: [0.4, 1.2],
+    small: [0.3, 0.4],
+    large: [1.2, 2.5],
+  },
   sample(rng, options) {
     const n = sceneSize(between, options);
+    const [lo, hi] = geometryRange(between, options);
     return withRetries('between', n, SAMPLE_TRIES, () => {
-      const pi = uniformPoint(rng);
-      const pj = add(pi, fromAngle(rng.range(0, 2 * Math.PI), rng.range(0.4, 1.2)));
-      if (!inBounds(pj, SCENE_HALF)) return null;
+      const ends = endPoints(rng, lo, hi, options?.geometry !== undefined);
+      if (!ends) return null;
+      const [pi, pj] = ends;
       const agent = midpoint(pi, pj);
       // placed[0] is the agent; no other pair of non-agent entities may have its midpoint near the agent.
       const extra = placePoints(rng, [agent, pi, pj], n - 3, {

@@ -1,7 +1,7 @@
 import type { Scene } from '../world/types.js';
 import { distance } from '../world/scene.js';
 import type { IdentifyFamily, IdentifyFamilyName } from './family.js';
-import { SAMPLE_TRIES, fail, identifyEvent, pass, sceneSize } from './common.js';
+import { SAMPLE_TRIES, fail, geometryRange, identifyEvent, pass, sceneSize } from './common.js';
 import {
   agentColor,
   assemble,
@@ -32,8 +32,14 @@ export function extremeFamily(name: IdentifyFamilyName, sign: 1 | -1): IdentifyF
     defaultEntities: 6,
     minEntities: 3,
     usesAgent: true,
+    geometry: {
+      parameter: `how much ${sign > 0 ? 'farther' : 'nearer'} the runner-up is than the answer`,
+      training: [EXTREME_MARGIN, 2.5],
+      small: [0.02, EXTREME_MARGIN],
+    },
     sample(rng, options) {
       const n = sceneSize(family, options);
+      const [lo, hi] = geometryRange(family, options);
       return withRetries(name, n, SAMPLE_TRIES, () => {
         const pos = placePoints(rng, [], n);
         if (!pos) return null;
@@ -42,7 +48,8 @@ export function extremeFamily(name: IdentifyFamilyName, sign: 1 | -1): IdentifyF
           .slice(1)
           .map((p, k) => ({ k: k + 1, d: sign * distance(agent, p) }))
           .sort((a, b) => a.d - b.d);
-        if (ranked[1].d - ranked[0].d < EXTREME_MARGIN) return null;
+        const margin = ranked[1].d - ranked[0].d;
+        if (margin < lo || margin > hi) return null;
         const drafts: Draft[] = pos.map((p, i) => ({
           pos: p,
           color: i === 0 ? agentColor() : randomColor(rng),

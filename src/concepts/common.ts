@@ -5,14 +5,20 @@
  */
 import type { Event, Scene } from '../world/types.js';
 import { maskToSet } from '../world/types.js';
-import { agentIndex, cloneScene, meanDisplacement } from '../world/scene.js';
-import type { CheckResult, GenerateFamily, SampleOptions } from './family.js';
+import { AGENT_COLOR, agentIndex, cloneScene, colorDistance, distance, meanDisplacement } from '../world/scene.js';
+import type { CheckOptions, CheckResult, GenerateFamily, GeometrySpec, MoverRule, SampleOptions } from './family.js';
 import { assemble, type Draft } from './geometry.js';
 import type { Rng } from '../random/rng.js';
 import { whoMoves } from './family.js';
 
 /** Generation checkers require the non-moving entities' mean displacement to stay below this. */
 export const STAY_PUT_TOLERANCE = 0.05;
+/**
+ * Minimal change: the entities that move may change only what the concept
+ * names. Each mover's unnamed attribute may change by less than this
+ * (displacement, colour distance, or each channel's distance from gray).
+ */
+export const MOVER_TOLERANCE = 0.05;
 /** Whole-scene redraws before a sampler gives up with an error. */
 export const SAMPLE_TRIES = 500;
 /** Cap for errors that would otherwise be infinite (degenerate shapes), so results stay JSON-safe. */
@@ -44,6 +50,25 @@ export function sceneSize(
   return n;
 }
 
+/**
+ * The range a sampler draws its geometry from: the band `options.geometry`
+ * names, or the training range. Throws when the family has no such band.
+ */
+export function geometryRange(
+  family: { name: string; geometry?: GeometrySpec },
+  options?: SampleOptions,
+): readonly [number, number] {
+  const spec = family.geometry;
+  if (!spec) {
+    if (options?.geometry) throw new Error(`${family.name}: has no geometry to shift`);
+    throw new Error(`${family.name}: declares no geometry`);
+  }
+  if (!options?.geometry) return spec.training;
+  const band = spec[options.geometry];
+  if (!band) throw new Error(`${family.name}: has no ${options.geometry} geometry band`);
+  return band;
+}
+
 /** A reason why `mask` is not a usable 0/1 mask over `n` entities, or null. */
 export function maskProblem(n: number, mask: readonly number[], what = 'answer'): string | null {
   if (mask.length !== n) return `${what} has ${mask.length} values for ${n} entities`;
@@ -73,18 +98,79 @@ export interface GenerationContext {
   others: number[];
 }
 
+/** The mover rule in words, for checker descriptions and docs. */
+export function describeMoverRule(rule: MoverRule): string {
+  switch (rule) {
+    case 'keeps-position':
+      return `each entity that changes keeps its position (displacement < ${MOVER_TOLERANCE})`;
+    case 'keeps-colour':
+      return `each entity that moves keeps its colour (colour distance < ${MOVER_TOLERANCE})`;
+    case 'stays-agent':
+      return `the agent stays an agent (each colour channel within ${MOVER_TOLERANCE} of gray 0.5)`;
+  }
+}
+
+/** What the family does, as the failure message's "but <family> only ..." clause. */
+const ONLY: Record<MoverRule, string> = {
+  'keeps-position': 'only recolours',
+  'keeps-colour': 'only moves entities',
+  'stays-agent': 'only moves the agent',
+};
+
+/**
+ * The worst mover's breach of `rule` (null when every mover keeps it): the
+ * entity, by how much, and why. The worst entity decides, not the mean.
+ */
+export function moverViolation(
+  family: string,
+  rule: MoverRule,
+  before: Scene,
+  after: Scene,
+  movers: readonly number[],
+): CheckResult | null {
+  let worst: { i: number; amount: number } | null = null;
+  movers.forEach((m, i) => {
+    if (!(m >= 0.5)) return;
+    const b = before.entities[i];
+    const a = after.entities[i];
+    const amount =
+      rule === 'keeps-position'
+        ? distance(b.pos, a.pos)
+        : rule === 'keeps-colour'
+          ? colorDistance(b.color, a.color)
+          : Math.max(...a.color.map((c, k) => Math.abs(c - AGENT_COLOR[k])));
+    // NaN counts as a breach: `!(amount < tol)`.
+    if (!(amount < MOVER_TOLERANCE) && (worst === null || !(amount <= worst.amount))) worst = { i, amount };
+  });
+  if (worst === null) return null;
+  const { i, amount } = worst as { i: number; amount: number };
+  const what =
+    rule === 'keeps-position'
+      ? `entity ${i} moved ${amount.toFixed(2)}`
+      : rule === 'keeps-colour'
+        ? `entity ${i} changed colour by ${amount.toFixed(2)}`
+        : `entity ${i} (the agent) ended ${amount.toFixed(2)} from gray in a colour channel, no longer an agent,`;
+  return fail(amount, `${what} but ${family} ${ONLY[rule]} (needs < ${MOVER_TOLERANCE})`);
+}
+
 /**
  * The generation checker's frame: validates the inputs, runs the family's
- * `criterion` on the final scene, and adds the stay-put rule (entities that
- * the "who moves" rule does not move must have mean displacement < 0.05).
- * The error is the criterion's; when only the stay-put rule fails it is the
- * non-movers' mean displacement.
+ * `criterion` on the final scene, and adds two rules of minimal change:
+ * the entities that the "who moves" rule does not move stay put (mean
+ * displacement < 0.05), and each entity it moves keeps the attributes the
+ * concept does not name (`rule`, the worst entity decides). With
+ * `options.lenient` the mover rule is skipped: the judge of what the concept
+ * names alone (see `CheckOptions`). The error is the criterion's; when only
+ * a minimal-change rule fails it is that rule's measure.
  */
 export function checkGeneration(
+  family: string,
+  rule: MoverRule,
   before: Scene,
   attention: readonly number[],
   after: Scene,
   criterion: (ctx: GenerationContext) => CheckResult,
+  options: CheckOptions = {},
 ): CheckResult {
   const n = before.entities.length;
   if (after.entities.length !== n) {
@@ -109,12 +195,18 @@ export function checkGeneration(
   const movers = whoMoves(before, attention, agent);
   const still = movers.map((m) => 1 - m);
   const disp = meanDisplacement(before, after, still);
-  const stayOk = disp < STAY_PUT_TOLERANCE;
-  const stayReason = `entities that should stay put moved (mean displacement ${disp.toFixed(3)} >= ${STAY_PUT_TOLERANCE})`;
-  if (verdict.ok && stayOk) return verdict;
-  if (!verdict.ok && stayOk) return verdict;
-  if (verdict.ok) return fail(disp, stayReason);
-  return fail(verdict.error, `${verdict.reason ?? 'criterion failed'}; ${stayReason}`);
+  const breaches: CheckResult[] = [];
+  if (!(disp < STAY_PUT_TOLERANCE)) {
+    breaches.push(
+      fail(disp, `entities that should stay put moved (mean displacement ${disp.toFixed(3)} >= ${STAY_PUT_TOLERANCE})`),
+    );
+  }
+  const mover = options.lenient ? null : moverViolation(family, rule, before, after, movers);
+  if (mover) breaches.push(mover);
+  if (breaches.length === 0) return verdict;
+  const reasons = breaches.map((b) => b.reason ?? '');
+  if (!verdict.ok) return fail(verdict.error, [verdict.reason ?? 'criterion failed', ...reasons].join('; '));
+  return fail(breaches[0].error, reasons.join('; '));
 }
 
 /**

@@ -51,6 +51,7 @@ const fakeMakeRed: GenerateFamily = {
   defaultEntities: 4,
   minEntities: 2,
   usesAgent: false,
+  moverRule: 'keeps-position',
   sample(rng, options): Event {
     const n = options?.entities ?? 4;
     const before = randomScene(rng, n, 0);

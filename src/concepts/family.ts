@@ -51,9 +51,31 @@ export interface CheckResult {
   reason?: string;
 }
 
+/**
+ * A band of a family's geometry outside what training draws but inside what
+ * its checker accepts: `small` below the training range, `large` above it.
+ */
+export type GeometryBand = 'small' | 'large';
+export const GEOMETRY_BANDS: readonly GeometryBand[] = ['small', 'large'];
+
+/** The one geometric quantity a family's generator draws, and the ranges it may draw it from. */
+export interface GeometrySpec {
+  /** What is drawn, in words (e.g. "side", "distance between the two ends"). */
+  readonly parameter: string;
+  /** The range the default episodes (and training) draw. */
+  readonly training: readonly [number, number];
+  /** The bands of the shift suite; a family without one has no such cell. */
+  readonly small?: readonly [number, number];
+  readonly large?: readonly [number, number];
+  /** Where a band overlaps the training range, how (e.g. a tail training reaches rarely). */
+  readonly note?: string;
+}
+
 export interface SampleOptions {
   /** Scene size; defaults to the family's `defaultEntities`; must be >= `minEntities`. */
   entities?: number;
+  /** Draw the family's geometry from this band of `geometry` instead of the training range. */
+  geometry?: GeometryBand;
 }
 
 interface FamilyBase<Name extends FamilyName> {
@@ -66,6 +88,8 @@ interface FamilyBase<Name extends FamilyName> {
   readonly minEntities: number;
   /** True when scenes of this family contain the (gray) agent. */
   readonly usesAgent: boolean;
+  /** The geometry its generator draws, with the shift suite's bands (none for colour and count concepts). */
+  readonly geometry?: GeometrySpec;
   /**
    * Draw one event. Deterministic in `rng`. Distractors never satisfy the
    * concept by accident: the generator verifies its own event with `check`
@@ -80,13 +104,33 @@ export interface IdentifyFamily extends FamilyBase<IdentifyFamilyName> {
   check(scene: Scene, answer: readonly number[]): CheckResult;
 }
 
+/**
+ * What the entities that change must leave alone (minimal change): make-red
+ * recolours and keeps positions, the make-shapes move and keep colours, the
+ * moves move the agent and keep it an agent (gray).
+ */
+export type MoverRule = 'keeps-position' | 'keeps-colour' | 'stays-agent';
+
+export interface CheckOptions {
+  /**
+   * Skip the mover rule and judge only what the concept names (plus the
+   * stay-put rule). Not the judge of an answer: it reports `lenientScore`
+   * beside the strict score, and composition uses it, where each concept
+   * changes what the other names.
+   */
+  lenient?: boolean;
+}
+
 export interface GenerateFamily extends FamilyBase<GenerateFamilyName> {
   readonly kind: 'generate';
+  /** What the entities that change keep. */
+  readonly moverRule: MoverRule;
   /**
-   * Judge a generated final scene. The checker also requires the entities the
-   * concept does not move to stay put (mean displacement < 0.05).
+   * Judge a generated final scene: the concept's criterion, the entities the
+   * concept does not move stay put (mean displacement < 0.05), and each one
+   * it moves keeps what `moverRule` says (tolerance 0.05, worst entity).
    */
-  check(before: Scene, attention: readonly number[], after: Scene): CheckResult;
+  check(before: Scene, attention: readonly number[], after: Scene, options?: CheckOptions): CheckResult;
 }
 
 export type ConceptFamily = IdentifyFamily | GenerateFamily;

@@ -1,6 +1,6 @@
 import { colorDistance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize, verifiedGeneration } from './common.js';
+import { SAMPLE_TRIES, checkGeneration, describeMoverRule, fail, pass, sceneSize, verifiedGeneration } from './common.js';
 import {
   paletteColor,
   placePoints,
@@ -18,10 +18,12 @@ export const makeRed: GenerateFamily = {
   checkerDescription:
     `every attended entity's final colour is within ${RED_TOLERANCE} of (1, 0, 0); the other entities stay put ` +
     '(mean displacement < 0.05). Target x1: colour exactly (1, 0, 0), position unchanged. ' +
-    'Error: the largest colour distance to red.',
+    'Error: the largest colour distance to red.' +
+    ` Minimal change: ${describeMoverRule('keeps-position')}; the worst entity decides.`,
   defaultEntities: 6,
   minEntities: 2,
   usesAgent: false,
+  moverRule: 'keeps-position',
   sample(rng, options) {
     const n = sceneSize(makeRed, options);
     return withRetries('make-red', n, SAMPLE_TRIES, () => {
@@ -40,8 +42,8 @@ export const makeRed: GenerateFamily = {
       return verifiedGeneration(makeRed, rng, drafts);
     });
   },
-  check(before, attention, after) {
-    return checkGeneration(before, attention, after, (ctx) => {
+  check(before, attention, after, options) {
+    return checkGeneration(makeRed.name, makeRed.moverRule, before, attention, after, (ctx) => {
       if (ctx.attended.length < 1) return fail(1, 'no entity is attended');
       const worst = Math.max(
         ...ctx.attended.map((i) => colorDistance(after.entities[i].color, RED)),
@@ -53,6 +55,6 @@ export const makeRed: GenerateFamily = {
         );
       }
       return pass(worst);
-    });
+    }, options);
   },
 };

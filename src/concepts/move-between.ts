@@ -1,23 +1,19 @@
 import { distance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize, verifiedGeneration } from './common.js';
+import { SAMPLE_TRIES, checkGeneration, describeMoverRule, fail, geometryRange, pass, sceneSize, verifiedGeneration } from './common.js';
 import {
   MOVED_CLEARANCE,
-  SCENE_HALF,
-  add,
   agentColor,
   farFromAll,
-  fromAngle,
-  inBounds,
   midpoint,
   placePoint,
   placePoints,
   randomColor,
-  uniformPoint,
   withRetries,
   type Draft,
 } from './geometry.js';
 import { agentMoveProblem } from './moves.js';
+import { endPoints } from './between.js';
 
 /** The agent must end within this distance of the midpoint. */
 export const MOVE_BETWEEN_TOLERANCE = 0.1;
@@ -30,16 +26,25 @@ export const moveBetween: GenerateFamily = {
   checkerDescription:
     'attention marks the agent and two entities; the agent ends within ' +
     `${MOVE_BETWEEN_TOLERANCE} of the midpoint of the two (final positions); the other entities stay put ` +
-    '(mean displacement < 0.05). Target x1: the agent exactly at the midpoint. Error: distance to the midpoint.',
+    '(mean displacement < 0.05). Target x1: the agent exactly at the midpoint. Error: distance to the midpoint.' +
+    ` Minimal change: ${describeMoverRule('stays-agent')}; the worst entity decides.`,
   defaultEntities: 6,
   minEntities: 3,
   usesAgent: true,
+  moverRule: 'stays-agent',
+  geometry: {
+    parameter: 'distance between the two entities',
+    training: [0.4, 1.4],
+    small: [0.3, 0.4],
+    large: [1.4, 2.5],
+  },
   sample(rng, options) {
     const n = sceneSize(moveBetween, options);
+    const [lo, hi] = geometryRange(moveBetween, options);
     return withRetries('move-between', n, SAMPLE_TRIES, () => {
-      const pi = uniformPoint(rng);
-      const pj = add(pi, fromAngle(rng.range(0, 2 * Math.PI), rng.range(0.4, 1.4)));
-      if (!inBounds(pj, SCENE_HALF)) return null;
+      const ends = endPoints(rng, lo, hi, options?.geometry !== undefined);
+      if (!ends) return null;
+      const [pi, pj] = ends;
       const mid = midpoint(pi, pj);
       const agent = placePoint(rng, [pi, pj], { accept: (p) => distance(p, mid) >= 0.3 });
       if (!agent) return null;
@@ -56,8 +61,8 @@ export const moveBetween: GenerateFamily = {
       return verifiedGeneration(moveBetween, rng, drafts);
     });
   },
-  check(before, attention, after) {
-    return checkGeneration(before, attention, after, (ctx) => {
+  check(before, attention, after, options) {
+    return checkGeneration(moveBetween.name, moveBetween.moverRule, before, attention, after, (ctx) => {
       const problem = agentMoveProblem(ctx, 2);
       if (problem) return problem;
       const [i, j] = ctx.others;
@@ -72,6 +77,6 @@ export const moveBetween: GenerateFamily = {
         );
       }
       return pass(e);
-    });
+    }, options);
   },
 };

@@ -1,6 +1,6 @@
 import { distance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize, verifiedGeneration } from './common.js';
+import { SAMPLE_TRIES, checkGeneration, describeMoverRule, fail, geometryRange, pass, sceneSize, verifiedGeneration } from './common.js';
 import {
   MOVED_CLEARANCE,
   SCENE_HALF,
@@ -58,16 +58,21 @@ export const moveFar: GenerateFamily = {
     `attention marks the agent and one target; the final agent-target distance is at least ${FAR_FACTOR} x the ` +
     `initial one or more than ${FAR_DISTANCE}; the other entities stay put (mean displacement < 0.05). ` +
     `Target x1: the agent moves straight away from the target as far as the scene allows ([-${SHAPE_BOUND}, ${SHAPE_BOUND}]^2); ` +
-    `x0 is drawn so that this is at least ${FAR_TARGET_FACTOR} x the initial distance. Error: shortfall min(${FAR_FACTOR} d0, ${FAR_DISTANCE}) - d1, floored at 0.`,
+    `x0 is drawn so that this is at least ${FAR_TARGET_FACTOR} x the initial distance. Error: shortfall min(${FAR_FACTOR} d0, ${FAR_DISTANCE}) - d1, floored at 0.` +
+    ` Minimal change: ${describeMoverRule('stays-agent')}; the worst entity decides.`,
   defaultEntities: 6,
   minEntities: 2,
   usesAgent: true,
+  moverRule: 'stays-agent',
+  // No small band: 0.15 is the scene's minimum spacing.
+  geometry: { parameter: 'initial distance from the agent to the target', training: [0.15, 0.5], large: [0.5, 0.7] },
   sample(rng, options) {
     const n = sceneSize(moveFar, options);
+    const [lo, hi] = geometryRange(moveFar, options);
     return withRetries('move-far', n, SAMPLE_TRIES, () => {
       const target = uniformPoint(rng);
       const theta = rng.range(0, 2 * Math.PI);
-      const d0 = rng.range(0.15, 0.5);
+      const d0 = rng.range(lo, hi);
       const agent = add(target, fromAngle(theta, d0));
       const dir = fromAngle(theta, 1);
       if (!inBounds(agent, SCENE_HALF) || !inBounds(add(target, scale(dir, FAR_TARGET_FACTOR * d0)), SHAPE_BOUND)) {
@@ -86,8 +91,8 @@ export const moveFar: GenerateFamily = {
       return verifiedGeneration(moveFar, rng, drafts);
     });
   },
-  check(before, attention, after) {
-    return checkGeneration(before, attention, after, (ctx) => {
+  check(before, attention, after, options) {
+    return checkGeneration(moveFar.name, moveFar.moverRule, before, attention, after, (ctx) => {
       const problem = agentMoveProblem(ctx, 1);
       if (problem) return problem;
       const t = ctx.others[0];
@@ -99,6 +104,6 @@ export const moveFar: GenerateFamily = {
         Math.max(0, need - d1),
         `the agent-target distance went from ${d0.toFixed(3)} to ${d1.toFixed(3)} (needs x${FAR_FACTOR} or > ${FAR_DISTANCE})`,
       );
-    });
+    }, options);
   },
 };

@@ -1,6 +1,6 @@
 import { distance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, fail, pass, sceneSize, verifiedGeneration } from './common.js';
+import { SAMPLE_TRIES, checkGeneration, describeMoverRule, fail, geometryRange, pass, sceneSize, verifiedGeneration } from './common.js';
 import {
   MOVED_CLEARANCE,
   agentColor,
@@ -14,7 +14,7 @@ import {
   type Draft,
 } from './geometry.js';
 import { agentMoveProblem } from './moves.js';
-import { SQUARE } from './shapes.js';
+import { SQUARE, shapeGeometry } from './shapes.js';
 
 /** The agent must end within this distance of the square's centre. */
 export const SQUARE_CENTER_TOLERANCE = 0.1;
@@ -27,14 +27,18 @@ export const moveToSquareCenter: GenerateFamily = {
   checkerDescription:
     'attention marks the agent and four entities; the agent ends within ' +
     `${SQUARE_CENTER_TOLERANCE} of the centre (mean of the final positions) of the four; the other entities ` +
-    'stay put (mean displacement < 0.05). Target x1: the agent exactly at the centre. Error: distance to the centre.',
+    'stay put (mean displacement < 0.05). Target x1: the agent exactly at the centre. Error: distance to the centre.' +
+    ` Minimal change: ${describeMoverRule('stays-agent')}; the worst entity decides.`,
   defaultEntities: 6,
   minEntities: 5,
   usesAgent: true,
+  moverRule: 'stays-agent',
+  geometry: shapeGeometry(SQUARE),
   sample(rng, options) {
     const n = sceneSize(moveToSquareCenter, options);
+    const [lo, hi] = geometryRange(moveToSquareCenter, options);
     return withRetries('move-to-square-center', n, SAMPLE_TRIES, () => {
-      const side = rng.range(SQUARE.sampleSize[0], SQUARE.sampleSize[1]);
+      const side = rng.range(lo, hi);
       const corners = placeShape(rng, SQUARE.template(rng, side));
       if (!corners) return null;
       const center = centroid(corners);
@@ -52,8 +56,8 @@ export const moveToSquareCenter: GenerateFamily = {
       return verifiedGeneration(moveToSquareCenter, rng, drafts);
     });
   },
-  check(before, attention, after) {
-    return checkGeneration(before, attention, after, (ctx) => {
+  check(before, attention, after, options) {
+    return checkGeneration(moveToSquareCenter.name, moveToSquareCenter.moverRule, before, attention, after, (ctx) => {
       const problem = agentMoveProblem(ctx, 4);
       if (problem) return problem;
       const c = centroid(ctx.others.map((i) => after.entities[i].pos));
@@ -65,6 +69,6 @@ export const moveToSquareCenter: GenerateFamily = {
         );
       }
       return pass(e);
-    });
+    }, options);
   },
 };

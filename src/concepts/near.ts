@@ -1,7 +1,7 @@
 import { maskToSet } from '../world/types.js';
 import { distance } from '../world/scene.js';
 import type { IdentifyFamily } from './family.js';
-import { SAMPLE_TRIES, fail, identifyEvent, maskProblem, pass, sceneSize } from './common.js';
+import { SAMPLE_TRIES, fail, geometryRange, identifyEvent, maskProblem, pass, sceneSize } from './common.js';
 import {
   add,
   assemble,
@@ -31,11 +31,13 @@ export const near: IdentifyFamily = {
   defaultEntities: 6,
   minEntities: 3,
   usesAgent: false,
+  geometry: { parameter: 'distance between the two', training: [0.1, 0.18], small: [0.04, 0.1], large: [0.18, 0.2] },
   sample(rng, options) {
     const n = sceneSize(near, options);
+    const [lo, hi] = geometryRange(near, options);
     return withRetries('near', n, SAMPLE_TRIES, () => {
       const p = uniformPoint(rng);
-      const q = add(p, fromAngle(rng.range(0, 2 * Math.PI), rng.range(0.1, 0.18)));
+      const q = add(p, fromAngle(rng.range(0, 2 * Math.PI), rng.range(lo, hi)));
       if (!inBounds(q, SCENE_HALF)) return null;
       const extra = placePoints(rng, [p, q], n - 2, { minSpacing: NEAR_MARGIN });
       if (!extra) return null;

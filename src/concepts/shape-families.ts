@@ -6,6 +6,7 @@ import type { Rng } from '../random/rng.js';
 import type { Event, Scene, Vec2 } from '../world/types.js';
 import { maskToSet } from '../world/types.js';
 import type {
+  CheckOptions,
   GenerateFamily,
   GenerateFamilyName,
   IdentifyFamily,
@@ -15,7 +16,9 @@ import type {
 import {
   SAMPLE_TRIES,
   checkGeneration,
+  describeMoverRule,
   fail,
+  geometryRange,
   identifyEvent,
   maskProblem,
   sceneSize,
@@ -47,6 +50,7 @@ import {
   confusable,
   describeShapeCheck,
   judgeShape,
+  shapeGeometry,
   shapeTarget,
   type ShapeSpec,
 } from './shapes.js';
@@ -101,10 +105,12 @@ export function identifyShapeFamily(
     defaultEntities,
     minEntities: spec.members + 1,
     usesAgent: false,
+    geometry: shapeGeometry(spec),
     sample(rng: Rng, options?: SampleOptions): Event {
       const n = sceneSize(family, options);
+      const [lo, hi] = geometryRange(family, options);
       return withRetries(name, n, SAMPLE_TRIES, () => {
-        const size = rng.range(spec.sampleSize[0], spec.sampleSize[1]);
+        const size = rng.range(lo, hi);
         const shape = placeShape(rng, spec.template(rng, size));
         if (!shape || minPairDistance(shape) < MIN_SPACING) return null;
         const extra = placePoints(rng, shape, n - spec.members, {
@@ -147,15 +153,18 @@ export function generateShapeFamily(
       `the attended entities of the final scene: ${describeShapeCheck(spec)}; the other entities ` +
       `stay put (mean displacement < 0.05). Target x1: the nearest exact ${spec.name} ` +
       `(${spec.sizeName} clamped to [${spec.sampleSize[0]}, ${spec.sampleSize[1]}], kept inside [-0.95, 0.95]). ` +
-      `Error: residual / ${spec.sizeName}.`,
+      `Error: residual / ${spec.sizeName}. Minimal change: ${describeMoverRule('keeps-colour')}; the worst entity decides.`,
     defaultEntities,
     minEntities: spec.members,
     usesAgent: false,
+    moverRule: 'keeps-colour',
+    geometry: shapeGeometry(spec),
     sample(rng: Rng, options?: SampleOptions): Event {
       const n = sceneSize(family, options);
+      const sizes = geometryRange(family, options);
       return withRetries(name, n, SAMPLE_TRIES, () => {
         // x0: an exact shape with every point pushed 10..40% of the shape's size in a random direction.
-        const size = rng.range(spec.sampleSize[0], spec.sampleSize[1]);
+        const size = rng.range(sizes[0], sizes[1]);
         const exact = placeShape(rng, spec.template(rng, size));
         if (!exact) return null;
         const x0 = exact.map((p) =>
@@ -166,7 +175,7 @@ export function generateShapeFamily(
         const fit0 = spec.fit(x0);
         if (judgeShape(spec, x0).ok || fit0.relResidual < 1.5 * spec.tolerance) return null;
         // x1: the nearest exact shape; keep only cases where no clamp or shift was needed.
-        const x1 = shapeTarget(spec, x0);
+        const x1 = shapeTarget(spec, x0, sizes);
         if (x1.some((p, i) => norm(sub(p, fit0.fitted[i])) > 1e-9)) return null;
         if (minPairDistance(x1) < MIN_SPACING) return null;
         if (spec.name === 'line') {
@@ -198,12 +207,19 @@ export function generateShapeFamily(
         return { before, after, attention };
       });
     },
-    check(before: Scene, attention: readonly number[], after: Scene) {
-      return checkGeneration(before, attention, after, (ctx) =>
-        judgeShape(
-          spec,
-          ctx.attended.map((i) => after.entities[i].pos),
-        ),
+    check(before: Scene, attention: readonly number[], after: Scene, options?: CheckOptions) {
+      return checkGeneration(
+        name,
+        'keeps-colour',
+        before,
+        attention,
+        after,
+        (ctx) =>
+          judgeShape(
+            spec,
+            ctx.attended.map((i) => after.entities[i].pos),
+          ),
+        options,
       );
     },
   };

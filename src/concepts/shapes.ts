@@ -7,7 +7,7 @@
  */
 import type { Rng } from '../random/rng.js';
 import type { Vec2 } from '../world/types.js';
-import type { CheckResult } from './family.js';
+import type { CheckResult, GeometrySpec } from './family.js';
 import { fail, pass } from './common.js';
 import {
   SHAPE_BOUND,
@@ -39,6 +39,11 @@ export interface ShapeSpec {
   readonly checkSize: readonly [number, number];
   /** Sizes the generators draw (and make-* targets are clamped to). */
   readonly sampleSize: readonly [number, number];
+  /**
+   * The shift suite's sizes: below and above `sampleSize`, inside `checkSize`.
+   * A band is left out when the generator's spacing rule leaves no room in it.
+   */
+  readonly bands: { readonly small?: readonly [number, number]; readonly large?: readonly [number, number] };
   /** The checker requires residual / size < tolerance. */
   readonly tolerance: number;
   /**
@@ -78,6 +83,7 @@ export const SQUARE: ShapeSpec = {
   sizeName: 'side',
   checkSize: [0.25, 0.9],
   sampleSize: [0.3, 0.8],
+  bands: { small: [0.25, 0.3], large: [0.8, 0.9] },
   tolerance: 0.1,
   uniqueMargin: 0.2,
   uniqueSize: [0.1, 3],
@@ -91,6 +97,7 @@ export const TRIANGLE: ShapeSpec = {
   sizeName: 'side',
   checkSize: [0.25, 0.9],
   sampleSize: [0.3, 0.8],
+  bands: { small: [0.25, 0.3], large: [0.8, 0.9] },
   tolerance: 0.1,
   uniqueMargin: 0.2,
   uniqueSize: [0.1, 3],
@@ -104,6 +111,9 @@ export const LINE: ShapeSpec = {
   sizeName: 'extent',
   checkSize: [0.3, 1.2],
   sampleSize: [0.4, 0.8],
+  // No small band: the middle point sits in the middle 40% of the segment and every two entities are
+  // at least 0.15 apart, which a line shorter than 0.4 cannot hold.
+  bands: { large: [0.8, 1.2] },
   // 0.05 of the extent is 0.1 of the half-extent: in absolute terms the same range (0.02..0.04) as the
   // other shapes' 0.1 of side or radius; 0.1 of the extent would accept a 20-degree bend.
   tolerance: 0.05,
@@ -127,6 +137,7 @@ export const CIRCLE: ShapeSpec = {
   sizeName: 'radius',
   checkSize: [0.2, 0.8],
   sampleSize: [0.25, 0.6],
+  bands: { small: [0.2, 0.25], large: [0.6, 0.8] },
   tolerance: 0.1,
   uniqueMargin: 0.2,
   uniqueSize: [0.15, 1],
@@ -160,6 +171,11 @@ export const SHAPES: Readonly<Record<ShapeName, ShapeSpec>> = {
   triangle: TRIANGLE,
   circle: CIRCLE,
 };
+
+/** A shape family's geometry: the shape's size, drawn from `sampleSize` or a band. */
+export function shapeGeometry(spec: ShapeSpec): GeometrySpec {
+  return { parameter: spec.sizeName, training: spec.sampleSize, ...spec.bands };
+}
 
 /** In words, for checker descriptions. */
 export function describeShapeCheck(spec: ShapeSpec): string {
@@ -243,8 +259,12 @@ function fmt(x: number): string {
  * smallest shift that keeps it inside [-0.95, 0.95]^2. Point i of the input
  * goes to point i of the output. Deterministic.
  */
-export function shapeTarget(spec: ShapeSpec, points: readonly Vec2[]): Vec2[] {
-  const [lo, hi] = spec.sampleSize;
+export function shapeTarget(
+  spec: ShapeSpec,
+  points: readonly Vec2[],
+  sizes: readonly [number, number] = spec.sampleSize,
+): Vec2[] {
+  const [lo, hi] = sizes;
   let out: Vec2[];
   switch (spec.name) {
     case 'square':

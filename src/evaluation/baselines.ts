@@ -39,21 +39,26 @@ export function chanceScore(family: FamilyName, o: EvalOptions): FamilyScore {
   const f = getFamily(family);
   const rng = rngFor(o.seed, 'chance', family);
   let successes = 0;
+  let lenientSuccesses = 0;
   let errorSum = 0;
   let entityRight = 0;
   let entityTotal = 0;
   const episodes = evalEpisodes(family, o);
   for (const ep of episodes) {
     let verdict;
+    let lenient;
     if (f.kind === 'identify') {
       const mask = randomMask(family, ep.test.attention, rng);
-      verdict = f.check(ep.test.after, mask);
+      verdict = lenient = f.check(ep.test.after, mask);
       mask.forEach((m, i) => (entityRight += m === (ep.test.attention[i] >= 0.5 ? 1 : 0) ? 1 : 0));
       entityTotal += mask.length;
     } else {
-      verdict = f.check(ep.test.before, ep.test.attention, randomMove(family, ep.test.before, ep.test.attention, rng));
+      const after = randomMove(family, ep.test.before, ep.test.attention, rng);
+      verdict = f.check(ep.test.before, ep.test.attention, after);
+      lenient = f.check(ep.test.before, ep.test.attention, after, { lenient: true });
     }
     successes += verdict.ok ? 1 : 0;
+    lenientSuccesses += lenient.ok ? 1 : 0;
     errorSum += verdict.error;
   }
   return {
@@ -62,6 +67,8 @@ export function chanceScore(family: FamilyName, o: EvalOptions): FamilyScore {
     episodes: episodes.length,
     successes,
     score: successes / Math.max(1, episodes.length),
+    lenientSuccesses,
+    lenientScore: lenientSuccesses / Math.max(1, episodes.length),
     meanError: errorSum / Math.max(1, episodes.length),
     entityAccuracy: f.kind === 'identify' ? entityRight / Math.max(1, entityTotal) : undefined,
   };

@@ -158,3 +158,50 @@ export function histogram(rows: Row[], o: HistogramOptions): Promise<string> {
     resolve: { scale: { y: 'independent' } },
   } as TopLevelSpec);
 }
+
+export interface HeatmapOptions {
+  title: string;
+  /** Rows of the grid (e.g. family), in `order` when given. */
+  y: { field: string; title: string | null; order?: string[] };
+  /** Columns (e.g. the shift suite's cells), in `order`. */
+  x: { field: string; title: string | null; order: string[] };
+  /** The value in [0, 1] that colours a cell and is printed in it. */
+  value: { field: string; title: string };
+  /** Facets columns side by side (e.g. by axis), in `order`. */
+  facet?: { field: string; order: string[] };
+}
+
+/** A grid of scores, 0 red to 1 green, each cell labelled with its value. */
+export function heatmap(rows: Row[], o: HeatmapOptions): Promise<string> {
+  const cell = {
+    encoding: {
+      x: { field: o.x.field, type: 'ordinal', title: o.x.title, sort: o.x.order, axis: { labelAngle: 0 } },
+      y: { field: o.y.field, type: 'ordinal', title: o.y.title, ...(o.y.order ? { sort: o.y.order } : {}) },
+    },
+    layer: [
+      {
+        mark: 'rect',
+        encoding: {
+          color: {
+            field: o.value.field,
+            type: 'quantitative',
+            title: o.value.title,
+            scale: { domain: [0, 1], scheme: 'redyellowgreen' },
+          },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 10 },
+        encoding: { text: { field: o.value.field, type: 'quantitative', format: '.2f' } },
+      },
+    ],
+  };
+  if (!o.facet) return renderSpec({ title: o.title, data: { values: rows }, ...cell } as TopLevelSpec);
+  return renderSpec({
+    title: o.title,
+    data: { values: rows },
+    facet: { column: { field: o.facet.field, type: 'nominal', title: null, sort: o.facet.order } },
+    spec: { width: { step: 44 }, height: { step: 18 }, ...cell },
+    resolve: { scale: { x: 'independent' } },
+  } as TopLevelSpec);
+}

@@ -16,8 +16,11 @@ export interface FamilyReport {
   family: FamilyName;
   kind: 'identify' | 'generate';
   episodes: number;
+  /** The strict judge's score (the concept and minimal change). */
   score: number;
   ci: [number, number];
+  /** The lenient judge's (what the concept names only); equal to `score` for identification. */
+  lenientScore: number;
   meanError: number;
   entityAccuracy?: number;
   chance: number;
@@ -34,6 +37,7 @@ export interface ArmReport {
   episodes: number;
   score: number;
   ci: [number, number];
+  lenientScore: number;
   meanError: number;
   chance: number;
   untrained: number;
@@ -76,6 +80,7 @@ export function evaluateModel(
         episodes: s.episodes,
         score: s.score,
         ci: wilson(s.successes, s.episodes),
+        lenientScore: s.lenientScore,
         meanError: s.meanError,
         entityAccuracy: s.entityAccuracy,
         chance: c.score,
@@ -107,6 +112,7 @@ function armReport(model: EnergyModel, untrained: EnergyModel, settings: Inferen
     episodes: s.episodes,
     score: s.score,
     ci: wilson(s.successes, s.episodes),
+    lenientScore: s.lenientScore,
     meanError: s.meanError,
     chance: c.score,
     untrained: u.score,
@@ -130,12 +136,13 @@ export function parseFamilies(spec: string | undefined): FamilyName[] {
 const pct = (v: number) => v.toFixed(2);
 
 export function reportTable(r: EvalReport): string {
-  const head = ['family', 'kind', 'score', '95% CI', 'chance', 'untrained', 'entity acc', 'error', 'error (chance)'];
+  const head = ['family', 'kind', 'score', '95% CI', 'lenient', 'chance', 'untrained', 'entity acc', 'error', 'error (chance)'];
   const rows = Object.values(r.families).map((f) => [
     f.family,
     f.kind,
     pct(f.score),
     `[${pct(f.ci[0])}, ${pct(f.ci[1])}]`,
+    pct(f.lenientScore),
     pct(f.chance),
     pct(f.untrained),
     f.entityAccuracy === undefined ? '-' : pct(f.entityAccuracy),
@@ -148,6 +155,7 @@ export function reportTable(r: EvalReport): string {
       'generate',
       pct(r.arm.score),
       `[${pct(r.arm.ci[0])}, ${pct(r.arm.ci[1])}]`,
+      pct(r.arm.lenientScore),
       pct(r.arm.chance),
       pct(r.arm.untrained),
       '-',
@@ -161,7 +169,8 @@ export function reportTable(r: EvalReport): string {
   const footer = `mean: all ${pct(r.mean.all)}` +
     (r.mean.identify !== null ? `, identify ${pct(r.mean.identify)}` : '') +
     (r.mean.generate !== null ? `, generate ${pct(r.mean.generate)}` : '') +
-    ` (${r.options.episodes} episodes per family, ${r.options.demos} demos, seed ${r.options.seed})`;
+    ` (${r.options.episodes} episodes per family, ${r.options.demos} demos, seed ${r.options.seed}); ` +
+    'score: the strict judge (the concept and minimal change); lenient: what the concept names only';
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), footer].join('\n') + '\n';
 }
 
@@ -169,6 +178,7 @@ export interface Overall {
   episodes: number;
   score: number;
   ci: [number, number];
+  lenientScore: number;
   chance: number;
   untrained: number;
   entityAccuracy: number | null;
@@ -179,12 +189,14 @@ export function overall(r: EvalReport): Overall {
   const fams = Object.values(r.families);
   const n = fams.reduce((s, f) => s + f.episodes, 0);
   const k = fams.reduce((s, f) => s + Math.round(f.score * f.episodes), 0);
+  const lenientK = fams.reduce((s, f) => s + Math.round(f.lenientScore * f.episodes), 0);
   const mean = (get: (f: FamilyReport) => number) => fams.reduce((s, f) => s + get(f), 0) / Math.max(1, fams.length);
   const ids = fams.filter((f) => f.entityAccuracy !== undefined);
   return {
     episodes: n,
     score: k / Math.max(1, n),
     ci: wilson(k, n),
+    lenientScore: lenientK / Math.max(1, n),
     chance: mean((f) => f.chance),
     untrained: mean((f) => f.untrained),
     entityAccuracy: ids.length ? ids.reduce((s, f) => s + (f.entityAccuracy ?? 0), 0) / ids.length : null,
@@ -198,6 +210,7 @@ function overallRow(r: EvalReport): string[] {
     '',
     pct(o.score),
     `[${pct(o.ci[0])}, ${pct(o.ci[1])}]`,
+    pct(o.lenientScore),
     pct(o.chance),
     pct(o.untrained),
     o.entityAccuracy === null ? '-' : pct(o.entityAccuracy),
@@ -208,15 +221,15 @@ function overallRow(r: EvalReport): string[] {
 
 export function reportMarkdown(r: EvalReport): string {
   const lines = [
-    '| family | kind | score | 95% CI | chance | untrained | entity accuracy | mean checker error | error (chance) |',
-    '| --- | --- | ---: | :---: | ---: | ---: | ---: | ---: | ---: |',
+    '| family | kind | score | 95% CI | lenient | chance | untrained | entity accuracy | mean checker error | error (chance) |',
+    '| --- | --- | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...Object.values(r.families).map(
       (f) =>
-        `| ${f.family} | ${f.kind} | ${pct(f.score)} | [${pct(f.ci[0])}, ${pct(f.ci[1])}] | ${pct(f.chance)} | ${pct(f.untrained)} | ${f.entityAccuracy === undefined ? '-' : pct(f.entityAccuracy)} | ${f.meanError.toFixed(3)} | ${f.chanceError.toFixed(3)} |`,
+        `| ${f.family} | ${f.kind} | ${pct(f.score)} | [${pct(f.ci[0])}, ${pct(f.ci[1])}] | ${pct(f.lenientScore)} | ${pct(f.chance)} | ${pct(f.untrained)} | ${f.entityAccuracy === undefined ? '-' : pct(f.entityAccuracy)} | ${f.meanError.toFixed(3)} | ${f.chanceError.toFixed(3)} |`,
     ),
     ...(r.arm
       ? [
-          `| arm: move-between | generate | ${pct(r.arm.score)} | [${pct(r.arm.ci[0])}, ${pct(r.arm.ci[1])}] | ${pct(r.arm.chance)} | ${pct(r.arm.untrained)} | - | ${r.arm.meanError.toFixed(3)} | - |`,
+          `| arm: move-between | generate | ${pct(r.arm.score)} | [${pct(r.arm.ci[0])}, ${pct(r.arm.ci[1])}] | ${pct(r.arm.lenientScore)} | ${pct(r.arm.chance)} | ${pct(r.arm.untrained)} | - | ${r.arm.meanError.toFixed(3)} | - |`,
         ]
       : []),
     `| ${overallRow(r).map((c, i) => (i === 0 ? `**${c}**` : c)).join(' | ')} |`,
@@ -238,6 +251,7 @@ export function reportJson(r: EvalReport): string {
             kind: f.kind,
             score: f.score,
             ci: f.ci,
+            lenientScore: f.lenientScore,
             chance: f.chance,
             untrained: f.untrained,
             episodes: f.episodes,

@@ -5,6 +5,7 @@
  * episodes of one scene size, families drawn from a weighted mixture.
  */
 import { getFamily } from '../concepts/index.js';
+import { drawEvent, type SceneShift } from '../concepts/scene-shift.js';
 import type { FamilyName } from '../concepts/family.js';
 import { movableMask } from '../inference/infer.js';
 import { rngFor, type Rng } from '../random/rng.js';
@@ -36,14 +37,21 @@ export interface Batch {
   movable: Float32Array;
 }
 
-export function sampleEpisode(family: FamilyName, demos: number, entities: number, rng: Rng): Episode {
+/** An episode of `family`: M demos and one test event of N entities, optionally of shifted scenes (`SceneShift`). */
+export function sampleEpisode(
+  family: FamilyName,
+  demos: number,
+  entities: number,
+  rng: Rng,
+  shift: SceneShift = {},
+): Episode {
   const f = getFamily(family);
   const demoRng = rng.split('demos');
   const testRng = rng.split('test');
   return {
     family,
-    demos: Array.from({ length: demos }, () => f.sample(demoRng, { entities })),
-    test: f.sample(testRng, { entities }),
+    demos: Array.from({ length: demos }, () => drawEvent(f, demoRng, entities, shift)),
+    test: drawEvent(f, testRng, entities, shift),
   };
 }
 

@@ -18,6 +18,8 @@ export async function runConcepts(args: ConceptsArgs, io: CliIo): Promise<number
         defaultEntities: f.defaultEntities,
         minEntities: f.minEntities,
         usesAgent: f.usesAgent,
+        ...(f.kind === 'generate' ? { moverRule: f.moverRule } : {}),
+        ...(f.geometry ? { geometry: f.geometry } : {}),
       }));
       io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;

@@ -83,7 +83,7 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
       for (const name of names) {
         log(`== experiment ${name}${quick ? ' (quick)' : ''}`);
         const t = await runExperiment(name, ctx);
-        await writeExperiment(out, t, commandFor(name));
+        await writeExperiment(out, t, commandFor(name), modelLabel);
         for (const c of t.result.checks) {
           if (!c.holds && !c.claim) failed += 1;
           io.stdout(`${name}: ${c.holds ? 'holds' : 'DOES NOT HOLD'}: ${c.property} (${c.detail})\n`);
@@ -100,6 +100,7 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
           await writeFileAtomic(join(out, 'eval.json'), reportJson(report));
           evaluation = {
             report,
+            model: modelLabel,
             seconds: (performance.now() - t0) / 1000,
             command: `npx concept-ebm eval${args.model ? ` --model ${args.model}` : ''} --episodes ${o.episodes} --markdown${(args.chain ?? []).map((c) => ` --chain ${c}`).join('')}`,
           };

@@ -77,8 +77,11 @@ function measure(ctx: ExperimentContext, steps: number, episodes: number): Map<P
     };
     for (const p of POLICIES) {
       const after = run(p);
-      const red = makeRed.check(test.before, agentOnly, after).ok;
-      const close = moveClose.check(test.before, test.attention, after).ok;
+      // Each concept judged on what it names (the lenient judge): composed, each changes what the other
+      // leaves alone (the agent is recoloured by make-red and moved by move-close), so the minimal-change
+      // rule of one would reject the other's half of every right answer.
+      const red = makeRed.check(test.before, agentOnly, after, { lenient: true }).ok;
+      const close = moveClose.check(test.before, test.attention, after, { lenient: true }).ok;
       const t = tally.get(p)!;
       t.n += 1;
       t.red += red ? 1 : 0;

@@ -8,9 +8,11 @@ import type { FamilyName } from '../../concepts/family.js';
 import { rngFor } from '../../random/rng.js';
 import { evalOptions, fmt, studyFamilies, verdict } from './common.js';
 import { pointAt, runSweep, sweepPlot, sweepTable, sweepData } from './sweep.js';
+import { SHIFT_ENTITIES } from '../shift-suite.js';
 import type { Experiment, ExperimentContext } from './types.js';
 
-export const SCENE_SIZES = [4, 6, 8, 10, 12] as const;
+/** The shift suite's scene sizes (src/evaluation/shift-suite.ts), measured here on the model's own episodes and seed. */
+export const SCENE_SIZES = SHIFT_ENTITIES;
 
 /** Families that can be drawn with n entities (each has a minimum; the generator must also succeed). */
 export function familiesAt(ctx: ExperimentContext, n: number): FamilyName[] {

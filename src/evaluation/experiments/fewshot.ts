@@ -4,9 +4,11 @@
  */
 import { evalOptions, fmt, studyFamilies, verdict } from './common.js';
 import { pointAt, runSweep, sweepPlot, sweepTable, sweepData } from './sweep.js';
+import { SHIFT_DEMOS } from '../shift-suite.js';
 import type { Experiment } from './types.js';
 
-export const DEMO_COUNTS = [1, 2, 3, 5, 10] as const;
+/** The shift suite's demonstration counts (src/evaluation/shift-suite.ts). */
+export const DEMO_COUNTS = SHIFT_DEMOS;
 
 export const fewshotExperiment: Experiment = {
   name: 'fewshot',

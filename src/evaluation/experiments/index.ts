@@ -10,6 +10,7 @@ import { jointExperiment } from './joint.js';
 import { klExperiment } from './kl.js';
 import { relationalExperiment } from './relational.js';
 import { robotExperiment } from './robot.js';
+import { shiftExperiment } from './shift.js';
 import { stepsExperiment } from './steps.js';
 import type { Experiment, ExperimentName } from './types.js';
 
@@ -23,6 +24,7 @@ export const EXPERIMENTS: { readonly [K in ExperimentName]: Experiment & { name:
   robot: robotExperiment as Experiment & { name: 'robot' },
   entities: entitiesExperiment as Experiment & { name: 'entities' },
   compose: composeExperiment as Experiment & { name: 'compose' },
+  shift: shiftExperiment as Experiment & { name: 'shift' },
 };
 
 export { EXPERIMENT_NAMES, isExperimentName } from './types.js';

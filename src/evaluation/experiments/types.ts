@@ -15,6 +15,7 @@ export const EXPERIMENT_NAMES = [
   'robot',
   'entities',
   'compose',
+  'shift',
 ] as const;
 export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
 
