@@ -17,5 +17,11 @@ describe('--chain overrides', () => {
     expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.speed=1'])).toThrow(/unknown knob "speed"/);
     expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.steps=abc'])).toThrow(/not a number/);
     expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.steps=-2'])).toThrow(/x-chain: steps/);
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['a.anchor=1'])).toThrow(/a-chain: anchor applies to generation/);
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.anchor=-1'])).toThrow(/x-chain: anchor must be/);
+  });
+
+  it('x.anchor: the generation chain's pull toward its start', () => {
+    expect(applyChainOverrides(DEFAULT_INFERENCE, ['x.anchor=0.5']).x.anchor).toBe(0.5);
   });
 });

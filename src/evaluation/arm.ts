@@ -66,7 +66,9 @@ export const ARM_STEP_SIZE = 0.4;
 export const ARM_RESTARTS = 4;
 
 export function armChain(settings: InferenceSettings, steps = ARM_STEPS, stepSize = ARM_STEP_SIZE): ChainSettings {
-  return { ...settings.x, steps, stepSize };
+  // The arm descends over joint angles: the x-chain's pull toward the start (anchor) is about scene states.
+  const { anchor: _anchor, ...x } = settings.x;
+  return { ...x, steps, stepSize };
 }
 
 /** Episode `i` of an arm evaluation: particle-world demos of move-between, and an arm event to answer. */

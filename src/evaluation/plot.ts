@@ -167,13 +167,15 @@ export interface HeatmapOptions {
   x: { field: string; title: string | null; order: string[] };
   /** The value in [0, 1] that colours a cell and is printed in it. */
   value: { field: string; title: string };
-  /** Facets columns side by side (e.g. by axis), in `order`. */
-  facet?: { field: string; order: string[] };
 }
 
 /** A grid of scores, 0 red to 1 green, each cell labelled with its value. */
 export function heatmap(rows: Row[], o: HeatmapOptions): Promise<string> {
-  const cell = {
+  return renderSpec({
+    title: o.title,
+    data: { values: rows },
+    width: { step: 46 },
+    height: { step: 18 },
     encoding: {
       x: { field: o.x.field, type: 'ordinal', title: o.x.title, sort: o.x.order, axis: { labelAngle: 0 } },
       y: { field: o.y.field, type: 'ordinal', title: o.y.title, ...(o.y.order ? { sort: o.y.order } : {}) },
@@ -182,26 +184,10 @@ export function heatmap(rows: Row[], o: HeatmapOptions): Promise<string> {
       {
         mark: 'rect',
         encoding: {
-          color: {
-            field: o.value.field,
-            type: 'quantitative',
-            title: o.value.title,
-            scale: { domain: [0, 1], scheme: 'redyellowgreen' },
-          },
+          color: { field: o.value.field, type: 'quantitative', title: o.value.title, scale: { domain: [0, 1], scheme: 'redyellowgreen' } },
         },
       },
-      {
-        mark: { type: 'text', fontSize: 10 },
-        encoding: { text: { field: o.value.field, type: 'quantitative', format: '.2f' } },
-      },
+      { mark: { type: 'text', fontSize: 10 }, encoding: { text: { field: o.value.field, type: 'quantitative', format: '.2f' } } },
     ],
-  };
-  if (!o.facet) return renderSpec({ title: o.title, data: { values: rows }, ...cell } as TopLevelSpec);
-  return renderSpec({
-    title: o.title,
-    data: { values: rows },
-    facet: { column: { field: o.facet.field, type: 'nominal', title: null, sort: o.facet.order } },
-    spec: { width: { step: 44 }, height: { step: 18 }, ...cell },
-    resolve: { scale: { x: 'independent' } },
   } as TopLevelSpec);
 }

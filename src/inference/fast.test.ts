@@ -120,6 +120,8 @@ const SETTINGS: Record<string, InferenceSettings> = {
     x: { steps: 6, stepSize: 2, gradClamp: 0.2, gradClipNorm: 0.3 },
     a: { steps: 6, gradClamp: 0.1, gradClipNorm: 0.15 },
   }),
+  // The x-chain's pull toward the start, strong enough to matter in 6 steps.
+  anchored: withChains(DEFAULT_INFERENCE, { w: { steps: 6 }, x: { steps: 6, stepSize: 0.5, anchor: 3 }, a: { steps: 6 } }),
 };
 
 // Every variant, and the relational ones with the pair distance input (g0.wd).

@@ -8,7 +8,7 @@
  *
  * The update (./langevin.ts), per step k, on the flat state z of one event:
  *
- *   g = clamp(dE/dz, -gradClamp, gradClamp); g *= min(1, gradClipNorm / ||g||) if set
+ *   g = clamp(dE/dz + anchor (z - z0), -gradClamp, gradClamp); g *= min(1, gradClipNorm / ||g||) if set
  *   z = clamp(z - (stepSize / 2) m g + noise m n,  lo, hi),   n = rng.normals(z.length)
  *
  * Noise is drawn once per step with `rng.normals(size)` after the gradient,
@@ -59,6 +59,8 @@ export interface FastChainOptions {
   last?: number;
   /** Record every state and its energy. */
   record?: boolean;
+  /** Where `settings.anchor` pulls toward (default: z0); a chain run one step at a time passes its start. */
+  anchorAt?: Float32Array;
 }
 
 export interface FastChainResult {
@@ -102,6 +104,9 @@ export function fastLangevin(
   const g = new Float32Array(size);
   const half = settings.stepSize / 2;
   const { noise, gradClamp, gradClipNorm } = settings;
+  const anchor = settings.anchor ?? 0;
+  const home = options.anchorAt ?? z0;
+  if (home.length !== size) throw new Error(`fastLangevin: anchorAt has ${home.length} entries, z has ${size}`);
   const clampGrad = Number.isFinite(gradClamp);
   const trajectory: TrajectoryStep[] | undefined = record ? [] : undefined;
   const push = () =>
@@ -111,6 +116,7 @@ export function fastLangevin(
   for (let k = 0; k < settings.steps; k++) {
     const e = objective.gradient(z, g);
     if (trajectory) trajectory[k].energy[0] = e;
+    if (anchor > 0) for (let q = 0; q < size; q++) g[q] += anchor * (z[q] - home[q]);
     if (clampGrad) {
       for (let q = 0; q < size; q++) g[q] = Math.min(gradClamp, Math.max(-gradClamp, g[q]));
     }

@@ -36,6 +36,27 @@ describe('langevin', () => {
     T.dispose([z, z0]);
   });
 
+  it('anchor: adds anchor * (z - z0) to the gradient, or toward anchorAt', () => {
+    const z0 = T.tensor([[1, 1, 1]]);
+    const settings = { steps: 1, stepSize: 0.2, noise: 0, gradClamp: 50, anchor: 2 };
+    const { z: still } = langevin(quadratic, z0, settings);
+    const home = T.tensor([[0, 0, 0]]);
+    const { z: pulled } = langevin(quadratic, z0, settings, { anchorAt: home });
+    const s = T.read(still);
+    const p = T.read(pulled);
+    for (let d = 0; d < 3; d++) {
+      const g = curvature[d] * (1 - target[d]);
+      // At z0 the pull toward z0 is zero; toward the origin it adds 2 * (1 - 0).
+      expect(s[d]).toBeCloseTo(1 - 0.1 * g, 5);
+      expect(p[d]).toBeCloseTo(1 - 0.1 * (g + 2), 5);
+    }
+    // Many steps: the minimum of E + (anchor / 2) |z - z0|^2, between the target and the start.
+    const { z: far } = langevin(quadratic, z0, { ...settings, steps: 400 });
+    const f = T.read(far);
+    for (let d = 0; d < 3; d++) expect(f[d]).toBeCloseTo((curvature[d] * target[d] + 2 * 1) / (curvature[d] + 2), 4);
+    T.dispose([z0, home, still, pulled, far]);
+  });
+
   it('holds masked elements and clamps to the range', () => {
     const z0 = T.tensor([[0, 0, 0]]);
     const mask = T.tensor([[1, 0, 1]]);
@@ -73,6 +94,7 @@ describe('langevin', () => {
     const z0 = T.zeros([1, 3]);
     expect(() => langevin(quadratic, z0, { steps: 1, stepSize: 0.1, noise: 0.1, gradClamp: 5 })).toThrow(/rng/);
     expect(() => langevin(quadratic, z0, { steps: -1, stepSize: 0.1, noise: 0, gradClamp: 5 })).toThrow(/steps/);
+    expect(() => langevin(quadratic, z0, { steps: 1, stepSize: 0.1, noise: 0, gradClamp: 5, anchor: -1 })).toThrow(/anchor/);
     z0.dispose();
   });
 

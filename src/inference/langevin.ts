@@ -3,7 +3,7 @@
  *
  * The exact update, for k = 1..K (every term elementwise):
  *
- *   g_k = clamp( dE/dz(z_{k-1}), -gradClamp, +gradClamp )        sampler-gradient clamp
+ *   g_k = clamp( dE/dz(z_{k-1}) + anchor (z_{k-1} - z_0), -gradClamp, +gradClamp )   sampler-gradient clamp
  *   g_k = g_k * min(1, gradClipNorm / ||g_k||)   per batch row, only if gradClipNorm is set
  *   z_k = z_{k-1} - (stepSize / 2) * m * g_k + noise * m * n_k,   n_k ~ N(0, I)
  *   z_k = min(max(z_k, lo), hi)                                   range clamp
@@ -11,6 +11,8 @@
  * where dE/dz is the gradient of sum_b E_b (rows of a batch are independent),
  * m is the optional mask of elements allowed to change (1 everywhere by
  * default), and lo/hi are scalars or per-attribute vectors on the last axis.
+ * `anchor` (0 unless set) adds a pull toward the start: the chain descends
+ * E + (anchor / 2) ||z - z_0||^2, the same for every concept.
  * Step size, noise and K are separate knobs: noise = 0 gives plain gradient
  * descent; the step is not rescaled by the noise (unlike some EBM code that
  * ties noise = sqrt(step)).
@@ -36,6 +38,13 @@ export interface ChainSettings {
   gradClamp: number;
   /** Optional per-row L2 clip of the (clamped) gradient. */
   gradClipNorm?: number;
+  /**
+   * Generation (the x-chain) only: the weight of a pull toward the start, the
+   * chain descending E + (anchor / 2) ||x - x0||^2 over the entities that may
+   * change (default 0, none; not in the paper). Generic minimal change: what
+   * the energy does not care about stays where it was.
+   */
+  anchor?: number;
   /**
    * Identification (the a-chain) only: run this many chains with independent
    * noise and keep, per scene, the answer whose thresholded mask has the
@@ -75,6 +84,8 @@ export interface LangevinOptions {
   differentiableSteps?: number;
   /** Record every state and its energy (costs a read per step). */
   record?: boolean;
+  /** Where `settings.anchor` pulls toward (default: z0). */
+  anchorAt?: Tensor;
 }
 
 export interface LangevinResult {
@@ -103,6 +114,9 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
   }
   if (s.restarts !== undefined && (!Number.isInteger(s.restarts) || s.restarts < 1)) {
     bad(`restarts must be an integer >= 1, got ${s.restarts}`);
+  }
+  if (s.anchor !== undefined && !(s.anchor >= 0 && Number.isFinite(s.anchor))) {
+    bad(`anchor must be a finite number >= 0, got ${s.anchor}`);
   }
   if (s.polish !== undefined && (!Number.isInteger(s.polish) || s.polish < 0)) {
     bad(`polish must be an integer >= 0, got ${s.polish}`);
@@ -139,8 +153,10 @@ export function langevin(
     e.dispose();
   };
 
+  const anchor = settings.anchor ?? 0;
   const step = (z: Tensor): Tensor => {
     let g = gradFn(z);
+    if (anchor > 0) g = T.add(g, T.mul(T.sub(z, options.anchorAt ?? z0), anchor));
     if (Number.isFinite(settings.gradClamp)) g = T.clipByValue(g, -settings.gradClamp, settings.gradClamp);
     if (settings.gradClipNorm !== undefined) {
       const axes = Array.from({ length: g.rank - 1 }, (_, i) => i + 1);

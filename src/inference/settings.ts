@@ -37,6 +37,9 @@ export function validateInferenceSettings(s: InferenceSettings): InferenceSettin
   validateChainSettings(s.w, 'w-chain');
   validateChainSettings(s.x, 'x-chain');
   validateChainSettings(s.a, 'a-chain');
+  for (const k of ['w', 'a'] as const) {
+    if ((s[k].anchor ?? 0) !== 0) throw new Error(`${k}-chain: anchor applies to generation (the x-chain) only`);
+  }
   for (const k of ['w', 'x'] as const) {
     if ((s[k].restarts ?? 1) !== 1) throw new Error(`${k}-chain: restarts apply to identification (the a-chain) only`);
     if ((s[k].polish ?? 0) !== 0) throw new Error(`${k}-chain: polish applies to identification (the a-chain) only`);

@@ -165,8 +165,10 @@ export function* generateChain(
     objective.kind === 'concept'
       ? of(objective.code)
       : composeObjectives(objective.op, of(objective.codes[0]), of(objective.codes[1]), n * ATTRIBUTES, objective.options);
-  const options: FastChainOptions = { rng, mask: stateMask(movable), range: STATE_RANGE, last: ATTRIBUTES };
-  let z = sceneToArray(before);
+  const start = sceneToArray(before);
+  // One step at a time: the anchor (x.anchor) pulls toward the chain's start, not the last step's.
+  const options: FastChainOptions = { rng, mask: stateMask(movable), range: STATE_RANGE, last: ATTRIBUTES, anchorAt: start };
+  let z: Float32Array = Float32Array.from(start);
   report({ k: 0, energy: energy.energy(z), ms: 0 }, arrayToScene(z, n));
   for (let k = 1; k <= chain.steps; k++) {
     yield;
