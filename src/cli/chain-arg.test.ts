@@ -21,7 +21,7 @@ describe('--chain overrides', () => {
     expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.anchor=-1'])).toThrow(/x-chain: anchor must be/);
   });
 
-  it('x.anchor: the generation chain's pull toward its start', () => {
+  it('x.anchor: the pull of the generation chain toward its start', () => {
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['x.anchor=0.5']).x.anchor).toBe(0.5);
   });
 });
