@@ -180,7 +180,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
 
   program
     .command('experiment')
-    .description('run a claim of the paper as numbers: steps, relational, kl, joint, codes, fewshot, robot, entities, compose, or all')
+    .description('run a claim of the paper as numbers: steps, relational, kl, joint, codes, fewshot, robot, entities, compose, shift, or all')
     .argument('<name>', 'experiment name, a comma-separated list, or all')
     .option('--quick', 'reduced budgets (each experiment well under two minutes)')
     .option('--out <dir>', 'results folder (one sub-folder per experiment)', 'results')

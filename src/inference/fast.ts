@@ -9,6 +9,7 @@
  * The update (./langevin.ts), per step k, on the flat state z of one event:
  *
  *   g = clamp(dE/dz + anchor (z - z0), -gradClamp, gradClamp); g *= min(1, gradClipNorm / ||g||) if set
+ *   (then, with shrink, the change from z0 shrinks by (stepSize / 2) shrink toward 0, as in ./langevin.ts)
  *   z = clamp(z - (stepSize / 2) m g + noise m n,  lo, hi),   n = rng.normals(z.length)
  *
  * Noise is drawn once per step with `rng.normals(size)` after the gradient,
@@ -105,6 +106,7 @@ export function fastLangevin(
   const half = settings.stepSize / 2;
   const { noise, gradClamp, gradClipNorm } = settings;
   const anchor = settings.anchor ?? 0;
+  const shrinkBy = ((settings.shrink ?? 0) * settings.stepSize) / 2;
   const home = options.anchorAt ?? z0;
   if (home.length !== size) throw new Error(`fastLangevin: anchorAt has ${home.length} entries, z has ${size}`);
   const clampGrad = Number.isFinite(gradClamp);
@@ -132,6 +134,10 @@ export function fastLangevin(
       if (n) delta += noise * n[q];
       if (mask) delta *= mask[q];
       let v = z[q] + delta;
+      if (shrinkBy > 0) {
+        const d = v - home[q];
+        v -= Math.min(shrinkBy, Math.max(-shrinkBy, d));
+      }
       if (lo && hi) {
         const col = q % last;
         v = Math.min(Math.max(v, lo[loStride ? col : 0]), hi[hiStride ? col : 0]);

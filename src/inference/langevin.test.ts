@@ -57,6 +57,17 @@ describe('langevin', () => {
     T.dispose([z0, home, still, pulled, far]);
   });
 
+  it('shrink: converges to the minimum of E + shrink |z - z0|_1, holding what is pulled less than shrink', () => {
+    const z0 = T.tensor([[1, 1, 1]]);
+    const { z } = langevin(quadratic, z0, { steps: 600, stepSize: 0.5, noise: 0, gradClamp: 50, shrink: 0.3 });
+    const v = T.read(z);
+    // Per coordinate: z0 + sign(m - z0) max(|m - z0| - shrink / c, 0).
+    const expected = target.map((m, d) => 1 + Math.sign(m - 1) * Math.max(Math.abs(m - 1) - 0.3 / curvature[d], 0));
+    expect(expected[2]).toBe(1);
+    for (let d = 0; d < 3; d++) expect(v[d]).toBeCloseTo(expected[d], 4);
+    T.dispose([z0, z]);
+  });
+
   it('holds masked elements and clamps to the range', () => {
     const z0 = T.tensor([[0, 0, 0]]);
     const mask = T.tensor([[1, 0, 1]]);

@@ -12,7 +12,10 @@
  * m is the optional mask of elements allowed to change (1 everywhere by
  * default), and lo/hi are scalars or per-attribute vectors on the last axis.
  * `anchor` (0 unless set) adds a pull toward the start: the chain descends
- * E + (anchor / 2) ||z - z_0||^2, the same for every concept.
+ * E + (anchor / 2) ||z - z_0||^2, the same for every concept. `shrink` (0
+ * unless set) is its L1 twin, taken as a proximal step after the update:
+ *   d = z_k - z_0;  z_k = z_0 + d - clamp(d, -t, t),  t = (stepSize / 2) shrink
+ * so every element whose pull is weaker than `shrink` stays exactly at its start.
  * Step size, noise and K are separate knobs: noise = 0 gives plain gradient
  * descent; the step is not rescaled by the noise (unlike some EBM code that
  * ties noise = sqrt(step)).
@@ -45,6 +48,13 @@ export interface ChainSettings {
    * the energy does not care about stays where it was.
    */
   anchor?: number;
+  /**
+   * Generation (the x-chain) only: an L1 pull toward the start, taken as a
+   * proximal step: each step, every element's change from the start shrinks
+   * by (stepSize / 2) * shrink toward 0 (default 0, none; not in the paper).
+   * What the energy pushes on less than `shrink` stays exactly where it was.
+   */
+  shrink?: number;
   /**
    * Identification (the a-chain) only: run this many chains with independent
    * noise and keep, per scene, the answer whose thresholded mask has the
@@ -115,8 +125,9 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
   if (s.restarts !== undefined && (!Number.isInteger(s.restarts) || s.restarts < 1)) {
     bad(`restarts must be an integer >= 1, got ${s.restarts}`);
   }
-  if (s.anchor !== undefined && !(s.anchor >= 0 && Number.isFinite(s.anchor))) {
-    bad(`anchor must be a finite number >= 0, got ${s.anchor}`);
+  for (const key of ['anchor', 'shrink'] as const) {
+    const v = s[key];
+    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) bad(`${key} must be a finite number >= 0, got ${v}`);
   }
   if (s.polish !== undefined && (!Number.isInteger(s.polish) || s.polish < 0)) {
     bad(`polish must be an integer >= 0, got ${s.polish}`);
@@ -154,6 +165,7 @@ export function langevin(
   };
 
   const anchor = settings.anchor ?? 0;
+  const shrinkBy = ((settings.shrink ?? 0) * settings.stepSize) / 2;
   const step = (z: Tensor): Tensor => {
     let g = gradFn(z);
     if (anchor > 0) g = T.add(g, T.mul(T.sub(z, options.anchorAt ?? z0), anchor));
@@ -170,6 +182,10 @@ export function langevin(
     }
     if (mask) delta = T.mul(delta, mask);
     let next = T.add(z, delta);
+    if (shrinkBy > 0) {
+      const d = T.sub(next, options.anchorAt ?? z0);
+      next = T.sub(next, T.clipByValue(d, -shrinkBy, shrinkBy));
+    }
     if (lo !== null && hi !== null) next = T.minimum(T.maximum(next, lo), hi);
     return next;
   };

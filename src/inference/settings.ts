@@ -38,7 +38,9 @@ export function validateInferenceSettings(s: InferenceSettings): InferenceSettin
   validateChainSettings(s.x, 'x-chain');
   validateChainSettings(s.a, 'a-chain');
   for (const k of ['w', 'a'] as const) {
-    if ((s[k].anchor ?? 0) !== 0) throw new Error(`${k}-chain: anchor applies to generation (the x-chain) only`);
+    for (const key of ['anchor', 'shrink'] as const) {
+      if ((s[k][key] ?? 0) !== 0) throw new Error(`${k}-chain: ${key} applies to generation (the x-chain) only`);
+    }
   }
   for (const k of ['w', 'x'] as const) {
     if ((s[k].restarts ?? 1) !== 1) throw new Error(`${k}-chain: restarts apply to identification (the a-chain) only`);

@@ -397,7 +397,7 @@ function* armJob(): Generator<void, void, void> {
   }
   const { start, angles } = armStart(ep);
   // Joint angles, not a scene: the x-chain's pull toward the start does not apply.
-  const chain = { ...chainSettings('x'), anchor: 0 };
+  const chain = { ...chainSettings('x'), anchor: 0, shrink: 0 };
   const view: ArmView = {
     start,
     attention: ep.query.attention.slice(),
