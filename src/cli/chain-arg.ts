@@ -1,13 +1,13 @@
 /**
  * `--chain a.steps=20 --chain x.stepSize=0.3`: override any knob of the
  * test-time chains (w, x, a: steps, stepSize, noise, gradClamp, gradClipNorm;
- * x only: anchor, shrink; a only: restarts, polish)
+ * x only: anchor, shrink, refit; a only: restarts, polish)
  * or attentionLogit / attentionRange.
  */
 import { validateInferenceSettings, withChains, type InferenceSettings } from '../inference/settings.js';
 import { UsageError } from './io.js';
 
-const CHAIN_KEYS = ['steps', 'stepSize', 'noise', 'gradClamp', 'gradClipNorm', 'anchor', 'shrink', 'restarts', 'polish'] as const;
+const CHAIN_KEYS = ['steps', 'stepSize', 'noise', 'gradClamp', 'gradClipNorm', 'anchor', 'shrink', 'refit', 'restarts', 'polish'] as const;
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

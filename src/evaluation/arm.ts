@@ -67,7 +67,7 @@ export const ARM_RESTARTS = 4;
 
 export function armChain(settings: InferenceSettings, steps = ARM_STEPS, stepSize = ARM_STEP_SIZE): ChainSettings {
   // The arm descends over joint angles: the x-chain's pull toward the start (anchor) is about scene states.
-  const { anchor: _anchor, shrink: _shrink, ...x } = settings.x;
+  const { anchor: _anchor, shrink: _shrink, refit: _refit, ...x } = settings.x;
   return { ...x, steps, stepSize };
 }
 

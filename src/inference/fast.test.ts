@@ -123,7 +123,7 @@ const SETTINGS: Record<string, InferenceSettings> = {
   // The x-chain's pull toward the start, strong enough to matter in 6 steps.
   anchored: withChains(DEFAULT_INFERENCE, { w: { steps: 6 }, x: { steps: 6, stepSize: 0.5, anchor: 3 }, a: { steps: 6 } }),
   // Its L1 twin: a shrink that holds some elements and not others.
-  shrunk: withChains(DEFAULT_INFERENCE, { w: { steps: 6 }, x: { steps: 6, stepSize: 0.5, shrink: 0.01 }, a: { steps: 6 } }),
+  shrunk: withChains(DEFAULT_INFERENCE, { w: { steps: 6 }, x: { steps: 6, stepSize: 0.5, shrink: 0.01, refit: 3 }, a: { steps: 6 } }),
 };
 
 // Every variant, and the relational ones with the pair distance input (g0.wd).

@@ -32,6 +32,7 @@ import {
   type IdentifyResult,
 } from './infer.js';
 import {
+  MOVED,
   validateChainSettings,
   type ChainRange,
   type ChainSettings,
@@ -90,11 +91,12 @@ export function fastLangevin(
   options: FastChainOptions = {},
 ): FastChainResult {
   validateChainSettings(settings);
-  const { rng, mask, range, record = false } = options;
+  const { rng, range, record = false } = options;
+  const mask0 = options.mask;
   if (settings.noise > 0 && !rng) throw new Error('fastLangevin: noise > 0 needs an rng');
   const size = z0.length;
-  if (mask && mask.length !== size)
-    throw new Error(`fastLangevin: mask has ${mask.length} entries, z has ${size}`);
+  if (mask0 && mask0.length !== size)
+    throw new Error(`fastLangevin: mask has ${mask0.length} entries, z has ${size}`);
   const last = options.last ?? size;
   const lo = range ? bounds(range.lo, last) : null;
   const hi = range ? bounds(range.hi, last) : null;
@@ -105,8 +107,10 @@ export function fastLangevin(
   const g = new Float32Array(size);
   const half = settings.stepSize / 2;
   const { noise, gradClamp, gradClipNorm } = settings;
-  const anchor = settings.anchor ?? 0;
-  const shrinkBy = ((settings.shrink ?? 0) * settings.stepSize) / 2;
+  // The pulls and the mask of the current phase: the chain, then the refit (no pulls, the moved elements).
+  let anchor = settings.anchor ?? 0;
+  let shrinkBy = ((settings.shrink ?? 0) * settings.stepSize) / 2;
+  let mask: ArrayLike<number> | undefined = options.mask;
   const home = options.anchorAt ?? z0;
   if (home.length !== size) throw new Error(`fastLangevin: anchorAt has ${home.length} entries, z has ${size}`);
   const clampGrad = Number.isFinite(gradClamp);
@@ -114,8 +118,16 @@ export function fastLangevin(
   const push = () =>
     trajectory?.push({ values: Float32Array.from(z), energy: new Float32Array(1) });
 
+  const refit = settings.refit ?? 0;
+  const total = settings.steps + refit;
   push();
-  for (let k = 0; k < settings.steps; k++) {
+  for (let k = 0; k < total; k++) {
+    if (k === settings.steps) {
+      // The refit: no pulls, only the elements that moved.
+      const support = new Float32Array(size);
+      for (let q = 0; q < size; q++) support[q] = Math.abs(z[q] - home[q]) > MOVED ? (mask0 ? mask0[q] : 1) : 0;
+      [anchor, shrinkBy, mask] = [0, 0, support];
+    }
     const e = objective.gradient(z, g);
     if (trajectory) trajectory[k].energy[0] = e;
     if (anchor > 0) for (let q = 0; q < size; q++) g[q] += anchor * (z[q] - home[q]);
@@ -146,7 +158,7 @@ export function fastLangevin(
     }
     push();
   }
-  if (trajectory) trajectory[settings.steps].energy[0] = objective.energy(z);
+  if (trajectory) trajectory[total].energy[0] = objective.energy(z);
   return { z, trajectory };
 }
 

@@ -68,6 +68,19 @@ describe('langevin', () => {
     T.dispose([z0, z]);
   });
 
+  it('refit: after the shrink, the moved elements reach the minimum of E; the held ones stay', () => {
+    const z0 = T.tensor([[1, 1, 1]]);
+    const settings = { steps: 600, stepSize: 0.5, noise: 0, gradClamp: 50, shrink: 0.3, refit: 300 };
+    const { z, trajectory } = langevin(quadratic, z0, settings, { record: true });
+    const v = T.read(z);
+    expect(v[0]).toBeCloseTo(target[0], 4);
+    expect(v[1]).toBeCloseTo(target[1], 4);
+    expect(v[2]).toBe(1);
+    expect(trajectory).toHaveLength(901);
+    expect(() => langevin(quadratic, z0, settings, { differentiable: true })).toThrow(/refit is not differentiable/);
+    T.dispose([z0, z]);
+  });
+
   it('holds masked elements and clamps to the range', () => {
     const z0 = T.tensor([[0, 0, 0]]);
     const mask = T.tensor([[1, 0, 1]]);

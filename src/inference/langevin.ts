@@ -16,6 +16,10 @@
  * unless set) is its L1 twin, taken as a proximal step after the update:
  *   d = z_k - z_0;  z_k = z_0 + d - clamp(d, -t, t),  t = (stepSize / 2) shrink
  * so every element whose pull is weaker than `shrink` stays exactly at its start.
+ * `refit` (0 unless set) then runs that many more steps without either pull,
+ * on the elements that moved (the pull chose what changes; the refit takes
+ * away its bias on how far): the lasso's usual debiasing, the same for every
+ * concept.
  * Step size, noise and K are separate knobs: noise = 0 gives plain gradient
  * descent; the step is not rescaled by the noise (unlike some EBM code that
  * ties noise = sqrt(step)).
@@ -56,6 +60,12 @@ export interface ChainSettings {
    */
   shrink?: number;
   /**
+   * Generation (the x-chain) only: after the K steps, this many more without
+   * `anchor` and `shrink`, moving only the elements that changed (default 0).
+   * Not differentiable (the support is chosen).
+   */
+  refit?: number;
+  /**
    * Identification (the a-chain) only: run this many chains with independent
    * noise and keep, per scene, the answer whose thresholded mask has the
    * lowest energy (default 1). Not differentiable; training uses 1.
@@ -68,6 +78,9 @@ export interface ChainSettings {
    */
   polish?: number;
 }
+
+/** The refit's support: elements that changed by more than this (float32 rounding aside, exactly the ones the pulls let go). */
+export const MOVED = 1e-6;
 
 export interface ChainRange {
   lo: number | readonly number[];
@@ -129,6 +142,9 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
     const v = s[key];
     if (v !== undefined && !(v >= 0 && Number.isFinite(v))) bad(`${key} must be a finite number >= 0, got ${v}`);
   }
+  if (s.refit !== undefined && (!Number.isInteger(s.refit) || s.refit < 0)) {
+    bad(`refit must be an integer >= 0, got ${s.refit}`);
+  }
   if (s.polish !== undefined && (!Number.isInteger(s.polish) || s.polish < 0)) {
     bad(`polish must be an integer >= 0, got ${s.polish}`);
   }
@@ -145,7 +161,9 @@ export function langevin(
   options: LangevinOptions = {},
 ): LangevinResult {
   validateChainSettings(settings);
-  const { mask, range, differentiable = false, record = false, rng } = options;
+  const { range, differentiable = false, record = false, rng } = options;
+  const refit = settings.refit ?? 0;
+  if (refit > 0 && differentiable) throw new Error('langevin: refit is not differentiable (its support is chosen)');
   if (settings.noise > 0 && !rng) throw new Error('langevin: noise > 0 needs an rng');
   const K = settings.steps;
   const firstDiff = differentiable
@@ -164,11 +182,14 @@ export function langevin(
     e.dispose();
   };
 
-  const anchor = settings.anchor ?? 0;
-  const shrinkBy = ((settings.shrink ?? 0) * settings.stepSize) / 2;
+  const home = options.anchorAt ?? z0;
+  // The pulls and the mask of the current phase: the chain, then the refit (no pulls, the moved elements).
+  let anchor = settings.anchor ?? 0;
+  let shrinkBy = ((settings.shrink ?? 0) * settings.stepSize) / 2;
+  let mask = options.mask;
   const step = (z: Tensor): Tensor => {
     let g = gradFn(z);
-    if (anchor > 0) g = T.add(g, T.mul(T.sub(z, options.anchorAt ?? z0), anchor));
+    if (anchor > 0) g = T.add(g, T.mul(T.sub(z, home), anchor));
     if (Number.isFinite(settings.gradClamp)) g = T.clipByValue(g, -settings.gradClamp, settings.gradClamp);
     if (settings.gradClipNorm !== undefined) {
       const axes = Array.from({ length: g.rank - 1 }, (_, i) => i + 1);
@@ -183,7 +204,7 @@ export function langevin(
     if (mask) delta = T.mul(delta, mask);
     let next = T.add(z, delta);
     if (shrinkBy > 0) {
-      const d = T.sub(next, options.anchorAt ?? z0);
+      const d = T.sub(next, home);
       next = T.sub(next, T.clipByValue(d, -shrinkBy, shrinkBy));
     }
     if (lo !== null && hi !== null) next = T.minimum(T.maximum(next, lo), hi);
@@ -202,6 +223,21 @@ export function langevin(
       if (prev !== z0) prev.dispose();
     }
     snapshot(z);
+  }
+  if (refit > 0) {
+    const moved = z;
+    const support = T.tidy(() => {
+      const m = T.where(T.greater(T.abs(T.sub(moved, home)), MOVED), T.onesLike(moved), T.zerosLike(moved));
+      return options.mask ? T.mul(m, options.mask) : m;
+    });
+    [anchor, shrinkBy, mask] = [0, 0, support];
+    for (let k = 0; k < refit; k++) {
+      const prev = z;
+      z = T.tidy(() => step(prev));
+      if (prev !== z0) prev.dispose();
+      snapshot(z);
+    }
+    support.dispose();
   }
   if (z === z0) z = differentiable ? T.add(z0, 0) : T.tidy(() => T.add(z0, 0));
   // On a tape the bounds are inputs of recorded ops: the caller's scope frees them.

@@ -38,7 +38,7 @@ export function validateInferenceSettings(s: InferenceSettings): InferenceSettin
   validateChainSettings(s.x, 'x-chain');
   validateChainSettings(s.a, 'a-chain');
   for (const k of ['w', 'a'] as const) {
-    for (const key of ['anchor', 'shrink'] as const) {
+    for (const key of ['anchor', 'shrink', 'refit'] as const) {
       if ((s[k][key] ?? 0) !== 0) throw new Error(`${k}-chain: ${key} applies to generation (the x-chain) only`);
     }
   }

@@ -20,7 +20,7 @@ import {
   type FastChainOptions,
   type FastObjective,
 } from '../../src/inference/fast.js';
-import type { ChainSettings } from '../../src/inference/langevin.js';
+import { MOVED, type ChainSettings } from '../../src/inference/langevin.js';
 import type { FastEnergy } from '../../src/model/fast-energy.js';
 import { STATE_RANGE } from '../../src/inference/settings.js';
 import type { EnergyModel } from '../../src/model/model.js';
@@ -65,7 +65,7 @@ function stepOnce(
   options: FastChainOptions,
 ): { z: Float32Array; ms: number } {
   const t0 = performance.now();
-  const { z: next } = fastLangevin(objective, z, { ...chain, steps: 1 }, options);
+  const { z: next } = fastLangevin(objective, z, { ...chain, steps: 1, refit: 0 }, options);
   return { z: next, ms: performance.now() - t0 };
 }
 
@@ -175,6 +175,19 @@ export function* generateChain(
     const s = stepOnce(energy, z, chain, options);
     z = s.z;
     report({ k, energy: energy.energy(z), ms: s.ms }, arrayToScene(z, n));
+  }
+  // The refit (x.refit): more steps without the pulls, on the elements that moved (as fastLangevin does).
+  const refit = chain.refit ?? 0;
+  if (refit > 0) {
+    const mask = options.mask!;
+    const support = Float32Array.from(z, (v, q) => (Math.abs(v - start[q]) > MOVED ? mask[q] : 0));
+    const free = { ...chain, anchor: 0, shrink: 0 };
+    for (let k = chain.steps + 1; k <= chain.steps + refit; k++) {
+      yield;
+      const s = stepOnce(energy, z, free, { ...options, mask: support });
+      z = s.z;
+      report({ k, energy: energy.energy(z), ms: s.ms }, arrayToScene(z, n));
+    }
   }
   return arrayToScene(z, n);
 }

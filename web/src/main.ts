@@ -339,8 +339,8 @@ function* generateJob(ep: PageEpisode, composed: boolean): Generator<void, void,
   };
   rt.view = view;
   rt.plots.x = [];
-  rt.plotSteps.x = chain.steps;
-  rt.counter = { name: composed ? `x-chain (${label})` : 'x-chain (generate)', step: 0, steps: chain.steps };
+  rt.plotSteps.x = chain.steps + (chain.refit ?? 0);
+  rt.counter = { name: composed ? `x-chain (${label})` : 'x-chain (generate)', step: 0, steps: chain.steps + (chain.refit ?? 0) };
   const n = start.entities.length;
   const after = yield* generateChain(
     model.model,
@@ -397,7 +397,7 @@ function* armJob(): Generator<void, void, void> {
   }
   const { start, angles } = armStart(ep);
   // Joint angles, not a scene: the x-chain's pull toward the start does not apply.
-  const chain = { ...chainSettings('x'), anchor: 0, shrink: 0 };
+  const chain = { ...chainSettings('x'), anchor: 0, shrink: 0, refit: 0 };
   const view: ArmView = {
     start,
     attention: ep.query.attention.slice(),
