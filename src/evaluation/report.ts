@@ -133,7 +133,8 @@ export function parseFamilies(spec: string | undefined): FamilyName[] {
   return [...new Set(out)];
 }
 
-const pct = (v: number) => v.toFixed(2);
+/** Two decimals; '-' where a saved report has no such figure (an evaluation judged before `lenientScore` existed). */
+const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(2));
 
 export function reportTable(r: EvalReport): string {
   const head = ['family', 'kind', 'score', '95% CI', 'lenient', 'chance', 'untrained', 'entity acc', 'error', 'error (chance)'];
