@@ -5,7 +5,7 @@
  */
 import { FAMILIES, FAMILY_NAMES } from './index.js';
 import type { ConceptFamily, GeometrySpec } from './family.js';
-import { MOVER_TOLERANCE, STAY_PUT_TOLERANCE, describeMoverRule } from './common.js';
+import { MOVER_TOLERANCE, STAY_PUT_TOLERANCE } from './common.js';
 
 const range = (r: readonly [number, number]) => `${r[0]}..${r[1]}`;
 
@@ -25,7 +25,6 @@ function familySection(f: ConceptFamily): string {
     '',
     `- **Judge**: ${f.checkerDescription}`,
   ];
-  if (f.kind === 'generate') lines.push(`- **Minimal change**: ${describeMoverRule(f.moverRule)}.`);
   lines.push(
     `- **Scenes**: ${f.defaultEntities} entities by default, at least ${f.minEntities}${f.usesAgent ? '; the gray agent is one of them' : ''}.`,
   );

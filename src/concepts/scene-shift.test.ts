@@ -128,10 +128,10 @@ describe('geometry bands', () => {
   );
 
   it('a band a family does not have is an error naming it', () => {
-    expect(() => getFamily('line').sample(rngFor(1), { geometry: 'small' })).toThrow(
-      /line: has no small geometry band/,
+    expect(() => getFamily('move-far').sample(rngFor(1), { geometry: 'small' })).toThrow(
+      /move-far: has no small geometry band/,
     );
-    expect(() => getFamily('red').sample(rngFor(1), { geometry: 'large' })).not.toThrow();
+    expect(() => drawEvent(getFamily('red'), rngFor(1), 6, { geometry: 'large' })).toThrow(/red: has no large geometry band/);
   });
 });
 

@@ -29,6 +29,9 @@ export function drawEvent(
     ...(entities === undefined ? {} : { entities }),
     ...(shift.geometry ? { geometry: shift.geometry } : {}),
   };
+  if (shift.geometry && !family.geometry?.[shift.geometry]) {
+    throw new Error(`${family.name}: has no ${shift.geometry} geometry band`);
+  }
   const event = family.sample(rng, options);
   return shift.colours ? shiftColours(event, rng, shift.colours) : event;
 }

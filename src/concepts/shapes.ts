@@ -111,9 +111,9 @@ export const LINE: ShapeSpec = {
   sizeName: 'extent',
   checkSize: [0.3, 1.2],
   sampleSize: [0.4, 0.8],
-  // No small band: the middle point sits in the middle 40% of the segment and every two entities are
-  // at least 0.15 apart, which a line shorter than 0.4 cannot hold.
-  bands: { large: [0.8, 1.2] },
+  // The small band starts at 0.32, not the checker's 0.3: every two entities are at least 0.15 apart, so
+  // the middle point needs room on both sides (at 0.32 it sits within 0.47..0.53 of the segment).
+  bands: { small: [0.32, 0.4], large: [0.8, 1.2] },
   // 0.05 of the extent is 0.1 of the half-extent: in absolute terms the same range (0.02..0.04) as the
   // other shapes' 0.1 of side or radius; 0.1 of the extent would accept a 20-degree bend.
   tolerance: 0.05,

@@ -148,7 +148,7 @@ export function fastLangevin(
       let v = z[q] + delta;
       if (shrinkBy > 0) {
         const d = v - home[q];
-        v -= Math.min(shrinkBy, Math.max(-shrinkBy, d));
+        v -= Math.min(shrinkBy, Math.max(-shrinkBy, d)) * (mask ? mask[q] : 1);
       }
       if (lo && hi) {
         const col = q % last;

@@ -205,7 +205,8 @@ export function langevin(
     let next = T.add(z, delta);
     if (shrinkBy > 0) {
       const d = T.sub(next, home);
-      next = T.sub(next, T.clipByValue(d, -shrinkBy, shrinkBy));
+      const pull = T.clipByValue(d, -shrinkBy, shrinkBy);
+      next = T.sub(next, mask ? T.mul(pull, mask) : pull);
     }
     if (lo !== null && hi !== null) next = T.minimum(T.maximum(next, lo), hi);
     return next;

@@ -130,7 +130,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     await appendFile(join(o.outDir, 'eval.jsonl'), JSON.stringify(r) + '\n');
     o.onEval?.(r);
     if (!state.best || r.mean > state.best.score) {
-      state.best = { score: r.mean, step: state.step };
+      state.best = { score: r.mean, step: state.step, judge: 'strict' };
       await saveModelDir(join(o.outDir, 'best'), checkpointData(config, state, { validation: r }));
     }
   };

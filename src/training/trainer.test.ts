@@ -9,7 +9,7 @@ import { rngFor } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { learningRateAt, resolveTrainingConfig } from './config.js';
 import { runTraining } from './run.js';
-import { initialState, localGradients, lossGradients, modelFromState, shardGradients, trainStep } from './trainer.js';
+import { checkpointData, initialState, localGradients, lossGradients, modelFromState, shardGradients, stateFromCheckpoint, trainStep } from './trainer.js';
 import { projectConflicting } from './surgery.js';
 import { liveTensors } from '../engine/index.js';
 
@@ -237,6 +237,18 @@ describe('training runs', () => {
     untrained.dispose();
     expect(t.score).toBeGreaterThan(u.score + 0.3);
     expect(t.score).toBeGreaterThan(0.5);
+  });
+});
+
+describe('the best model across judges', () => {
+  it('a checkpoint whose best was not judged strictly resumes with no best; a strict one keeps it', () => {
+    const config = tiny();
+    const state = initialState(config);
+    const strict = { ...state, best: { score: 0.5, step: 2, judge: 'strict' as const } };
+    expect(stateFromCheckpoint(config, checkpointData(config, strict, {})).best).toEqual(strict.best);
+    const old = checkpointData(config, strict, {});
+    (old.meta as { best: unknown }).best = { score: 0.9, step: 2 };
+    expect(stateFromCheckpoint(config, old).best).toBeNull();
   });
 });
 

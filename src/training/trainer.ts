@@ -32,8 +32,12 @@ export interface TrainState {
   step: number;
   values: ParamValues;
   adam: AdamState;
-  /** Best mean validation score so far, and the step it was reached at. */
-  best: { score: number; step: number } | null;
+  /**
+   * Best mean validation score so far (the strict judge's), and the step it
+   * was reached at. A checkpoint whose best was judged otherwise (no `judge`)
+   * loads with none, so the next validation sets it afresh.
+   */
+  best: { score: number; step: number; judge: 'strict' } | null;
 }
 
 export interface StepRecord extends LossParts {
@@ -47,8 +51,11 @@ export interface StepRecord extends LossParts {
 
 export interface EvalRecord {
   step: number;
+  /** Mean and per-family scores by the strict judge (the concept and minimal change). */
   mean: number;
   families: Record<string, number>;
+  /** The same by the lenient judge (what each concept names), to watch beside them. */
+  lenientMean: number;
 }
 
 export function initialState(config: TrainingConfig): TrainState {
@@ -212,7 +219,8 @@ export function validate(model: EnergyModel, config: TrainingConfig, step: numbe
     families[name] = s.score;
   }
   const mean = scores.reduce((a, s) => a + s.score, 0) / Math.max(1, scores.length);
-  return { step, mean, families };
+  const lenientMean = scores.reduce((a, s) => a + s.lenientScore, 0) / Math.max(1, scores.length);
+  return { step, mean, families, lenientMean };
 }
 
 /** A checkpoint: the model file plus the optimiser state and run metadata. */
@@ -251,7 +259,8 @@ export function stateFromCheckpoint(config: TrainingConfig, data: ModelData): Tr
   const meta = data.meta as { step?: number; adamT?: number; best?: TrainState['best'] };
   if (!Number.isInteger(meta.step)) throw new Error('checkpoint: no training step recorded');
   const values = cloneValues(data.values);
-  return { step: meta.step!, values, adam: { t: meta.adamT ?? meta.step!, m, v }, best: meta.best ?? null };
+  const best = meta.best?.judge === 'strict' ? meta.best : null;
+  return { step: meta.step!, values, adam: { t: meta.adamT ?? meta.step!, m, v }, best };
 }
 
 /**

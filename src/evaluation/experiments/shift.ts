@@ -89,7 +89,9 @@ export const shiftExperiment: Experiment = {
         `${episodes} episodes a cell, seed ${ctx.seed}, each cell with episodes of its own; everything but the cell's axis at eval's defaults (the family's default N, M = 5, training geometry and colours)`,
         "entities: N from the family's minimum to 12; demos: M from 1 to 10; geometry: the family's size or distance drawn from the band below (small) or above (large) its training range, inside what its checker accepts (bands in docs: `concept-ebm concepts --json`); colours: every colour the concept does not name jittered by up to 0.1 per channel, or taken from a second palette",
         'judged strictly: the concept and minimal change (the lenient scores are in result.json)',
-        `the same cells from the CLI: \`npx concept-ebm eval --suite shift --episodes ${episodes} --seed ${ctx.seed} --model ${modelPath}\``,
+        ...(ctx.quick
+          ? []
+          : [`the same cells from the CLI (with the same --chain overrides, if any): \`npx concept-ebm eval --suite shift --episodes ${episodes} --seed ${ctx.seed} --model ${modelPath}\``]),
       ],
       tables: [shiftTable(report, true)],
       plots: [plot],
