@@ -138,5 +138,5 @@ stage direction-mixture direction-mixture-k4 direction-shapes
 # The sum, the second energy weighted 0.75; the codes sit side by side, and each half infers its
 # own from the demos. Two energies pull the x-chain harder than one, so it takes 80 steps of 0.1
 # (40 of 0.2 before). docs/TRAINING.md, "Two energies summed (session 17)".
-$CLI export "$R/session14-model" --add "$R/direction-mixture/checkpoint" --add-weight 0.75 --out "$M" --chain x.steps=80 --chain x.stepSize=0.1
+$CLI export "$R/session14-model" --add "$R/direction-mixture/checkpoint" --add-weight 0.75 --out "$M" --chain x.steps=80 --chain x.stepSize=0.1 --chain x.shrink=0.3 --chain x.refit=30
 echo "model: $M (evaluate: $CLI eval --model $M --episodes 500)"
