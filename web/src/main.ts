@@ -333,7 +333,8 @@ function* generateJob(ep: PageEpisode, composed: boolean): Generator<void, void,
     attention,
     states: [start],
     step: 0,
-    steps: chain.steps,
+    // The chain, then its refit (x.refit) on what moved.
+    steps: chain.steps + (chain.refit ?? 0),
     done: false,
     verdict: null,
   };
