@@ -8,7 +8,7 @@
  */
 import type { Rng } from '../random/rng.js';
 import type { Event, Rgb } from '../world/types.js';
-import { PALETTE } from '../world/scene.js';
+import { PALETTE, cloneScene } from '../world/scene.js';
 
 /** `jitter`: each channel moved by up to `amount` (uniform); `palette`: the second palette's colour instead. */
 export type ColourShift = { kind: 'jitter'; amount: number } | { kind: 'palette' };
@@ -39,9 +39,9 @@ const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
  * whose colour stays keeps the same shifted colour in both scenes.
  */
 export function shiftColours(event: Event, rng: Rng, shift: ColourShift): Event {
-  const before = event.before.entities.map((e) => ({ pos: e.pos, color: e.color }));
-  const after = event.after.entities.map((e) => ({ pos: e.pos, color: e.color }));
-  before.forEach((e, i) => {
+  const before = cloneScene(event.before);
+  const after = cloneScene(event.after);
+  before.entities.forEach((e, i) => {
     const name = paletteName(e.color);
     if (name === null) return;
     const c: Rgb =
@@ -52,23 +52,8 @@ export function shiftColours(event: Event, rng: Rng, shift: ColourShift): Event 
             clamp01(e.color[1] + rng.range(-shift.amount, shift.amount)),
             clamp01(e.color[2] + rng.range(-shift.amount, shift.amount)),
           ];
-    const unchanged = sameColour(event.after.entities[i].color, e.color);
-    before[i] = { pos: e.pos, color: c };
-    if (unchanged) after[i] = { pos: after[i].pos, color: [c[0], c[1], c[2]] };
+    if (sameColour(after.entities[i].color, e.color)) after.entities[i].color = [c[0], c[1], c[2]];
+    e.color = c;
   });
-  return {
-    before: {
-      entities: before.map((e) => ({
-        pos: [e.pos[0], e.pos[1]],
-        color: [e.color[0], e.color[1], e.color[2]],
-      })),
-    },
-    after: {
-      entities: after.map((e) => ({
-        pos: [e.pos[0], e.pos[1]],
-        color: [e.color[0], e.color[1], e.color[2]],
-      })),
-    },
-    attention: event.attention.slice(),
-  };
+  return { before, after, attention: event.attention.slice() };
 }

@@ -129,8 +129,8 @@ export function moverViolation(
   movers: readonly number[],
 ): CheckResult | null {
   let worst: { i: number; amount: number } | null = null;
-  movers.forEach((m, i) => {
-    if (!(m >= 0.5)) return;
+  for (let i = 0; i < movers.length; i++) {
+    if (!(movers[i] >= 0.5)) continue;
     const b = before.entities[i];
     const a = after.entities[i];
     const amount =
@@ -141,9 +141,9 @@ export function moverViolation(
           : Math.max(...a.color.map((c, k) => Math.abs(c - AGENT_COLOR[k])));
     // NaN counts as a breach: `!(amount < tol)`.
     if (!(amount < MOVER_TOLERANCE) && (worst === null || !(amount <= worst.amount))) worst = { i, amount };
-  });
+  }
   if (worst === null) return null;
-  const { i, amount } = worst as { i: number; amount: number };
+  const { i, amount } = worst;
   const what =
     rule === 'keeps-position'
       ? `entity ${i} moved ${amount.toFixed(2)}`

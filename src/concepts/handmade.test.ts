@@ -1,34 +1,7 @@
 /** Hand-made scenes with literal coordinates: positive and negative cases for the checkers. */
 import { describe, expect, it } from 'vitest';
-import type { Rgb, Scene, Vec2 } from '../world/types.js';
-import { FAMILIES, type GenerateFamily, type IdentifyFamily } from './index.js';
-
-const GRAY: Rgb = [0.5, 0.5, 0.5];
-const BLUE: Rgb = [0, 0.2, 1];
-const GREEN: Rgb = [0, 0.8, 0];
-const YELLOW: Rgb = [1, 0.9, 0];
-const RED: Rgb = [1, 0, 0];
-const ORANGE: Rgb = [1, 0.5, 0];
-
-/** A scene from positions; colours cycle through blue/green/yellow unless given. */
-function scene(positions: Vec2[], colors: Rgb[] = []): Scene {
-  const cycle = [BLUE, GREEN, YELLOW];
-  return {
-    entities: positions.map((pos, i) => ({ pos, color: colors[i] ?? cycle[i % 3] })),
-  };
-}
-
-function id(name: string): IdentifyFamily {
-  const f = FAMILIES[name as keyof typeof FAMILIES];
-  if (f.kind !== 'identify') throw new Error(name);
-  return f;
-}
-
-function gen(name: string): GenerateFamily {
-  const f = FAMILIES[name as keyof typeof FAMILIES];
-  if (f.kind !== 'generate') throw new Error(name);
-  return f;
-}
+import type { Vec2 } from '../world/types.js';
+import { BLUE, GRAY, GREEN, ORANGE, RED, YELLOW, gen, id, scene } from './test-utils/handmade.js';
 
 describe('square', () => {
   const f = id('square');

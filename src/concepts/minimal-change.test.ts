@@ -4,28 +4,11 @@
  * keep colours, the moves keep the agent gray; the worst entity decides.
  */
 import { describe, expect, it } from 'vitest';
-import type { Rgb, Scene, Vec2 } from '../world/types.js';
+import type { Rgb, Vec2 } from '../world/types.js';
 import { rngFor } from '../random/rng.js';
-import { FAMILIES, GENERATE_FAMILIES, type GenerateFamily } from './index.js';
+import { GENERATE_FAMILIES } from './index.js';
 import { MOVER_TOLERANCE, moverViolation } from './common.js';
-
-const GRAY: Rgb = [0.5, 0.5, 0.5];
-const BLUE: Rgb = [0, 0.2, 1];
-const GREEN: Rgb = [0, 0.8, 0];
-const YELLOW: Rgb = [1, 0.9, 0];
-const RED: Rgb = [1, 0, 0];
-
-function scene(positions: Vec2[], colors: Rgb[]): Scene {
-  return {
-    entities: positions.map((pos, i) => ({ pos: [pos[0], pos[1]], color: [...colors[i]] as Rgb })),
-  };
-}
-
-function gen(name: string): GenerateFamily {
-  const f = FAMILIES[name as keyof typeof FAMILIES];
-  if (f.kind !== 'generate') throw new Error(name);
-  return f;
-}
+import { BLUE, GRAY, GREEN, RED, YELLOW, gen, scene } from './test-utils/handmade.js';
 
 describe('make-red keeps the target in place', () => {
   const f = gen('make-red');

@@ -12,7 +12,6 @@ import {
   inBounds,
   norm,
   placePoints,
-  placeShape,
   randomColor,
   scale,
   sub,
@@ -20,19 +19,16 @@ import {
   type Draft,
 } from './geometry.js';
 import { agentMoveProblem } from './moves.js';
+import { endPoints } from './between.js';
 
 /** The agent must end closer than this to the target. */
 export const CLOSE_TOLERANCE = 0.2;
 /** Where the target x1 puts the agent: this far from the target, on the way from the agent. */
 export const CLOSE_STOP = 0.1;
 
-/** Two entities lo..hi apart where they fit, then n - 2 more, spaced. */
+/** Two entities lo..hi apart where they fit (`endPoints`), then n - 2 more, spaced. */
 function pairThenRest(rng: Rng, lo: number, hi: number, n: number): Vec2[] | null {
-  const d = rng.range(lo, hi);
-  const pair = placeShape(rng, [
-    [-d / 2, 0],
-    [d / 2, 0],
-  ]);
+  const pair = endPoints(rng, lo, hi, true);
   if (!pair) return null;
   const rest = placePoints(rng, pair, n - 2);
   return rest ? [...pair, ...rest] : null;

@@ -37,7 +37,7 @@ function measure(name: FamilyName, e: Event): number {
   const others = set.filter((i) => i !== agent);
   const shape = name.replace('make-', '') as keyof typeof SHAPES;
   if (SHAPES[shape]) {
-    const pts = set.map((i) => (f.kind === 'identify' ? e.after : e.after).entities[i].pos);
+    const pts = set.map((i) => e.after.entities[i].pos);
     return SHAPES[shape].fit(pts).size;
   }
   switch (name) {

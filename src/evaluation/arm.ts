@@ -7,7 +7,7 @@
  */
 import { getFamily } from '../concepts/index.js';
 import { inferCodes } from '../inference/infer.js';
-import type { ChainSettings } from '../inference/langevin.js';
+import { withoutPull, type ChainSettings } from '../inference/langevin.js';
 import { reachBestOf } from '../inference/arm.js';
 import type { InferenceSettings } from '../inference/settings.js';
 import * as T from '../engine/index.js';
@@ -66,9 +66,8 @@ export const ARM_STEP_SIZE = 0.4;
 export const ARM_RESTARTS = 4;
 
 export function armChain(settings: InferenceSettings, steps = ARM_STEPS, stepSize = ARM_STEP_SIZE): ChainSettings {
-  // The arm descends over joint angles: the x-chain's pull toward the start (anchor) is about scene states.
-  const { anchor: _anchor, shrink: _shrink, refit: _refit, ...x } = settings.x;
-  return { ...x, steps, stepSize };
+  // The arm descends over joint angles: the x-chain's pull toward the start is about scene states.
+  return { ...withoutPull(settings.x), steps, stepSize };
 }
 
 /** Episode `i` of an arm evaluation: particle-world demos of move-between, and an arm event to answer. */

@@ -122,12 +122,7 @@ export function fastLangevin(
   const total = settings.steps + refit;
   push();
   for (let k = 0; k < total; k++) {
-    if (k === settings.steps) {
-      // The refit: no pulls, only the elements that moved.
-      const support = new Float32Array(size);
-      for (let q = 0; q < size; q++) support[q] = Math.abs(z[q] - home[q]) > MOVED ? (mask0 ? mask0[q] : 1) : 0;
-      [anchor, shrinkBy, mask] = [0, 0, support];
-    }
+    if (k === settings.steps) [anchor, shrinkBy, mask] = [0, 0, refitSupport(z, home, mask0)];
     const e = objective.gradient(z, g);
     if (trajectory) trajectory[k].energy[0] = e;
     if (anchor > 0) for (let q = 0; q < size; q++) g[q] += anchor * (z[q] - home[q]);
@@ -160,6 +155,11 @@ export function fastLangevin(
   }
   if (trajectory) trajectory[total].energy[0] = objective.energy(z);
   return { z, trajectory };
+}
+
+/** The refit's mask: 1 (or the chain's mask) where z moved from `home` by more than MOVED, else 0. */
+export function refitSupport(z: ArrayLike<number>, home: ArrayLike<number>, mask?: ArrayLike<number>): Float32Array {
+  return Float32Array.from({ length: z.length }, (_, q) => (Math.abs(z[q] - home[q]) > MOVED ? (mask ? mask[q] : 1) : 0));
 }
 
 /** 0/1 attention -> logits +-L. */

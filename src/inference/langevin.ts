@@ -79,6 +79,16 @@ export interface ChainSettings {
   polish?: number;
 }
 
+/** The generation chain's pull toward its start (x-chain only). */
+export const PULL_KNOBS = ['anchor', 'shrink', 'refit'] as const;
+
+/** The chain without its pull: for a chain over something other than the scene (the arm's joint angles). */
+export function withoutPull(chain: ChainSettings): ChainSettings {
+  const out = { ...chain };
+  for (const key of PULL_KNOBS) delete out[key];
+  return out;
+}
+
 /** The refit's support: elements that changed by more than this (float32 rounding aside, exactly the ones the pulls let go). */
 export const MOVED = 1e-6;
 
@@ -214,7 +224,17 @@ export function langevin(
 
   snapshot(z0);
   let z = z0;
-  for (let k = 0; k < K; k++) {
+  let support: Tensor | null = null;
+  for (let k = 0; k < K + refit; k++) {
+    if (k === K) {
+      // The refit (never differentiable): no pulls, only the elements that moved.
+      const moved = z;
+      support = T.tidy(() => {
+        const m = T.where(T.greater(T.abs(T.sub(moved, home)), MOVED), T.onesLike(moved), T.zerosLike(moved));
+        return options.mask ? T.mul(m, options.mask) : m;
+      });
+      [anchor, shrinkBy, mask] = [0, 0, support];
+    }
     if (differentiable) {
       if (k === firstDiff && firstDiff > 0) z = T.stopGradient(z);
       z = step(z);
@@ -225,21 +245,7 @@ export function langevin(
     }
     snapshot(z);
   }
-  if (refit > 0) {
-    const moved = z;
-    const support = T.tidy(() => {
-      const m = T.where(T.greater(T.abs(T.sub(moved, home)), MOVED), T.onesLike(moved), T.zerosLike(moved));
-      return options.mask ? T.mul(m, options.mask) : m;
-    });
-    [anchor, shrinkBy, mask] = [0, 0, support];
-    for (let k = 0; k < refit; k++) {
-      const prev = z;
-      z = T.tidy(() => step(prev));
-      if (prev !== z0) prev.dispose();
-      snapshot(z);
-    }
-    support.dispose();
-  }
+  support?.dispose();
   if (z === z0) z = differentiable ? T.add(z0, 0) : T.tidy(() => T.add(z0, 0));
   // On a tape the bounds are inputs of recorded ops: the caller's scope frees them.
   if (!differentiable) {

@@ -3,7 +3,7 @@
  * step size, noise, step count and gradient clamp (method.md section 3).
  */
 import { ATTRIBUTES } from '../world/types.js';
-import { validateChainSettings, type ChainRange, type ChainSettings } from './langevin.js';
+import { PULL_KNOBS, validateChainSettings, type ChainRange, type ChainSettings } from './langevin.js';
 
 export interface InferenceSettings {
   /** Concept inference: w starts at 0 and descends the mean demo energy. */
@@ -38,7 +38,7 @@ export function validateInferenceSettings(s: InferenceSettings): InferenceSettin
   validateChainSettings(s.x, 'x-chain');
   validateChainSettings(s.a, 'a-chain');
   for (const k of ['w', 'a'] as const) {
-    for (const key of ['anchor', 'shrink', 'refit'] as const) {
+    for (const key of PULL_KNOBS) {
       if ((s[k][key] ?? 0) !== 0) throw new Error(`${k}-chain: ${key} applies to generation (the x-chain) only`);
     }
   }

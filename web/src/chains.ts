@@ -16,11 +16,12 @@ import {
   fastEnergyOf,
   fastLangevin,
   fastStateObjective,
+  refitSupport,
   stateMask,
   type FastChainOptions,
   type FastObjective,
 } from '../../src/inference/fast.js';
-import { MOVED, type ChainSettings } from '../../src/inference/langevin.js';
+import type { ChainSettings } from '../../src/inference/langevin.js';
 import type { FastEnergy } from '../../src/model/fast-energy.js';
 import { STATE_RANGE } from '../../src/inference/settings.js';
 import type { EnergyModel } from '../../src/model/model.js';
@@ -179,8 +180,7 @@ export function* generateChain(
   // The refit (x.refit): more steps without the pulls, on the elements that moved (as fastLangevin does).
   const refit = chain.refit ?? 0;
   if (refit > 0) {
-    const mask = options.mask!;
-    const support = Float32Array.from(z, (v, q) => (Math.abs(v - start[q]) > MOVED ? mask[q] : 0));
+    const support = refitSupport(z, start, options.mask);
     const free = { ...chain, anchor: 0, shrink: 0 };
     for (let k = chain.steps + 1; k <= chain.steps + refit; k++) {
       yield;

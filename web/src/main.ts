@@ -6,7 +6,7 @@ import './style.css';
 import { FAMILY_NAMES, whoMoves, type CheckResult } from '../../src/concepts/family.js';
 import { getFamily } from '../../src/concepts/index.js';
 import { backendName, initEngine } from '../../src/engine/index.js';
-import type { ChainSettings } from '../../src/inference/langevin.js';
+import { withoutPull, type ChainSettings } from '../../src/inference/langevin.js';
 import { DEFAULT_INFERENCE } from '../../src/inference/settings.js';
 import { DEFAULT_MODEL_CONFIG } from '../../src/model/config.js';
 import { EnergyModel } from '../../src/model/model.js';
@@ -398,7 +398,7 @@ function* armJob(): Generator<void, void, void> {
   }
   const { start, angles } = armStart(ep);
   // Joint angles, not a scene: the x-chain's pull toward the start does not apply.
-  const chain = { ...chainSettings('x'), anchor: 0, shrink: 0, refit: 0 };
+  const chain = withoutPull(chainSettings('x'));
   const view: ArmView = {
     start,
     attention: ep.query.attention.slice(),
