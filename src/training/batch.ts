@@ -6,7 +6,8 @@
  */
 import { getFamily } from '../concepts/index.js';
 import { drawEvent, type SceneShift } from '../concepts/scene-shift.js';
-import type { FamilyName } from '../concepts/family.js';
+import { GEOMETRY_BANDS, type FamilyName } from '../concepts/family.js';
+import type { IntRange, TrainingShift } from './config.js';
 import { movableMask } from '../inference/infer.js';
 import { rngFor, type Rng } from '../random/rng.js';
 import { sceneToArray } from '../world/scene.js';
@@ -103,32 +104,63 @@ export interface Mixture {
   weights: readonly number[];
 }
 
+/** What a run's training episodes are drawn from (the config's `families`, `entities`, `demos` and `shift`). */
+export interface Distribution {
+  mixture: Mixture;
+  entities: IntRange;
+  demos: IntRange;
+  shift: TrainingShift;
+}
+
+function drawCount(r: IntRange, rng: Rng): number {
+  return typeof r === 'number' ? r : r[0] + Math.floor(rng.uniform() * (r[1] - r[0] + 1));
+}
+
+/**
+ * The scene size and demo count of batch `step`, a pure function of (seed,
+ * step) so that every worker's shard agrees; and the mixture restricted to
+ * the families that fit scenes of that size (renormalised).
+ */
+export function batchShape(d: Distribution, seed: number, step: number): { entities: number; demos: number; mixture: Mixture } {
+  if (typeof d.entities === 'number' && typeof d.demos === 'number') return { entities: d.entities, demos: d.demos, mixture: d.mixture };
+  const rng = rngFor(seed, 'batch-shape', step);
+  const entities = drawCount(d.entities, rng);
+  const demos = drawCount(d.demos, rng);
+  const fits = d.mixture.names.map((n) => getFamily(n).minEntities <= entities);
+  const total = d.mixture.weights.reduce((s, w, i) => s + (fits[i] ? w : 0), 0);
+  const names = d.mixture.names.filter((_, i) => fits[i]);
+  const weights = d.mixture.weights.flatMap((w, i) => (fits[i] ? [w / total] : []));
+  return { entities, demos, mixture: { names, weights } };
+}
+
+/** The shift of one training episode: none unless the config's probabilities draw one. */
+function episodeShift(family: FamilyName, s: TrainingShift, rng: Rng): SceneShift {
+  if (s.colours === 0 && s.geometry === 0) return {};
+  rng = rng.split('shift');
+  const shift: SceneShift = {};
+  if (rng.uniform() < s.colours) shift.colours = { kind: 'jitter', amount: s.jitter };
+  const spec = getFamily(family).geometry;
+  const bands = GEOMETRY_BANDS.filter((b) => spec?.[b]);
+  if (rng.uniform() < s.geometry && bands.length > 0) shift.geometry = bands[Math.floor(rng.uniform() * bands.length)];
+  return shift;
+}
+
 /**
  * Episode `index` of training step `step`: a pure function of (seed, step,
  * index), so any subset of a batch (a worker's shard) is drawn exactly as the
  * whole batch would draw it.
  */
-export function trainingEpisode(
-  mixture: Mixture,
-  demos: number,
-  entities: number,
-  seed: number,
-  step: number,
-  index: number,
-): Episode {
+export function trainingEpisode(d: Distribution, seed: number, step: number, index: number): Episode {
+  const { entities, demos, mixture } = batchShape(d, seed, step);
   const rng = rngFor(seed, 'episode', step, index);
   const family = mixture.names[pick(mixture.weights, rng)];
-  return { ...sampleEpisode(family, demos, entities, rng.split(family)), index };
+  const familyRng = rng.split(family);
+  // drawn after the family's stream, so runs without a shift draw what they always drew
+  const shift = episodeShift(family, d.shift, rng);
+  return { ...sampleEpisode(family, demos, entities, familyRng, shift), index };
 }
 
 /** The episodes `indices` of a training batch, stacked. */
-export function sampleBatch(
-  mixture: Mixture,
-  indices: readonly number[],
-  demos: number,
-  entities: number,
-  seed: number,
-  step: number,
-): Batch {
-  return stackEpisodes(indices.map((i) => trainingEpisode(mixture, demos, entities, seed, step, i)));
+export function sampleBatch(d: Distribution, indices: readonly number[], seed: number, step: number): Batch {
+  return stackEpisodes(indices.map((i) => trainingEpisode(d, seed, step, i)));
 }

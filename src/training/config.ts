@@ -3,6 +3,7 @@
  * in every checkpoint, so a run can be resumed and reproduced from it alone.
  */
 import { FAMILY_NAMES, isFamilyName, type FamilyName } from '../concepts/family.js';
+import { getFamily } from '../concepts/index.js';
 import { DEFAULT_MODEL_CONFIG, validateModelConfig, type ModelConfig } from '../model/config.js';
 import { validateChainSettings } from '../inference/langevin.js';
 import { MASK_RANK_MAX_ENTITIES } from './mask-rank.js';
@@ -53,6 +54,22 @@ export interface LossWeights {
   contrastiveSteps: number;
 }
 
+/** A count fixed, or drawn uniformly from [min, max] (inclusive). */
+export type IntRange = number | readonly [number, number];
+
+/**
+ * The shift suite's axes of scene, as training data: each episode's colours
+ * are jittered with probability `colours` (every channel of every colour the
+ * concept does not name moved by up to `jitter`), and its geometry drawn from
+ * one of its family's shift bands with probability `geometry`. Families with
+ * no bands (red, the counts) keep their own geometry.
+ */
+export interface TrainingShift {
+  colours: number;
+  jitter: number;
+  geometry: number;
+}
+
 export interface FamilyLossWeights {
   generation?: number;
   identification?: number;
@@ -73,10 +90,16 @@ export interface TrainingConfig {
   inference: InferenceSettings;
   /** Family -> sampling weight (families with weight 0 are left out). */
   families: Partial<Record<FamilyName, number>>;
-  /** Scene size of training episodes. */
-  entities: number;
-  /** Demonstrations per episode (M). */
-  demos: number;
+  /**
+   * Scene size of training episodes: one number, or a range [min, max] drawn
+   * per batch (a batch holds scenes of one size; families whose minimum is
+   * above the drawn size sit that batch out).
+   */
+  entities: IntRange;
+  /** Demonstrations per episode (M): one number, or a range [min, max] drawn per batch. */
+  demos: IntRange;
+  /** Scenes unlike the defaults, per episode (off by default): see `TrainingShift`. */
+  shift: TrainingShift;
   batchSize: number;
   steps: number;
   learningRate: number;
@@ -120,6 +143,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   families: Object.fromEntries(FAMILY_NAMES.map((f) => [f, 1])),
   entities: 6,
   demos: 3,
+  shift: { colours: 0, jitter: 0.1, geometry: 0 },
   batchSize: 32,
   steps: 2000,
   learningRate: 1e-3,
@@ -180,6 +204,14 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   const posInt = (v: number, name: string) => {
     if (!Number.isInteger(v) || v < 1) fail(`${name}: expected a positive integer, got ${v}`);
   };
+  const intRange = (v: IntRange, name: string) => {
+    if (Array.isArray(v)) {
+      if (v.length !== 2) fail(`${name}: expected a positive integer or a range [min, max], got ${JSON.stringify(v)}`);
+      posInt(v[0], `${name}[0]`);
+      posInt(v[1], `${name}[1]`);
+      if (v[0] > v[1]) fail(`${name}: range [${v[0]}, ${v[1]}] has min > max`);
+    } else posInt(v as number, name);
+  };
   const nonNeg = (v: number, name: string) => {
     if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) fail(`${name}: expected a number >= 0, got ${v}`);
   };
@@ -204,8 +236,16 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
     nonNeg(c.families[name as FamilyName]!, `families.${name}`);
   }
   if (!names.some((n) => (c.families[n as FamilyName] ?? 0) > 0)) fail('families: every weight is 0');
-  posInt(c.entities, 'entities');
-  posInt(c.demos, 'demos');
+  intRange(c.entities, 'entities');
+  intRange(c.demos, 'demos');
+  if (!isObject(c.shift)) fail('shift: expected an object {colours, jitter, geometry}');
+  for (const k of ['colours', 'geometry'] as const) {
+    nonNeg(c.shift[k], `shift.${k}`);
+    if (c.shift[k] > 1) fail(`shift.${k}: a probability, expected <= 1, got ${c.shift[k]}`);
+  }
+  nonNeg(c.shift.jitter, 'shift.jitter');
+  const smallest = Math.min(...names.filter((n) => (c.families[n as FamilyName] ?? 0) > 0).map((n) => getFamily(n as FamilyName).minEntities));
+  if (rangeOf(c.entities)[1] < smallest) fail(`entities: at most ${rangeOf(c.entities)[1]}, below every family's minimum (${smallest})`);
   posInt(c.batchSize, 'batchSize');
   if (!Number.isInteger(c.steps) || c.steps < 0) fail(`steps: expected an integer >= 0, got ${c.steps}`);
   nonNeg(c.learningRate, 'learningRate');
@@ -226,8 +266,8 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   for (const k of Object.keys(c.loss) as (keyof LossWeights)[]) nonNeg(c.loss[k], `loss.${k}`);
   if (!Number.isInteger(c.loss.contrastiveSteps)) fail(`loss.contrastiveSteps: expected an integer >= 0, got ${c.loss.contrastiveSteps}`);
   if (!(c.loss.maskRankTemperature > 0)) fail(`loss.maskRankTemperature: expected > 0, got ${c.loss.maskRankTemperature}`);
-  if (c.loss.maskRank > 0 && c.entities > MASK_RANK_MAX_ENTITIES)
-    fail(`loss.maskRank: enumerates 2^entities masks per episode; entities ${c.entities} > ${MASK_RANK_MAX_ENTITIES}`);
+  if (c.loss.maskRank > 0 && rangeOf(c.entities)[1] > MASK_RANK_MAX_ENTITIES)
+    fail(`loss.maskRank: enumerates 2^entities masks per episode; entities up to ${rangeOf(c.entities)[1]} > ${MASK_RANK_MAX_ENTITIES}`);
   if (!isObject(c.familyLoss)) fail('familyLoss: expected an object {name: {generation?, identification?}}');
   for (const [name, w] of Object.entries(c.familyLoss)) {
     if (!isFamilyName(name)) fail(`familyLoss.${name}: unknown concept (known: ${FAMILY_NAMES.join(', ')})`);
@@ -247,12 +287,22 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   return c;
 }
 
+/** [min, max] of a count or range. */
+export function rangeOf(v: IntRange): [number, number] {
+  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+
 /** The learning rate of the step that takes the state from `step` to `step + 1` steps done. */
 export function learningRateAt(c: TrainingConfig, step: number): number {
   const d = c.learningRateDecay;
   if (d === null || step < d.start || c.steps <= d.start) return c.learningRate;
   const t = Math.min(1, (step - d.start) / (c.steps - d.start));
   return d.final + ((c.learningRate - d.final) * (1 + Math.cos(Math.PI * t))) / 2;
+}
+
+/** What a run's episodes are drawn from. */
+export function trainingDistribution(c: TrainingConfig): { mixture: ReturnType<typeof familyMixture>; entities: IntRange; demos: IntRange; shift: TrainingShift } {
+  return { mixture: familyMixture(c), entities: c.entities, demos: c.demos, shift: c.shift };
 }
 
 /** The families a run trains on, with their weights normalised to sum to 1. */

@@ -11,10 +11,10 @@ import { initParams, paramSpecs } from '../model/params.js';
 import type { ModelData } from '../model/serialize.js';
 import { rngFor } from '../random/rng.js';
 import type { FamilyName } from '../concepts/family.js';
-import { evaluateFamily, type FamilyScore } from '../evaluation/evaluate.js';
+import { EVAL_DEFAULTS, evaluateFamily, type FamilyScore } from '../evaluation/evaluate.js';
 import { adamInit, adamStep, type AdamState } from './adam.js';
 import { sampleBatch } from './batch.js';
-import { familyMixture, learningRateAt, type TrainingConfig } from './config.js';
+import { familyMixture, learningRateAt, trainingDistribution, type TrainingConfig } from './config.js';
 import {
   batchTensors,
   chainNoise,
@@ -100,7 +100,7 @@ export function lossGradients(
   indices: readonly number[],
   side: LossSide = 'both',
 ): { grads: ParamValues; parts: LossParts; loss: number } {
-  const batch = sampleBatch(familyMixture(config), indices, config.demos, config.entities, config.seed, step);
+  const batch = sampleBatch(trainingDistribution(config), indices, config.seed, step);
   const t = batchTensors(batch, config.inference.attentionLogit);
   const parts = emptyParts();
   const noise = chainNoise(batch, config.seed, step);
@@ -211,8 +211,9 @@ export function validate(model: EnergyModel, config: TrainingConfig, step: numbe
   for (const name of familyMixture(config).names as FamilyName[]) {
     const s = evaluateFamily(model, name, config.inference, {
       episodes: config.evalEpisodes,
-      demos: config.demos,
-      entities: config.entities,
+      // A run over ranges is validated on the default episodes, as `eval` judges.
+      demos: typeof config.demos === 'number' ? config.demos : EVAL_DEFAULTS.demos,
+      ...(typeof config.entities === 'number' ? { entities: config.entities } : {}),
       seed: config.seed + 1_000_003,
     });
     scores.push(s);
