@@ -20,6 +20,7 @@ import { runExport } from './commands/export.js';
 import { runExperimentCommand } from './commands/experiment.js';
 import { collect } from './chain-arg.js';
 import { EVAL_DEFAULTS } from '../evaluation/evaluate.js';
+import { BACKEND_NAMES, type BackendName } from '../inference/backend.js';
 import { EXIT_USAGE, oneLine, printError, PROGRAM, reportError, type CliIo } from './io.js';
 
 function version(): string {
@@ -33,7 +34,8 @@ function version(): string {
 
 function integer(min: number) {
   return (value: string): number => {
-    const n = value.trim() === '' ? NaN : Number(value);
+    // decimal digits only: Number() would also read "0x10", "1e3" and "0b1"
+    const n = /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
     if (!Number.isSafeInteger(n) || n < min) {
       throw new InvalidArgumentError(
         min === Number.MIN_SAFE_INTEGER ? 'expected an integer.' : `expected an integer >= ${min}.`,
@@ -44,6 +46,11 @@ function integer(min: number) {
 }
 
 const anyInteger = integer(Number.MIN_SAFE_INTEGER);
+
+function backendName(value: string): BackendName {
+  if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${BACKEND_NAMES.join(', ')}.`);
+  return value as BackendName;
+}
 
 function positiveNumber(value: string): number {
   const n = value.trim() === '' ? NaN : Number(value);
@@ -176,6 +183,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     )
     .option('--quick', `with --suite: N = minimum and 12, M = 1 and 10, ${SHIFT_EPISODES.quick} episodes a cell (a smoke test, seconds on a small model)`)
     .option('--heatmap <file>', 'with --suite: also write the table as a heatmap SVG')
+    .option('--backend <name>', 'where the chains run: kernel (the fast first-order kernel, default) or engine (the tensor engine, batched; the reference)', backendName)
     .action(async (opts) => setCode(await runEval(opts, io)));
 
   program
@@ -204,6 +212,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--seed <s>', 'seed of the chains\' noise', anyInteger, 0)
     .option('--out <file>', 'write the answer here instead of stdout')
     .option('--chain <knob=value>', 'override a test-time chain knob, e.g. a.steps=20 or x.noise=0 (repeatable)', collect)
+    .option('--backend <name>', 'where the chains run: kernel (the fast first-order kernel, default) or engine (the tensor engine; the reference)', backendName)
     .action(async (episode: string, opts) => setCode(await runAnswer({ episode, ...opts }, io)));
 
   program

@@ -9,12 +9,13 @@ import type { Tensor } from '../engine/index.js';
 import { getFamily } from '../concepts/index.js';
 import type { FamilyName } from '../concepts/family.js';
 import type { SceneShift } from '../concepts/scene-shift.js';
+import { kernelBackend, type BackendName, type InferenceBackend } from '../inference/backend.js';
 import { generateBatch, identifyBatch, inferCodes } from '../inference/infer.js';
 import type { InferenceSettings } from '../inference/settings.js';
 import type { EnergyModel } from '../model/model.js';
 import { rngFor, type Rng } from '../random/rng.js';
 import { arrayToScene } from '../world/scene.js';
-import { ATTRIBUTES } from '../world/types.js';
+import { ATTRIBUTES, type Scene } from '../world/types.js';
 import { sampleEpisode, stackEpisodes, type Batch, type Episode } from '../training/batch.js';
 import { batchTensors, disposeBatchTensors, type BatchTensors } from '../training/loss.js';
 
@@ -32,7 +33,15 @@ export interface EvalOptions {
   seed: number;
   /** Scenes unlike the training defaults (the shift suite's geometry and colour axes). */
   shift?: SceneShift;
-  /** Episodes per engine call (memory bound). */
+  /**
+   * `kernel` (default): each episode on its own through the first-order
+   * kernel, with its own chain keys (`episodeChainRng`). `engine`: chunks of
+   * episodes batched on the tensor engine, with one key per chunk (the
+   * backend training's validation and the published figures before the
+   * kernel used; the two agree up to sampling noise).
+   */
+  backend?: BackendName;
+  /** Episodes per engine call (memory bound; the engine backend only). */
   chunk?: number;
 }
 
@@ -108,21 +117,92 @@ export function forEachEvalChunk(
   }
 }
 
+/** Counts over a family's episodes, one verdict at a time. */
+class Tally {
+  count = 0;
+  successes = 0;
+  lenientSuccesses = 0;
+  errorSum = 0;
+  entityRight = 0;
+  entityTotal = 0;
+
+  identification(ep: Episode, mask: readonly number[]): void {
+    const f = getFamily(ep.family);
+    if (f.kind !== 'identify') throw new Error(`${ep.family} is not an identification family`);
+    const verdict = f.check(ep.test.after, mask);
+    this.count++;
+    this.successes += verdict.ok ? 1 : 0;
+    this.lenientSuccesses += verdict.ok ? 1 : 0;
+    this.errorSum += verdict.error;
+    mask.forEach((m, i) => (this.entityRight += m === (ep.test.attention[i] >= 0.5 ? 1 : 0) ? 1 : 0));
+    this.entityTotal += mask.length;
+  }
+
+  generation(ep: Episode, after: Scene): void {
+    const f = getFamily(ep.family);
+    if (f.kind !== 'generate') throw new Error(`${ep.family} is not a generation family`);
+    const verdict = f.check(ep.test.before, ep.test.attention, after);
+    this.count++;
+    this.successes += verdict.ok ? 1 : 0;
+    this.lenientSuccesses += f.check(ep.test.before, ep.test.attention, after, { lenient: true }).ok ? 1 : 0;
+    this.errorSum += verdict.error;
+  }
+
+  score(family: FamilyName): FamilyScore {
+    const kind = getFamily(family).kind;
+    const n = Math.max(1, this.count);
+    return {
+      family,
+      kind,
+      episodes: this.count,
+      successes: this.successes,
+      score: this.successes / n,
+      lenientSuccesses: this.lenientSuccesses,
+      lenientScore: this.lenientSuccesses / n,
+      meanError: this.errorSum / n,
+      entityAccuracy: kind === 'identify' ? this.entityRight / Math.max(1, this.entityTotal) : undefined,
+    };
+  }
+}
+
+/**
+ * The chains of evaluation episode `index` of a family: its own keys, so an
+ * episode's answer does not depend on which others run beside it.
+ */
+export function episodeChainRng(o: EvalOptions, family: FamilyName, index: number): Rng {
+  return rngFor(o.seed, 'episode-chains', family, index);
+}
+
+/** One episode answered through `backend`: the mask (identification) or the final scene (generation). */
+export function answerEvalEpisode(
+  backend: InferenceBackend,
+  ep: Episode,
+  settings: InferenceSettings,
+  rng: Rng,
+): { mask: number[] } | { after: Scene } {
+  const { code } = backend.inferConcept(ep.demos, settings, rng.split('w'));
+  if (getFamily(ep.family).kind === 'identify') return { mask: backend.identify(ep.test.after, code, settings, rng.split('a')).mask };
+  return { after: backend.generate(ep.test.before, ep.test.attention, code, settings, rng.split('x')).after };
+}
+
 export function evaluateFamily(
   model: EnergyModel,
   family: FamilyName,
   settings: InferenceSettings,
   o: EvalOptions,
 ): FamilyScore {
+  const tally = new Tally();
+  if ((o.backend ?? 'kernel') === 'kernel') {
+    const backend = kernelBackend(model);
+    evalEpisodes(family, o).forEach((ep, i) => {
+      const answer = answerEvalEpisode(backend, ep, settings, episodeChainRng(o, family, i));
+      if ('mask' in answer) tally.identification(ep, answer.mask);
+      else tally.generation(ep, answer.after);
+    });
+    return tally.score(family);
+  }
   const f = getFamily(family);
-  let count = 0;
-  let successes = 0;
-  let lenientSuccesses = 0;
-  let errorSum = 0;
-  let entityRight = 0;
-  let entityTotal = 0;
   forEachEvalChunk(model, family, settings, o, ({ episodes: part, batch, t, w, rng }) => {
-    count += part.length;
     const N = batch.entities;
     if (f.kind === 'identify') {
       const { a } = identifyBatch(model, t.after, w, settings.a, settings.attentionRange, {
@@ -130,38 +210,14 @@ export function evaluateFamily(
         answerLogit: settings.attentionLogit,
       });
       const logits = T.read(a);
-      part.forEach((ep, b) => {
-        const mask = Array.from(logits.subarray(b * N, (b + 1) * N), (v) => (sigmoid(v) > 0.5 ? 1 : 0));
-        const verdict = f.check(ep.test.after, mask);
-        successes += verdict.ok ? 1 : 0;
-        lenientSuccesses += verdict.ok ? 1 : 0;
-        errorSum += verdict.error;
-        mask.forEach((m, i) => (entityRight += m === (ep.test.attention[i] >= 0.5 ? 1 : 0) ? 1 : 0));
-        entityTotal += N;
-      });
+      part.forEach((ep, b) => tally.identification(ep, Array.from(logits.subarray(b * N, (b + 1) * N), (v) => (sigmoid(v) > 0.5 ? 1 : 0))));
       a.dispose();
     } else {
       const { x } = generateBatch(model, t.before, t.logits, w, t.movable, settings.x, { rng: rng.split('x') });
       const values = T.read(x);
-      part.forEach((ep, b) => {
-        const after = arrayToScene(values.subarray(b * N * ATTRIBUTES, (b + 1) * N * ATTRIBUTES), N);
-        const verdict = f.check(ep.test.before, ep.test.attention, after);
-        successes += verdict.ok ? 1 : 0;
-        lenientSuccesses += f.check(ep.test.before, ep.test.attention, after, { lenient: true }).ok ? 1 : 0;
-        errorSum += verdict.error;
-      });
+      part.forEach((ep, b) => tally.generation(ep, arrayToScene(values.subarray(b * N * ATTRIBUTES, (b + 1) * N * ATTRIBUTES), N)));
       x.dispose();
     }
   });
-  return {
-    family,
-    kind: f.kind,
-    episodes: count,
-    successes,
-    score: successes / Math.max(1, count),
-    lenientSuccesses,
-    lenientScore: lenientSuccesses / Math.max(1, count),
-    meanError: errorSum / Math.max(1, count),
-    entityAccuracy: f.kind === 'identify' ? entityRight / Math.max(1, entityTotal) : undefined,
-  };
+  return tally.score(family);
 }

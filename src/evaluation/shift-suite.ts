@@ -13,6 +13,7 @@
  * training geometry and colours). A cell is scored by the strict judge, on
  * episodes that are a pure function of (seed, family, axis, value, index).
  */
+import type { BackendName } from '../inference/backend.js';
 import { GEOMETRY_BANDS, getFamily, type FamilyName } from '../concepts/index.js';
 import type { ColourShift } from '../concepts/colour-shift.js';
 import type { SceneShift } from '../concepts/scene-shift.js';
@@ -87,6 +88,8 @@ export interface ShiftOptions {
   episodes: number;
   seed: number;
   quick?: boolean;
+  /** Where the chains run (default: the kernel). */
+  backend?: BackendName;
 }
 
 export interface ShiftReport {
@@ -105,6 +108,7 @@ export function cellEvalOptions(spec: ShiftCellSpec, o: ShiftOptions): EvalOptio
     entities: spec.options.entities,
     seed: cellSeed(o.seed, spec),
     shift: spec.options.shift,
+    ...(o.backend ? { backend: o.backend } : {}),
   };
 }
 

@@ -13,12 +13,14 @@ import {
   type EpisodeJson,
   type ResultJson,
 } from '../world/interchange.js';
-import { generate, identify, inferConcept } from './infer.js';
+import { kernelBackend, type InferenceBackend } from './backend.js';
 import type { InferenceSettings } from './settings.js';
 
 export interface AnswerOptions {
   /** Include every chain's trajectory in the results. */
   trajectory?: boolean;
+  /** Where the chains run (default: the kernel of `model`). */
+  backend?: InferenceBackend;
 }
 
 export interface AnswerWithTrajectories extends AnswerJson {
@@ -34,18 +36,19 @@ export function answerEpisode(
   options: AnswerOptions = {},
 ): AnswerWithTrajectories {
   const record = options.trajectory ?? false;
+  const { inferConcept, identify, generate } = options.backend ?? kernelBackend(model);
   const demos = episode.demos.map(eventFromJson);
-  const concept = inferConcept(model, demos, settings, rng.split('w'), { record });
+  const concept = inferConcept(demos, settings, rng.split('w'), { record });
   const results: ResultJson[] = episode.queries.map((q, i) => {
     const qrng = rng.split(`query-${i}`);
     if (q.task === 'identify') {
-      const r = identify(model, sceneFromJson(q.scene), concept.code, settings, qrng, { record });
+      const r = identify(sceneFromJson(q.scene), concept.code, settings, qrng, { record });
       return {
         attention: r.probabilities,
         ...(record && r.trajectory ? { trajectory: r.trajectory.probabilities, energies: r.trajectory.energies } : {}),
       } as ResultJson;
     }
-    const r = generate(model, sceneFromJson(q.before), q.attention, concept.code, settings, qrng, {
+    const r = generate(sceneFromJson(q.before), q.attention, concept.code, settings, qrng, {
       movable: q.movable,
       record,
     });

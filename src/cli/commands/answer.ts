@@ -1,11 +1,12 @@
 /**
- * `concept-ebm answer [--model DIR] EPISODE.json [--trajectory] [--seed S] [--steps K] [--out FILE]`
+ * `concept-ebm answer [--model DIR] EPISODE.json [--trajectory] [--seed S] [--steps K] [--out FILE] [--backend kernel|engine]`
  *
  * Infers the concept code from the episode's demos and answers every query;
  * prints {"concept": [...], "results": [{"attention": [...]} | {"after": scene}]}.
  */
 import { answerEpisode } from '../../inference/answer.js';
 import { withChains } from '../../inference/settings.js';
+import { backendOf, type BackendName } from '../../inference/backend.js';
 import { rngFor } from '../../random/rng.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import { parseEpisode } from '../../world/interchange.js';
@@ -22,6 +23,8 @@ export interface AnswerArgs {
   out?: string;
   /** Knob overrides of the test-time chains, e.g. ["a.steps=20"]. */
   chain?: string[];
+  /** Where the chains run (default: the kernel). */
+  backend?: BackendName;
 }
 
 export async function runAnswer(args: AnswerArgs, io: CliIo): Promise<number> {
@@ -37,6 +40,7 @@ export async function runAnswer(args: AnswerArgs, io: CliIo): Promise<number> {
     settings = applyChainOverrides(settings, args.chain);
     const answer = answerEpisode(trained.model, episode, settings, rngFor(seed, 'answer'), {
       trajectory: args.trajectory,
+      backend: backendOf(trained.model, args.backend ?? 'kernel'),
     });
     const text = JSON.stringify(answer) + '\n';
     if (args.out) {

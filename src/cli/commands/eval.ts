@@ -1,6 +1,6 @@
 /**
  * `concept-ebm eval [--model DIR] [--families a,b] [--episodes N] [--demos M]
- *  [--steps K] [--entities N] [--seed S] [--json | --markdown]`
+ *  [--steps K] [--entities N] [--seed S] [--json | --markdown] [--backend kernel|engine]`
  *
  * Per family: the score by the family's checker on fresh seeded episodes, its
  * 95% Wilson interval, and two baselines measured on the same episodes:
@@ -12,6 +12,7 @@ import { EVAL_DEFAULTS } from '../../evaluation/evaluate.js';
 import { SHIFT_EPISODES, runShiftSuite, shiftHeatmap, shiftJson, shiftTable } from '../../evaluation/shift-suite.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import { withChains } from '../../inference/settings.js';
+import type { BackendName } from '../../inference/backend.js';
 import { guarded, integerArg, UsageError, type CliIo } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
 import { applyChainOverrides } from '../chain-arg.js';
@@ -36,6 +37,8 @@ export interface EvalArgs {
   quick?: boolean;
   /** With --suite: also write the heatmap SVG here. */
   heatmap?: string;
+  /** Where the chains run (default: the kernel). */
+  backend?: BackendName;
 }
 
 export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
@@ -69,7 +72,7 @@ export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
     }
     settings = applyChainOverrides(settings, args.chain);
     if (args.suite) {
-      const shift = runShiftSuite(trained.model, args.model ?? 'models/default', settings, families, { episodes, seed, quick: args.quick }, (done, total, cell) => {
+      const shift = runShiftSuite(trained.model, args.model ?? 'models/default', settings, families, { episodes, seed, quick: args.quick, backend: args.backend }, (done, total, cell) => {
         io.stderr(`\rshift ${done + 1}/${total} ${cell.family} ${cell.axis}=${cell.value}...`.padEnd(60));
       });
       io.stderr('\r'.padEnd(60) + '\r');
@@ -77,7 +80,7 @@ export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
       io.stdout(args.json ? shiftJson(shift) : shiftTable(shift, args.markdown));
       return 0;
     }
-    const report = evaluateModel(trained.model, settings, families, { episodes, demos, seed, entities }, (done, total, family) => {
+    const report = evaluateModel(trained.model, settings, families, { episodes, demos, seed, entities, backend: args.backend }, (done, total, family) => {
       if (done < total) io.stderr(`\reval ${done + 1}/${total} ${family}...`.padEnd(50));
       else io.stderr('\r'.padEnd(50) + '\r');
     }, args.arm ?? (args.families === undefined || args.families === 'all'));

@@ -1,0 +1,88 @@
+/**
+ * One inference API over two backends. The three scene-level questions
+ * (which concept do these demos show, what does the concept do to this scene,
+ * which entities does it speak of) are answered by the same chains, update
+ * rule, masks, ranges and noise draws on either:
+ *
+ * - `engine`: the tensor engine (./infer.ts), differentiable to second order;
+ *   training runs its chains batched on it, and it is the reference the
+ *   kernel is tested against;
+ * - `kernel`: the hand-written first-order kernel (./fast.ts over
+ *   ../model/fast-energy.ts), several times faster per scene; every command
+ *   that only answers (eval, answer, the shift suite, experiments, the
+ *   playground) runs on it.
+ *
+ * With the same seed the two agree up to float rounding (tested in
+ * ./backend.test.ts), so a figure does not depend on the backend beyond
+ * sampling noise.
+ */
+import type { EnergyModel } from '../model/model.js';
+import type { Rng } from '../random/rng.js';
+import type { Event, Scene } from '../world/types.js';
+import { fastEnergyOf, fastGenerate, fastIdentify, fastInferConcept } from './fast.js';
+import { generate, identify, inferConcept, type ConceptResult, type GenerateResult, type IdentifyResult } from './infer.js';
+import type { ChainSettings } from './langevin.js';
+import type { InferenceSettings } from './settings.js';
+
+export type BackendName = 'engine' | 'kernel';
+export const BACKEND_NAMES: readonly BackendName[] = ['engine', 'kernel'];
+
+export interface GenerateOptions {
+  /** Who may change (default: the who-moves rule of the query). */
+  movable?: readonly number[];
+  record?: boolean;
+  /** Replaces the settings' x-chain (e.g. without its pull, for the arm). */
+  chain?: ChainSettings;
+}
+
+export interface IdentifyOptions {
+  record?: boolean;
+  /** Replaces the settings' a-chain. */
+  chain?: ChainSettings;
+}
+
+/** Inference on one model through one backend. */
+export interface InferenceBackend {
+  readonly name: BackendName;
+  /** The concept code from M demonstrations (scored on their final states). */
+  inferConcept(demos: readonly Event[], settings: InferenceSettings, rng: Rng, options?: { record?: boolean }): ConceptResult;
+  /** The final scene from `before` under `code` and `attention`. */
+  generate(
+    before: Scene,
+    attention: readonly number[],
+    code: Float32Array,
+    settings: InferenceSettings,
+    rng: Rng,
+    options?: GenerateOptions,
+  ): GenerateResult;
+  /** The attention over `scene` under `code`. */
+  identify(scene: Scene, code: Float32Array, settings: InferenceSettings, rng: Rng, options?: IdentifyOptions): IdentifyResult;
+}
+
+/** The engine backend of `model` (reads the model's parameters at every call). */
+export function engineBackend(model: EnergyModel): InferenceBackend {
+  return {
+    name: 'engine',
+    inferConcept: (demos, settings, rng, options) => inferConcept(model, demos, settings, rng, options),
+    generate: (before, attention, code, settings, rng, options) => generate(model, before, attention, code, settings, rng, options),
+    identify: (scene, code, settings, rng, options) => identify(model, scene, code, settings, rng, options),
+  };
+}
+
+/**
+ * The kernel backend of `model`: a copy of its parameters as they are now
+ * (build it again after the parameters change, e.g. at each validation).
+ */
+export function kernelBackend(model: EnergyModel): InferenceBackend {
+  const fe = fastEnergyOf(model);
+  return {
+    name: 'kernel',
+    inferConcept: (demos, settings, rng, options) => fastInferConcept(fe, demos, settings, rng, options),
+    generate: (before, attention, code, settings, rng, options) => fastGenerate(fe, before, attention, code, settings, rng, options),
+    identify: (scene, code, settings, rng, options) => fastIdentify(fe, scene, code, settings, rng, options),
+  };
+}
+
+export function backendOf(model: EnergyModel, name: BackendName): InferenceBackend {
+  return name === 'engine' ? engineBackend(model) : kernelBackend(model);
+}
