@@ -22,7 +22,7 @@ import { getFamily } from '../src/concepts/index.js';
 import { armChain, armItems, armRestarts } from '../src/evaluation/arm.js';
 import { reachBestOf } from '../src/inference/arm.js';
 import { attentionLogits, inferCodes } from '../src/inference/infer.js';
-import { loadTrainedModel } from '../src/model/trained.js';
+import { loadTrainedModel } from '../src/inference/trained.js';
 import { rngFor } from '../src/random/rng.js';
 import { stackEpisodes } from '../src/training/batch.js';
 import { batchTensors, disposeBatchTensors } from '../src/training/loss.js';

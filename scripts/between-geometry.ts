@@ -21,7 +21,7 @@ import { initEngine } from '../src/engine/index.js';
 import { betweenGeometry } from '../src/evaluation/between.js';
 import { evalEpisodes } from '../src/evaluation/evaluate.js';
 import { generateBatch, inferCodes } from '../src/inference/infer.js';
-import { loadTrainedModel } from '../src/model/trained.js';
+import { loadTrainedModel } from '../src/inference/trained.js';
 import { rngFor } from '../src/random/rng.js';
 import { batchTensors, disposeBatchTensors } from '../src/training/loss.js';
 import { stackEpisodes } from '../src/training/batch.js';

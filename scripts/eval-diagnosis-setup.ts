@@ -12,7 +12,7 @@ import { getFamily } from '../src/concepts/index.js';
 import type { FamilyName } from '../src/concepts/family.js';
 import { EVAL_DEFAULTS, type EvalOptions } from '../src/evaluation/evaluate.js';
 import { parseFamilies } from '../src/evaluation/report.js';
-import { loadTrainedModel } from '../src/model/trained.js';
+import { loadTrainedModel } from '../src/inference/trained.js';
 
 /** Parses `--model DIR [--families L] [--episodes 200] [--seed S]`; exits with its usage when --model is missing. */
 export async function evalDiagnosisSetup(name: string, kind: 'identify' | 'generate') {

@@ -74,7 +74,7 @@ export {
   type ModelData,
   type ModelManifest,
 } from './model/serialize.js';
-export { loadTrainedModel, shippedModelDir, trainedFromData, type TrainedModel } from './model/trained.js';
+export { loadTrainedModel, shippedModelDir, trainedFromData, type TrainedModel } from './inference/trained.js';
 export { sumModels, summedConfig, sumProblem, describeSum } from './model/sum.js';
 
 // Inference is optimisation: Langevin over w (concept), x (generate), a (identify).

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { chanceScore } from '../src/evaluation/baselines.js';
 import { evaluateFamily } from '../src/evaluation/evaluate.js';
 import { EnergyModel } from '../src/model/model.js';
-import { loadTrainedModel, shippedModelDir } from '../src/model/trained.js';
+import { loadTrainedModel, shippedModelDir } from '../src/inference/trained.js';
 import { rngFor } from '../src/random/rng.js';
 import { useEngine } from '../src/test-utils/engine.js';
 import type { FamilyName } from '../src/concepts/family.js';

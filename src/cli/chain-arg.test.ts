@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INFERENCE } from '../inference/settings.js';
+import { resolveTrainingConfig } from '../training/config.js';
 import { applyChainOverrides } from './chain-arg.js';
 
 describe('--chain overrides', () => {
@@ -23,5 +24,12 @@ describe('--chain overrides', () => {
 
   it('x.anchor: the pull of the generation chain toward its start', () => {
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['x.anchor=0.5']).x.anchor).toBe(0.5);
+  });
+
+  it('sets the test-time search knobs (a.restarts, a.polish), which training refuses', () => {
+    expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.polish=2']).a.polish).toBe(2);
+    expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.restarts=4']).a.restarts).toBe(4);
+    expect(() => resolveTrainingConfig({ inference: { a: { polish: 2 } } })).toThrow(/inference\.a\.polish/);
+    expect(() => resolveTrainingConfig({ inference: { a: { restarts: 4 } } })).toThrow(/inference\.a\.restarts/);
   });
 });

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('experiment command', () => {
-  it('writes each experiment\'s folder and a results page with the commands that made them', { timeout: 60_000 }, async () => {
+  it('writes each experiment\'s folder and a results page with the commands that made them', { timeout: 150_000 }, async () => {
     const io = capture();
     const out = join(dir, 'results');
     const page = join(dir, 'RESULTS.md');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { initEngine } from '../engine/index.js';
-import { loadTrainedModel, shippedModelDir, type TrainedModel } from '../model/trained.js';
+import { loadTrainedModel, shippedModelDir, type TrainedModel } from '../inference/trained.js';
 import { CliError } from './io.js';
 
 /**

@@ -6,43 +6,16 @@
 import type { Rng } from '../random/rng.js';
 import type { Event, Scene } from '../world/types.js';
 
-export const IDENTIFY_FAMILIES = [
-  'square',
-  'line',
-  'triangle',
-  'circle',
-  'red',
-  'closest',
-  'farthest',
-  'between',
-  'near',
-  'count-1',
-  'count-2',
-  'count-3',
-  'count-4+',
-] as const;
-
-export const GENERATE_FAMILIES = [
-  'make-square',
-  'make-line',
-  'make-triangle',
-  'make-circle',
-  'make-red',
-  'move-close',
-  'move-far',
-  'move-between',
-  'move-to-square-center',
-] as const;
-
-export type IdentifyFamilyName = (typeof IDENTIFY_FAMILIES)[number];
-export type GenerateFamilyName = (typeof GENERATE_FAMILIES)[number];
-export type FamilyName = IdentifyFamilyName | GenerateFamilyName;
-
-export const FAMILY_NAMES: readonly FamilyName[] = [...IDENTIFY_FAMILIES, ...GENERATE_FAMILIES];
-
-export function isFamilyName(name: string): name is FamilyName {
-  return (FAMILY_NAMES as readonly string[]).includes(name);
-}
+export {
+  FAMILY_NAMES,
+  GENERATE_FAMILIES,
+  IDENTIFY_FAMILIES,
+  isFamilyName,
+  type FamilyName,
+  type GenerateFamilyName,
+  type IdentifyFamilyName,
+} from '../world/family-names.js';
+import type { FamilyName, GenerateFamilyName, IdentifyFamilyName } from '../world/family-names.js';
 
 /** A verdict: `ok`, a non-negative error (0 is perfect; the family says its unit), and why it failed. */
 export interface CheckResult {

@@ -3,8 +3,6 @@ import * as T from '../engine/index.js';
 import { EnergyModel } from '../model/model.js';
 import { Rng } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
-import { resolveTrainingConfig } from '../training/config.js';
-import { applyChainOverrides } from '../cli/chain-arg.js';
 import { identifyBatch } from './infer.js';
 import { maskNeighbours, polishMasks } from './mask-search.js';
 import { readFileSync } from 'node:fs';
@@ -140,8 +138,6 @@ describe('identification with the polish (a.polish)', () => {
     );
     expect(() => validateInferenceSettings(withChains(DEFAULT_INFERENCE, { x: { polish: 1 } }))).toThrow(/x-chain: polish applies to identification/);
     expect(() => validateInferenceSettings(withChains(DEFAULT_INFERENCE, { a: { polish: -1 } }))).toThrow(/a-chain: polish must be an integer >= 0/);
-    expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.polish=2']).a.polish).toBe(2);
-    expect(() => resolveTrainingConfig({ inference: { a: { polish: 2 } } })).toThrow(/inference\.a\.polish/);
   });
 
   it('is named, with the restarts, in a results page header; the shipped model uses it', () => {

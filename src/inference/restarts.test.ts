@@ -3,8 +3,6 @@ import * as T from '../engine/index.js';
 import { EnergyModel } from '../model/model.js';
 import { Rng } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
-import { resolveTrainingConfig } from '../training/config.js';
-import { applyChainOverrides } from '../cli/chain-arg.js';
 import { identifyBatch } from './infer.js';
 import { DEFAULT_INFERENCE, validateInferenceSettings, withChains } from './settings.js';
 
@@ -70,7 +68,5 @@ describe('identification with restarts (a.restarts)', () => {
     expect(() => validateInferenceSettings(withChains(DEFAULT_INFERENCE, { x: { restarts: 2 } }))).toThrow(/x-chain: restarts apply to identification/);
     expect(() => validateInferenceSettings(withChains(DEFAULT_INFERENCE, { a: { restarts: 0 } }))).toThrow(/a-chain: restarts must be an integer >= 1/);
     expect(() => validateInferenceSettings(withChains(DEFAULT_INFERENCE, { a: { restarts: 1.5 } }))).toThrow(/restarts must be an integer/);
-    expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.restarts=4']).a.restarts).toBe(4);
-    expect(() => resolveTrainingConfig({ inference: { a: { restarts: 4 } } })).toThrow(/inference\.a\.restarts/);
   });
 });

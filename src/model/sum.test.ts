@@ -1,59 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import * as T from '../engine/index.js';
 import { Rng } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
-import type { ModelConfig } from './config.js';
-import { summedConfig, sumModels, sumProblem, describeSum } from './sum.js';
+import { summedConfig, sumProblem, describeSum, sumModels } from './sum.js';
+import { A, B, energyOf, summed } from './test-utils/sum-fixtures.js';
 import { EnergyModel } from './model.js';
-import { checkParamValues } from './params.js';
-import { inferCodes } from '../inference/infer.js';
 
 await useEngine();
-
-const A: ModelConfig = {
-  variant: 'relational',
-  attributes: 5,
-  codeSize: 3,
-  hidden: 6,
-  gLayers: 3,
-  fLayers: 2,
-  pairDistance: true,
-  energyOutputs: 2,
-};
-const B: ModelConfig = { ...A, codeSize: 2, hidden: 4, pairDirection: 0.2, energyOutputs: 3 };
-
-/** A tensor of `shape` drawn uniformly from [lo, hi). */
-function uniform(rng: Rng, shape: number[], lo: number, hi: number): T.Tensor {
-  const n = shape.reduce((p, d) => p * d, 1);
-  return T.tensor(
-    Float32Array.from({ length: n }, () => rng.range(lo, hi)),
-    shape,
-  );
-}
-
-/** Energies of a model on the same two random scenes of 4 entities, with the given codes [2, DW]. */
-function energyOf(model: EnergyModel, w: Float32Array, dw: number): Float32Array {
-  const rng = new Rng(9);
-  const x = uniform(rng, [2, 4, 5], -1, 1);
-  const a = uniform(rng, [2, 4], -2, 2);
-  const wt = T.tensor(w, [2, dw]);
-  const out = T.tidy(() => T.read(model.energy(x, a, wt)));
-  T.dispose([x, a, wt]);
-  return out;
-}
-
-/** Two random models and their sum with B weighted c. */
-function summed(c: number) {
-  const ma = EnergyModel.init(A, new Rng(1), 1.5);
-  const mb = EnergyModel.init(B, new Rng(2), 1.5);
-  const sum = sumModels(
-    { config: A, values: ma.values(), meta: {} },
-    { config: B, values: mb.values(), meta: {} },
-    c,
-  );
-  checkParamValues(sum.config, sum.values);
-  return { ma, mb, sum, ms: new EnergyModel(sum.config, sum.values) };
-}
 
 describe('summing two energies into one model', () => {
   it.each([1, 0.3])(
@@ -95,22 +47,6 @@ describe('summing two energies into one model', () => {
       for (const m of [ma, mb, ms]) m.dispose();
     },
   );
-
-  it("infers each half's code from demos as that model does alone (the w-chain, weighted or not)", () => {
-    const c = 0.3;
-    const { ma, mb, ms } = summed(c);
-    const rng = new Rng(7);
-    const xd = uniform(rng, [3, 4, 5], -1, 1);
-    const ad = uniform(rng, [3, 4], -3, 3);
-    const chain = { steps: 6, stepSize: 0.1, noise: 0, gradClamp: 1e6 };
-    const code = (m: EnergyModel) => T.tidy(() => T.read(inferCodes(m, xd, ad, 3, chain).w));
-    const [wa, wb, ws] = [code(ma), code(mb), code(ms)];
-    expect(Math.hypot(...wb)).toBeGreaterThan(1e-3);
-    for (let i = 0; i < 3; i++) expect(ws[i]).toBeCloseTo(wa[i], 4);
-    for (let i = 0; i < 2; i++) expect(ws[3 + i] / Math.sqrt(c)).toBeCloseTo(wb[i], 4);
-    T.dispose([xd, ad]);
-    for (const m of [ma, mb, ms]) m.dispose();
-  });
 
   it('refuses a weight that is not a positive number', () => {
     expect(() => summed(0)).toThrow(/positive/);

@@ -29,8 +29,8 @@ import {
   stateFromCheckpoint,
   stateFromExport,
   trainStep,
-  validate,
   type EvalRecord,
+  type Validator,
   type StepRecord,
   type TrainState,
 } from './trainer.js';
@@ -52,6 +52,8 @@ export interface RunOptions {
   /** After each step; `config` is the run's own (on resume, the saved one). */
   onStep?: (r: StepRecord, state: TrainState, config: TrainingConfig) => void;
   onEval?: (r: EvalRecord) => void;
+  /** Scores the model every `evalEvery` steps (needed when evalEvery > 0; `train` passes src/evaluation/validation.ts). */
+  validate?: Validator;
   /** Worker threads for the gradient (1: in this thread). Results agree up to float rounding. */
   workers?: number;
   /** Polled between steps (Ctrl-C): the run checkpoints and returns. */
@@ -126,7 +128,8 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   };
   const evaluate = async () => {
     model.assign(state.values);
-    const r = validate(model, config, state.step);
+    if (!o.validate) throw new Error('evalEvery > 0 needs a validator (RunOptions.validate)');
+    const r = o.validate(model, config, state.step);
     await appendFile(join(o.outDir, 'eval.jsonl'), JSON.stringify(r) + '\n');
     o.onEval?.(r);
     if (!state.best || r.mean > state.best.score) {

@@ -10,11 +10,9 @@ import type { ParamValues } from '../model/params.js';
 import { initParams, paramSpecs } from '../model/params.js';
 import type { ModelData } from '../model/serialize.js';
 import { rngFor } from '../random/rng.js';
-import type { FamilyName } from '../concepts/family.js';
-import { EVAL_DEFAULTS, evaluateFamily, type FamilyScore } from '../evaluation/evaluate.js';
 import { adamInit, adamStep, type AdamState } from './adam.js';
 import { sampleBatch } from './batch.js';
-import { familyMixture, learningRateAt, trainingDistribution, type TrainingConfig } from './config.js';
+import { learningRateAt, trainingDistribution, type TrainingConfig } from './config.js';
 import {
   batchTensors,
   chainNoise,
@@ -204,25 +202,11 @@ export async function trainStep(
   };
 }
 
-/** Validation on fresh episodes (a seed stream disjoint from training's). */
-export function validate(model: EnergyModel, config: TrainingConfig, step: number): EvalRecord {
-  const families: Record<string, number> = {};
-  const scores: FamilyScore[] = [];
-  for (const name of familyMixture(config).names as FamilyName[]) {
-    const s = evaluateFamily(model, name, config.inference, {
-      episodes: config.evalEpisodes,
-      // A run over ranges is validated on the default episodes, as `eval` judges.
-      demos: typeof config.demos === 'number' ? config.demos : EVAL_DEFAULTS.demos,
-      ...(typeof config.entities === 'number' ? { entities: config.entities } : {}),
-      seed: config.seed + 1_000_003,
-    });
-    scores.push(s);
-    families[name] = s.score;
-  }
-  const mean = scores.reduce((a, s) => a + s.score, 0) / Math.max(1, scores.length);
-  const lenientMean = scores.reduce((a, s) => a + s.lenientScore, 0) / Math.max(1, scores.length);
-  return { step, mean, families, lenientMean };
-}
+/**
+ * Scores a model on fresh validation episodes at `step`. The evaluation layer
+ * provides it (src/evaluation/validation.ts); training only records it.
+ */
+export type Validator = (model: EnergyModel, config: TrainingConfig, step: number) => EvalRecord;
 
 /** A checkpoint: the model file plus the optimiser state and run metadata. */
 export function checkpointData(config: TrainingConfig, state: TrainState, metrics: Record<string, unknown>): ModelData {

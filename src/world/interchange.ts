@@ -26,7 +26,7 @@
  * of an event hold the same number of entities; an episode has at least one
  * demonstration (zero queries is allowed); a scene has at least one entity.
  */
-import { isFamilyName, type FamilyName } from '../concepts/family.js';
+import { isFamilyName, type FamilyName } from './family-names.js';
 import type { Entity, Event, Rgb, Scene, Vec2 } from './types.js';
 
 // ---------------------------------------------------------------- types

@@ -10,7 +10,7 @@ import { withoutPull, type ChainSettings } from '../../src/inference/langevin.js
 import { DEFAULT_INFERENCE } from '../../src/inference/settings.js';
 import { DEFAULT_MODEL_CONFIG } from '../../src/model/config.js';
 import { EnergyModel } from '../../src/model/model.js';
-import type { TrainedModel } from '../../src/model/trained-data.js';
+import type { TrainedModel } from '../../src/inference/trained-data.js';
 import { Rng, rngFor } from '../../src/random/rng.js';
 import { armEffector, DEFAULT_ARM } from '../../src/world/arm.js';
 import { AGENT_COLOR, agentIndex, cloneScene, isAgent, PALETTE } from '../../src/world/scene.js';

@@ -3,7 +3,7 @@
  * names, checked by the same pure decoder as in Node (size and CRC-32).
  */
 import { decodeModel, parseManifest } from '../../src/model/serialize.js';
-import { trainedFromData, type TrainedModel } from '../../src/model/trained-data.js';
+import { trainedFromData, type TrainedModel } from '../../src/inference/trained-data.js';
 
 export class NoModelError extends Error {
   override name = 'NoModelError';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAnswer } from '../../concepts/episode.js';
 import { answerEpisode } from '../../inference/answer.js';
-import { shippedModelDir } from '../../model/trained.js';
+import { shippedModelDir } from '../../inference/trained.js';
 import { rngFor } from '../../random/rng.js';
 import { serializeAnswer, type AnswerJson } from '../../world/interchange.js';
 import { loadModelArg } from '../model-arg.js';

@@ -6,6 +6,7 @@
  * checkpoints and exits 130; a non-finite loss stops cleanly with exit 3,
  * leaving the last good checkpoint in place.
  */
+import { validateRun } from '../../evaluation/validation.js';
 import cliProgress from 'cli-progress';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,7 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
         // A resume trains to the saved config's step count unless --steps says otherwise.
         steps: args.resume && args.steps !== undefined ? config.steps : undefined,
         from: args.from,
+        validate: validateRun,
         workers: args.workers ?? Math.min(2, availableParallelism()),
         shouldStop: () => stop,
         onStep: (r, _state, run) => {

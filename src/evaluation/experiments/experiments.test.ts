@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTrainedModel, type TrainedModel } from '../../model/trained.js';
+import { loadTrainedModel, type TrainedModel } from '../../inference/trained.js';
 import { useEngine } from '../../test-utils/engine.js';
 import { EXPERIMENT_NAMES, EXPERIMENTS, type ExperimentContext } from './index.js';
 

@@ -4,6 +4,7 @@
  * variant, trained into ctx.trainDir/KEY and reused while their config is
  * unchanged (the config and a done-marker are compared, never the age).
  */
+import { validateRun } from '../validation.js';
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -107,6 +108,7 @@ export async function trainVariant(ctx: ExperimentContext, key: string, label: s
   const r = await runTraining({
     config,
     outDir: dir,
+    validate: validateRun,
     onStep: (s) => {
       if (s.step % 100 === 0) ctx.log(`  ${label} step ${s.step}/${config.steps} loss ${s.total.toFixed(3)}`);
     },

@@ -5,9 +5,9 @@
  * fetch + parseManifest/decodeModel and then calls `trainedFromData`; Node
  * code loads folders through `loadTrainedModel` in trained.ts.
  */
-import { DEFAULT_INFERENCE, validateInferenceSettings, type InferenceSettings } from '../inference/settings.js';
-import { EnergyModel } from './model.js';
-import type { ModelData } from './serialize.js';
+import { DEFAULT_INFERENCE, validateInferenceSettings, type InferenceSettings } from './settings.js';
+import { EnergyModel } from '../model/model.js';
+import type { ModelData } from '../model/serialize.js';
 
 export interface TrainedModel {
   model: EnergyModel;

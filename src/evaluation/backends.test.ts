@@ -4,14 +4,14 @@
  * rounding, so a figure does not depend on the backend.
  */
 import { describe, expect, it } from 'vitest';
-import { answerEvalEpisode, episodeChainRng, evalEpisodes } from '../evaluation/evaluate.js';
+import { answerEvalEpisode, episodeChainRng, evalEpisodes } from './evaluate.js';
 import { DEFAULT_MODEL_CONFIG } from '../model/config.js';
 import { EnergyModel } from '../model/model.js';
 import { Rng } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { sceneToArray } from '../world/scene.js';
-import { BACKEND_NAMES, backendOf, engineBackend, kernelBackend } from './backend.js';
-import { DEFAULT_INFERENCE, withChains } from './settings.js';
+import { BACKEND_NAMES, backendOf, engineBackend, kernelBackend } from '../inference/backend.js';
+import { DEFAULT_INFERENCE, withChains } from '../inference/settings.js';
 
 await useEngine();
 

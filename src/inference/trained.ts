@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { trainedFromData, type TrainedModel } from './trained-data.js';
-import { loadModelDir } from './store.js';
+import { loadModelDir } from '../model/store.js';
 
 export { trainedFromData, type TrainedModel } from './trained-data.js';
 
