@@ -207,6 +207,13 @@ describe('model commands', () => {
     expect(saved.steps).toBe(2);
   }, 60_000);
 
+  it('train stops a dead model with exit 4 and one line naming why', async () => {
+    const t = capture();
+    const set = ['learningRate=1000', 'steps=40', 'checkpointEvery=1', 'evalEvery=0'];
+    expect(await runTrain({ config: join(dir, 'config.json'), out: join(dir, 'run-dead'), quiet: true, logEvery: 1, set, workers: 1 }, t)).toBe(4);
+    expect(t.err).toMatch(/^concept-ebm: error: the model died \(step \d+: the energy of the (positives|samples) is .* beyond 1e\+6\); last good checkpoint: /m);
+  }, 60_000);
+
   it('bad input: one line and a non-zero exit', async () => {
     const cases: [() => Promise<number>, RegExp][] = [
       [() => runAnswer({ episode: join(dir, 'missing.json'), model: join(dir, 'run') }, io), /not found/],

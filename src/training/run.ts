@@ -19,8 +19,10 @@ import type { ModelData } from '../model/serialize.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { workerGradients } from './workers.js';
+import { loggedSteps, lockRunFolder, removeStaleTemps, truncateLog } from './run-folder.js';
 import {
   checkpointData,
+  deadModel,
   localGradients,
   initialState,
   modelFromState,
@@ -56,6 +58,8 @@ export interface RunOptions {
   validate?: Validator;
   /** Worker threads for the gradient (1: in this thread). Results agree up to float rounding. */
   workers?: number;
+  /** One-line notices (a stale lock taken over, stale temp files removed). */
+  onNotice?: (line: string) => void;
   /** Polled between steps (Ctrl-C): the run checkpoints and returns. */
   shouldStop?: () => boolean;
   now?: () => number;
@@ -63,7 +67,8 @@ export interface RunOptions {
 
 export interface RunResult {
   state: TrainState;
-  stoppedBy: 'done' | 'signal' | 'non-finite';
+  /** `dead`: energies beyond DEAD_ENERGY or a zero gradient for DEAD_GRADIENT_STEPS steps (trainer.ts). */
+  stoppedBy: 'done' | 'signal' | 'non-finite' | 'dead';
   error?: string;
 }
 
@@ -100,8 +105,20 @@ async function branchState(config: TrainingConfig, dir: string): Promise<TrainSt
 }
 
 export async function runTraining(o: RunOptions): Promise<RunResult> {
+  await mkdir(o.outDir, { recursive: true });
+  const release = await lockRunFolder(o.outDir, o.onNotice);
+  try {
+    return await runLocked(o);
+  } finally {
+    await release();
+  }
+}
+
+async function runLocked(o: RunOptions): Promise<RunResult> {
   const now = o.now ?? (() => performance.now());
   const ckptDir = join(o.outDir, 'checkpoint');
+  const stale = await removeStaleTemps(o.outDir);
+  if (stale > 0) o.onNotice?.(`${o.outDir}: removed ${stale} temporary file${stale > 1 ? 's' : ''} an interrupted save left`);
   let config = o.config;
   let state: TrainState;
   if (o.resume) {
@@ -111,12 +128,14 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     // once took the default config's 2,000 and stopped a longer run early.
     config = { ...saved, steps: o.steps ?? saved.steps };
     state = stateFromCheckpoint(config, data);
+    // The steps after the checkpoint run again: their records go, so each step is logged once.
+    await truncateLog(join(o.outDir, 'log.jsonl'), state.step);
+    await truncateLog(join(o.outDir, 'eval.jsonl'), state.step);
   } else if (o.from) {
     state = await branchState(config, o.from);
   } else {
     state = initialState(config);
   }
-  await mkdir(o.outDir, { recursive: true });
   await writeFileAtomic(join(o.outDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const model = modelFromState(config, state);
   const workers = o.workers ?? 1;
@@ -138,7 +157,12 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     }
   };
 
+  let zeroSteps = 0;
   try {
+    // A kill between a checkpoint and its validation lost that validation: run it now.
+    if (o.resume && config.evalEvery > 0 && state.step > 0 && (state.step % config.evalEvery === 0 || state.step === config.steps)) {
+      if (!(await loggedSteps(join(o.outDir, 'eval.jsonl'))).has(state.step)) await evaluate();
+    }
     while (state.step < config.steps) {
       if (o.shouldStop?.()) {
         await save();
@@ -158,6 +182,12 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       }
       await appendFile(join(o.outDir, 'log.jsonl'), JSON.stringify(record) + '\n');
       o.onStep?.(record, state, config);
+      zeroSteps = record.gradNorm === 0 ? zeroSteps + 1 : 0;
+      const dead = deadModel(record, zeroSteps);
+      if (dead) {
+        // The checkpoint keeps the last state saved before the model died; best/ is untouched.
+        return { state, stoppedBy: 'dead', error: dead };
+      }
       if (state.step % config.checkpointEvery === 0 || state.step === config.steps) await save();
       if (config.evalEvery > 0 && (state.step % config.evalEvery === 0 || state.step === config.steps)) await evaluate();
     }

@@ -76,6 +76,26 @@ export class NonFiniteError extends Error {
   override name = 'NonFiniteError';
 }
 
+/** Energies beyond this, in a step's positives or samples, mean the model is dead (a healthy run stays within 1e3). */
+export const DEAD_ENERGY = 1e6;
+/** This many steps in a row with a zero gradient mean the model has stopped learning. */
+export const DEAD_GRADIENT_STEPS = 20;
+
+/**
+ * Why the run is dead after `record`, or null. `zeroSteps` counts the steps
+ * in a row so far whose gradient was zero (this one included).
+ */
+export function deadModel(record: StepRecord, zeroSteps: number): string | null {
+  for (const [name, v] of [
+    ['positives', record.energyPositive],
+    ['samples', record.energySample],
+  ] as const) {
+    if (Math.abs(v) > DEAD_ENERGY) return `step ${record.step}: the energy of the ${name} is ${v.toExponential(2)}, beyond ${DEAD_ENERGY.toExponential(0)}`;
+  }
+  if (zeroSteps >= DEAD_GRADIENT_STEPS) return `step ${record.step}: the gradient has been zero for ${zeroSteps} steps`;
+  return null;
+}
+
 /**
  * A shard's (or a batch's) gradient: whole, or, when the config asks for
  * gradient surgery, its x side and a side apart (never both: the step uses
@@ -173,9 +193,9 @@ export async function trainStep(
   finalizeFamilies(parts);
   const surgery = computed.sides ? projectConflicting(computed.sides.x, computed.sides.a) : null;
   const grads = surgery ? surgery.grads : computed.grads!;
-  if (!Number.isFinite(loss) || !Object.values(grads).every(finite)) {
-    throw new NonFiniteError(`step ${state.step + 1}: loss or gradient is not finite (loss ${loss})`);
-  }
+  if (!Number.isFinite(loss)) throw new NonFiniteError(`step ${state.step + 1}: the loss is not finite (${loss})`);
+  const bad = Object.entries(grads).find(([, g]) => !finite(g));
+  if (bad) throw new NonFiniteError(`step ${state.step + 1}: the gradient of ${bad[0]} is not finite (the loss was ${loss})`);
   // Step on copies: a step that would make the parameters non-finite leaves the state as it was.
   const values = cloneValues(state.values);
   const adam = { t: state.adam.t, m: cloneValues(state.adam.m), v: cloneValues(state.adam.v) };

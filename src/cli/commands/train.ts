@@ -19,6 +19,8 @@ import { guarded, integerArg, UsageError, type CliIo } from '../io.js';
 
 export const EXIT_INTERRUPTED = 130;
 export const EXIT_DIVERGED = 3;
+/** The model died: energies beyond a bound, or no gradient for many steps (src/training/trainer.ts, deadModel). */
+export const EXIT_DEAD = 4;
 
 export interface TrainArgs {
   config?: string;
@@ -99,6 +101,7 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
         steps: args.resume && args.steps !== undefined ? config.steps : undefined,
         from: args.from,
         validate: validateRun,
+        onNotice: (line) => io.stderr(`concept-ebm: ${line}\n`),
         workers: args.workers ?? Math.min(2, availableParallelism()),
         shouldStop: () => stop,
         onStep: (r, _state, run) => {
@@ -122,6 +125,10 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
       if (result.stoppedBy === 'non-finite') {
         io.stderr(`concept-ebm: error: training diverged (${result.error}); last good checkpoint: ${join(args.out, 'checkpoint')}\n`);
         return EXIT_DIVERGED;
+      }
+      if (result.stoppedBy === 'dead') {
+        io.stderr(`concept-ebm: error: the model died (${result.error}); last good checkpoint: ${join(args.out, 'checkpoint')}\n`);
+        return EXIT_DEAD;
       }
       io.stdout(
         `${result.stoppedBy === 'signal' ? 'interrupted' : 'trained'} to step ${result.state.step}; checkpoint: ${join(args.out, 'checkpoint')}` +
