@@ -1,7 +1,13 @@
 /**
- * npm run bench [-- --workload small|paper|all] [--reps N] [--json] [--no-peer] [--memory-steps N] [--one-thread]
+ * npm run bench [-- --workload small|paper|all] [--reps N] [--rounds R] [--json] [--no-peer] [--memory-steps N] [--one-thread]
  *
- * Our numbers for the peer workloads of ../shared/bench/torch_ref.py (same
+ * With --rounds R (default 3), ours and the peer run in turn R times per
+ * workload; each figure is the median over rounds of the per-round medians,
+ * and each ratio comes with its spread (the lowest and highest per-round
+ * ratio), because the peer's own time moves several-fold between runs on a
+ * shared machine.
+ *
+ * Our numbers for the peer workloads of bench/peer/torch_ref.py (same
  * shapes, chain lengths, second-order backprop and loss terms), the peer's
  * numbers measured in the same run when /usr/bin/python3 has torch, and the
  * ratio ours / peer. Medians over --reps repetitions after a warm-up; peak
@@ -40,9 +46,10 @@ const option = (name: string, fallback: string) => {
 };
 const which = option('--workload', 'all');
 const reps = Number(option('--reps', '5'));
+const rounds = Number(option('--rounds', '3'));
 const memorySteps = Number(option('--memory-steps', '0'));
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const peerScript = option('--peer-script', join(root, '..', 'shared', 'bench', 'torch_ref.py'));
+const peerScript = option('--peer-script', join(root, 'bench', 'peer', 'torch_ref.py'));
 /** Largest chunk of a batch per engine call, per workload (wasm memory is 32-bit). */
 const MICRO: Record<string, number> = { small: 32, paper: 16 };
 
@@ -158,32 +165,52 @@ const machine = {
 };
 const names = which === 'all' ? (['small', 'paper'] as const) : ([which] as ('small' | 'paper')[]);
 const results: Record<string, unknown> = {};
+type Row = Record<string, number>;
+const medianOf = (rows: Row[]): Row => Object.fromEntries(Object.keys(rows[0]).map((k) => [k, median(rows.map((r) => r[k]))]));
+
+/** ours / peer of one round, per figure. */
+function ratios(o: Row, p: Row): Row {
+  const out: Row = {
+    train_step: o.train_step_s / p.train_step_s,
+    infer_batch: o.infer_batch_s / p.infer_batch_s,
+    langevin_step_b1: o.langevin_step_b1_ms / p.langevin_step_b1_ms,
+    fast_langevin_step_b1: o.fast_langevin_step_b1_ms / p.langevin_step_b1_ms,
+    fast_infer_batch: o.fast_infer_batch_s / p.infer_batch_s,
+  };
+  if (o.train_step_2t_s !== undefined) {
+    out.train_step_2t = o.train_step_2t_s / p.train_step_s;
+    out.infer_batch_2t = o.infer_batch_2t_s / p.infer_batch_s;
+    out.fast_infer_batch_2t = o.fast_infer_batch_2t_s / p.infer_batch_s;
+  }
+  return out;
+}
+
 for (const name of names) {
   const wl = WORKLOADS[name];
   if (!wl) throw new Error(`unknown workload "${name}" (small, paper, all)`);
-  if (!flag('--json')) process.stderr.write(`bench ${name}: ours...\n`);
-  const two: { train_step_2t_s?: number; infer_batch_2t_s?: number; fast_infer_batch_2t_s?: number } = flag('--one-thread') ? {} : await oursTwoThreads(wl);
-  const o = { ...ours(wl), ...two };
-  if (!flag('--json')) process.stderr.write(`bench ${name}: peer...\n`);
-  const p = peer(wl);
-  const ratio =
-    typeof p === 'string'
-      ? null
-      : {
-          train_step: o.train_step_s / p.train_step_s,
-          infer_batch: o.infer_batch_s / p.infer_batch_s,
-          langevin_step_b1: o.langevin_step_b1_ms / p.langevin_step_b1_ms,
-          fast_langevin_step_b1: o.fast_langevin_step_b1_ms / p.langevin_step_b1_ms,
-          fast_infer_batch: o.fast_infer_batch_s / p.infer_batch_s,
-          ...(o.train_step_2t_s !== undefined && o.infer_batch_2t_s !== undefined
-            ? {
-                train_step_2t: o.train_step_2t_s / p.train_step_s,
-                infer_batch_2t: o.infer_batch_2t_s / p.infer_batch_s,
-                fast_infer_batch_2t: (o.fast_infer_batch_2t_s ?? NaN) / p.infer_batch_s,
-              }
-            : {}),
-        };
-  results[name] = { workload: wl, ours: o, peer: p, ratio };
+  const oursRuns: Row[] = [];
+  const peerRuns: Row[] = [];
+  let peerNote: string | null = null;
+  let torch = '';
+  for (let round = 0; round < rounds; round++) {
+    if (!flag('--json')) process.stderr.write(`bench ${name} round ${round + 1}/${rounds}: ours...\n`);
+    const two = flag('--one-thread') ? {} : await oursTwoThreads(wl);
+    oursRuns.push({ ...ours(wl), ...two } as Row);
+    if (!flag('--json')) process.stderr.write(`bench ${name} round ${round + 1}/${rounds}: peer...\n`);
+    const p = peer(wl);
+    if (typeof p === 'string') {
+      peerNote = p;
+      continue;
+    }
+    torch = p.torch;
+    peerRuns.push({ train_step_s: p.train_step_s, infer_batch_s: p.infer_batch_s, langevin_step_b1_ms: p.langevin_step_b1_ms });
+  }
+  const o = medianOf(oursRuns);
+  const p = peerRuns.length > 0 ? { ...medianOf(peerRuns), torch } : (peerNote ?? 'skipped');
+  const perRound = peerRuns.length === oursRuns.length ? oursRuns.map((r, i) => ratios(r, peerRuns[i])) : [];
+  const ratio = typeof p === 'string' ? null : ratios(o, p as unknown as Row);
+  const spread = perRound.length > 0 ? Object.fromEntries(Object.keys(perRound[0]).map((k) => [k, [Math.min(...perRound.map((r) => r[k])), Math.max(...perRound.map((r) => r[k]))]])) : null;
+  results[name] = { workload: wl, rounds, ours: o, peer: p, ratio, spread, oursRuns, peerRuns };
 }
 const memory = memorySteps > 0 ? memoryCheck(memorySteps) : null;
 const report = { machine, reps, results, memory };
@@ -192,27 +219,31 @@ if (flag('--json')) {
 } else {
   const f = (v: number | undefined, d = 3) => (v === undefined ? '-' : v.toFixed(d));
   const lines = [
-    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GB, Node ${machine.node}, engine ${machine.backend}`,
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GB, Node ${machine.node}, engine ${machine.backend}` +
+      `; peer: ${Object.values(results).map((r) => (typeof (r as { peer: unknown }).peer === 'string' ? (r as { peer: string }).peer : `torch ${((r as { peer: { torch: string } }).peer).torch}`))[0]}` +
+      `; ${rounds} rounds of ${reps} repetitions, ratio of medians (lowest-highest round)`,
     '',
     '| workload | figure | ours | peer (PyTorch) | ours / peer |',
     '| --- | --- | ---: | ---: | ---: |',
   ];
-  for (const [name, r] of Object.entries(results) as [string, { ours: Figures & { peak_rss_mb: number }; peer: Figures | string; ratio: Record<string, number> | null }][]) {
+  for (const [name, r] of Object.entries(results) as [string, { ours: Figures & { peak_rss_mb: number }; peer: Figures | string; ratio: Record<string, number> | null; spread: Record<string, [number, number]> | null }][]) {
     const p = typeof r.peer === 'string' ? null : r.peer;
-    lines.push(`| ${name} | train step (s) | ${f(r.ours.train_step_s)} | ${f(p?.train_step_s)} | ${f(r.ratio?.train_step, 2)} |`);
-    lines.push(`| ${name} | batched 20-step generation (s) | ${f(r.ours.infer_batch_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.infer_batch, 2)} |`);
+    const withSpread = (ratio: Record<string, number> | null | undefined, key: string) =>
+      ratio?.[key] === undefined ? '-' : `${ratio[key].toFixed(2)}${r.spread?.[key] ? ` (${r.spread[key][0].toFixed(2)}-${r.spread[key][1].toFixed(2)})` : ''}`;
+    lines.push(`| ${name} | train step (s) | ${f(r.ours.train_step_s)} | ${f(p?.train_step_s)} | ${withSpread(r.ratio, 'train_step')} |`);
+    lines.push(`| ${name} | batched 20-step generation (s) | ${f(r.ours.infer_batch_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'infer_batch')} |`);
     const two = r.ours as unknown as { train_step_2t_s?: number; infer_batch_2t_s?: number };
     if (two.train_step_2t_s !== undefined) {
-      lines.push(`| ${name} | train step, 2 threads (s) | ${f(two.train_step_2t_s)} | ${f(p?.train_step_s)} | ${f(r.ratio?.train_step_2t, 2)} |`);
-      lines.push(`| ${name} | batched generation, 2 threads (s) | ${f(two.infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.infer_batch_2t, 2)} |`);
+      lines.push(`| ${name} | train step, 2 threads (s) | ${f(two.train_step_2t_s)} | ${f(p?.train_step_s)} | ${withSpread(r.ratio, 'train_step_2t')} |`);
+      lines.push(`| ${name} | batched generation, 2 threads (s) | ${f(two.infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'infer_batch_2t')} |`);
     }
     const fastOurs = r.ours as unknown as { fast_infer_batch_s: number; fast_infer_batch_2t_s?: number };
-    lines.push(`| ${name} | batched generation, hand-written kernel, 1 thread (s) | ${f(fastOurs.fast_infer_batch_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.fast_infer_batch, 2)} |`);
+    lines.push(`| ${name} | batched generation, hand-written kernel, 1 thread (s) | ${f(fastOurs.fast_infer_batch_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'fast_infer_batch')} |`);
     if (fastOurs.fast_infer_batch_2t_s !== undefined) {
-      lines.push(`| ${name} | same, 2 threads (s) | ${f(fastOurs.fast_infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${f(r.ratio?.fast_infer_batch_2t, 2)} |`);
+      lines.push(`| ${name} | same, 2 threads (s) | ${f(fastOurs.fast_infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'fast_infer_batch_2t')} |`);
     }
-    lines.push(`| ${name} | one Langevin step, one scene (ms) | ${f(r.ours.langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.langevin_step_b1, 2)} |`);
-    lines.push(`| ${name} | same, hand-written kernel, WebAssembly SIMD (ms) | ${f((r.ours as unknown as { fast_langevin_step_b1_ms: number }).fast_langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${f(r.ratio?.fast_langevin_step_b1, 2)} |`);
+    lines.push(`| ${name} | one Langevin step, one scene (ms) | ${f(r.ours.langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${withSpread(r.ratio, 'langevin_step_b1')} |`);
+    lines.push(`| ${name} | same, hand-written kernel, WebAssembly SIMD (ms) | ${f((r.ours as unknown as { fast_langevin_step_b1_ms: number }).fast_langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${withSpread(r.ratio, 'fast_langevin_step_b1')} |`);
     lines.push(`| ${name} | peak RSS (MB) | ${f(r.ours.peak_rss_mb, 0)} | | |`);
     if (!p) lines.push(`| ${name} | peer | ${r.peer} | | |`);
   }
