@@ -209,6 +209,38 @@ describe('errors are one line with a non-zero exit', () => {
     expectOneErrorLine(io.err, `${ans}: results: expected 2 results (one per query), got 1`);
   });
 
+  it('outputs that cannot be written: one line naming the file, no folder created', async () => {
+    const cases: [string, RegExp][] = [
+      [dir, /--out .*: is a folder; give a file name/],
+      [join(dir, 'no', 'such', 'x.json'), /--out .*: the folder .*no\/such does not exist/],
+      ['/proc/version', /--out \/proc\/version: cannot write it \(/],
+    ];
+    for (const [out, message] of cases) {
+      const io = capture();
+      expect(await runSample({ concept: 'red', out }, io)).toBe(1);
+      expect(io.err.trimEnd().split('\n')).toHaveLength(1);
+      expect(io.err).toMatch(message);
+      expect(io.err).not.toMatch(/ENOENT|EBUSY|EACCES|\.tmp/);
+    }
+    expect(existsSync(join(dir, 'no'))).toBe(false);
+  });
+
+  it('reads an episode with a byte-order mark; refuses hex, exponents and empty lists', async () => {
+    const file = join(dir, 'bom.json');
+    expect(await runSample({ concept: 'red', demos: 2, queries: 1, out: file }, capture())).toBe(0);
+    await writeFile(file, '\uFEFF' + (await readFile(file, 'utf8')));
+    const io = capture();
+    expect(await runRender({ episode: file, out: join(dir, 'bom-svg') }, io)).toBe(0);
+    for (const argv of [['sample', '--concept', 'red', '--demos', '0x10', '--out', join(dir, 'h.json')], ['sample', '--concept', 'red', '--demos', '1e1', '--out', join(dir, 'h.json')]]) {
+      const e = capture();
+      expect(await runCli(argv, e)).toBe(2);
+      expect(e.err).toMatch(/expected an integer/);
+    }
+    const empty = capture();
+    expect(await runCli(['eval', '--families', '', '--episodes', '1'], empty)).toBe(2);
+    expect(empty.err).toMatch(/--families is empty/);
+  });
+
   it('commander usage errors exit 2', async () => {
     const cases: [string[], string][] = [
       [['sample', '--concept', 'red', '--out', 'x.json', '--bogus'], "unknown option '--bogus'"],

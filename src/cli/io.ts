@@ -6,7 +6,9 @@
  * malformed file, a family that fails); 2 a usage error (unknown option or
  * concept, a bad option value).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '../util/fs.js';
 import { InterchangeError } from '../world/interchange.js';
 
 export const PROGRAM = 'concept-ebm';
@@ -82,13 +84,46 @@ export async function guarded(io: CliIo, body: () => Promise<number> | number): 
 /** Read a text file; `what` names it in errors ("episode", "answer", ...). */
 export async function readInput(path: string, what: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    // A byte-order mark is not JSON, but editors write one: it is dropped.
+    return (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`${what} file not found: ${path}`);
     if (code === 'EISDIR') throw new CliError(`${what} file is a directory: ${path}`);
     if (code === 'EACCES') throw new CliError(`${what} file is not readable: ${path}`);
     throw new CliError(`cannot read ${what} file ${path}: ${(err as Error).message}`);
+  }
+}
+
+const WRITE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  EBUSY: 'the file is in use',
+  ENOSPC: 'no space left on the device',
+  ENOENT: 'files cannot be created there',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a folder',
+};
+
+/**
+ * Write one output file atomically, or fail with one line naming the file and
+ * why (never a raw OS error, never a folder created on the way: the folder
+ * must exist).
+ */
+export async function writeOutputFile(path: string, data: string | Uint8Array, option = '--out'): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (info?.isDirectory()) throw new CliError(`${option} ${path}: is a folder; give a file name`);
+  if (info && !info.isFile()) throw new CliError(`${option} ${path}: is not a regular file`);
+  const parent = dirname(resolve(path));
+  const folder = await stat(parent).catch(() => null);
+  if (!folder) throw new CliError(`${option} ${path}: the folder ${parent} does not exist`);
+  if (!folder.isDirectory()) throw new CliError(`${option} ${path}: ${parent} is not a folder`);
+  try {
+    await writeFileAtomic(path, data);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new CliError(`${option} ${path}: cannot write it (${WRITE_ERRORS[code] ?? (code || 'unknown error')})`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,28 @@ describe('serve', () => {
     expect(resolveRequestPath('/srv/site', '/../secret.txt')).toBeNull();
     expect(resolveRequestPath('/srv/site', '/%2e%2e/secret.txt')).toBeNull();
     expect(resolveRequestPath('/srv/site', '/a%00b')).toBeNull();
+  });
+
+  it('refuses links that lead out of the folder, and follows those that stay in it', async () => {
+    const root = join(dir, 'linked');
+    await mkdir(join(root, 'inner'), { recursive: true });
+    await writeFile(join(root, 'inner', 'ok.txt'), 'yes');
+    await symlink(join(dir, 'secret.txt'), join(root, 'out.txt'));
+    await symlink(dir, join(root, 'up'));
+    await symlink(join(root, 'inner', 'ok.txt'), join(root, 'in.txt'));
+    // the served folder may itself be a link
+    await symlink(root, join(dir, 'root-link'));
+    const server = await startStaticServer(join(dir, 'root-link'), { port: 0 });
+    try {
+      expect((await fetch(`${server.url}out.txt`)).status).toBe(403);
+      expect((await fetch(`${server.url}up/secret.txt`)).status).toBe(403);
+      const inside = await fetch(`${server.url}in.txt`);
+      expect(inside.status).toBe(200);
+      expect(await inside.text()).toBe('yes');
+      expect((await fetch(`${server.url}inner/ok.txt`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 
   it('runServe prints the address and stops when asked', async () => {

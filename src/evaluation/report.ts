@@ -121,8 +121,9 @@ function armReport(model: EnergyModel, untrained: EnergyModel, settings: Inferen
 
 /** Parse a comma-separated family list ("all", kinds "identify"/"generate", or names). */
 export function parseFamilies(spec: string | undefined): FamilyName[] {
-  if (!spec || spec === 'all') return [...FAMILY_NAMES];
+  if (spec === undefined || spec === 'all') return [...FAMILY_NAMES];
   const out: FamilyName[] = [];
+  if (spec.split(',').every((s) => s.trim() === '')) throw new Error('--families is empty: name families, identify, generate or all');
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     if (part === 'identify' || part === 'generate') {
       out.push(...FAMILY_NAMES.filter((f) => getFamily(f).kind === part));

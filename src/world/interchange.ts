@@ -428,7 +428,8 @@ function checkAnswer(ctx: Ctx, v: unknown, episode?: EpisodeJson): AnswerJson {
 
 function parseJson(text: string, source?: string): unknown {
   try {
-    return JSON.parse(text);
+    // A leading byte-order mark is not JSON, but editors write one.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     throw new InterchangeError(`malformed JSON: ${msg.split('\n')[0]}`, '', source);

@@ -8,9 +8,8 @@ import { answerEpisode } from '../../inference/answer.js';
 import { withChains } from '../../inference/settings.js';
 import { backendOf, type BackendName } from '../../inference/backend.js';
 import { rngFor } from '../../random/rng.js';
-import { writeFileAtomic } from '../../util/fs.js';
 import { parseEpisode } from '../../world/interchange.js';
-import { guarded, integerArg, readInput, type CliIo } from '../io.js';
+import { guarded, integerArg, readInput, type CliIo, writeOutputFile } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
 import { applyChainOverrides } from '../chain-arg.js';
 
@@ -44,7 +43,7 @@ export async function runAnswer(args: AnswerArgs, io: CliIo): Promise<number> {
     });
     const text = JSON.stringify(answer) + '\n';
     if (args.out) {
-      await writeFileAtomic(args.out, text);
+      await writeOutputFile(args.out, text);
       io.stdout(`${args.out}\n`);
     } else {
       io.stdout(text);

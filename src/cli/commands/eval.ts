@@ -10,10 +10,9 @@
 import { evaluateModel, parseFamilies, reportJson, reportMarkdown, reportTable } from '../../evaluation/report.js';
 import { EVAL_DEFAULTS } from '../../evaluation/evaluate.js';
 import { SHIFT_EPISODES, runShiftSuite, shiftHeatmap, shiftJson, shiftTable } from '../../evaluation/shift-suite.js';
-import { writeFileAtomic } from '../../util/fs.js';
 import { withChains } from '../../inference/settings.js';
 import type { BackendName } from '../../inference/backend.js';
-import { guarded, integerArg, UsageError, type CliIo } from '../io.js';
+import { guarded, integerArg, UsageError, type CliIo, writeOutputFile } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
 import { applyChainOverrides } from '../chain-arg.js';
 
@@ -76,7 +75,7 @@ export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
         io.stderr(`\rshift ${done + 1}/${total} ${cell.family} ${cell.axis}=${cell.value}...`.padEnd(60));
       });
       io.stderr('\r'.padEnd(60) + '\r');
-      if (args.heatmap) await writeFileAtomic(args.heatmap, await shiftHeatmap(shift));
+      if (args.heatmap) await writeOutputFile(args.heatmap, await shiftHeatmap(shift), '--heatmap');
       io.stdout(args.json ? shiftJson(shift) : shiftTable(shift, args.markdown));
       return 0;
     }

@@ -1,9 +1,8 @@
 import { sampleEpisode } from '../../concepts/episode.js';
 import { rngFor } from '../../random/rng.js';
-import { writeFileAtomic } from '../../util/fs.js';
 import { serializeEpisode, serializeTruth } from '../../world/interchange.js';
 import { familyByName } from '../families.js';
-import { guarded, integerArg, truthPathFor, UsageError, type CliIo } from '../io.js';
+import { guarded, integerArg, truthPathFor, UsageError, type CliIo, writeOutputFile } from '../io.js';
 
 export interface SampleArgs {
   concept: string;
@@ -43,8 +42,8 @@ export async function runSample(args: SampleArgs, io: CliIo): Promise<number> {
       queries,
       entities,
     });
-    await writeFileAtomic(args.out, serializeEpisode(episode));
-    await writeFileAtomic(truthPath, serializeTruth(truth));
+    await writeOutputFile(args.out, serializeEpisode(episode));
+    await writeOutputFile(truthPath, serializeTruth(truth));
     io.stdout(`${args.out}\n${truthPath}\n`);
     return 0;
   });

@@ -7,7 +7,7 @@
  * Runs until Ctrl-C (exit 130, the CLI's "interrupted").
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -56,7 +56,23 @@ function send(res: ServerResponse, status: number, text: string): void {
   res.end(`${text}\n`);
 }
 
-/** The file a request path names inside `root`, or null when it would leave it. */
+function insideRoot(root: string, file: string): boolean {
+  const rel = relative(root, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) && !rel.split(sep).includes('..');
+}
+
+const realRoots = new Map<string, string>();
+/** The root with its own links resolved (once): a served folder may itself be a link. */
+async function realRoot(root: string): Promise<string> {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = await realpath(root).catch(() => root);
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
+/** The file a request path names inside `root`, or null when it would leave it (by name; links are checked when served). */
 export function resolveRequestPath(root: string, urlPath: string): string | null {
   let path: string;
   try {
@@ -84,6 +100,10 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     info = await stat(file).catch(() => null);
   }
   if (!info || !info.isFile()) return send(res, 404, 'not found');
+  // The path is inside the root by name; a symbolic link on the way may still lead out of it.
+  const real = await realpath(file).catch(() => null);
+  if (!real || !insideRoot(await realRoot(root), real)) return send(res, 403, 'forbidden');
+  file = real;
   res.writeHead(200, {
     'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'content-length': info.size,
