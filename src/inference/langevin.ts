@@ -134,11 +134,19 @@ function boundTensor(bound: number | readonly number[], last: number): Tensor | 
   return T.tensor(bound as number[]);
 }
 
+/** Bounds on a chain's counts: beyond them a model file or a flag is a mistake, not a setting (a chain of 1e9 steps never ends). */
+export const CHAIN_LIMITS = { steps: 10_000, restarts: 1_000, polish: 100, refit: 10_000 } as const;
+
 export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
   const bad = (what: string) => {
     throw new Error(`${label}: ${what}`);
   };
+  if (typeof s !== 'object' || s === null) bad(`expected an object of chain knobs, got ${JSON.stringify(s)}`);
   if (!Number.isInteger(s.steps) || s.steps < 0) bad(`steps must be an integer >= 0, got ${s.steps}`);
+  for (const key of ['steps', 'restarts', 'polish', 'refit'] as const) {
+    const v = s[key];
+    if (typeof v === 'number' && v > CHAIN_LIMITS[key]) bad(`${key} must be at most ${CHAIN_LIMITS[key]}, got ${v}`);
+  }
   if (!(s.stepSize >= 0) || !Number.isFinite(s.stepSize)) bad(`stepSize must be >= 0, got ${s.stepSize}`);
   if (!(s.noise >= 0) || !Number.isFinite(s.noise)) bad(`noise must be >= 0, got ${s.noise}`);
   if (!(s.gradClamp > 0)) bad(`gradClamp must be > 0 (Infinity for none), got ${s.gradClamp}`);

@@ -34,6 +34,8 @@ export const STATE_RANGE: ChainRange = {
 };
 
 export function validateInferenceSettings(s: InferenceSettings): InferenceSettings {
+  if (typeof s !== 'object' || s === null) throw new Error('inference: expected an object with w, x and a chains');
+  for (const k of ['w', 'x', 'a'] as const) if (typeof s[k] !== 'object' || s[k] === null) throw new Error(`inference.${k}: missing (every model file states its three chains)`);
   validateChainSettings(s.w, 'w-chain');
   validateChainSettings(s.x, 'x-chain');
   validateChainSettings(s.a, 'a-chain');

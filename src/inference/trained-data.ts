@@ -5,7 +5,7 @@
  * fetch + parseManifest/decodeModel and then calls `trainedFromData`; Node
  * code loads folders through `loadTrainedModel` in trained.ts.
  */
-import { DEFAULT_INFERENCE, validateInferenceSettings, type InferenceSettings } from './settings.js';
+import { validateInferenceSettings, type InferenceSettings } from './settings.js';
 import { EnergyModel } from '../model/model.js';
 import type { ModelData } from '../model/serialize.js';
 
@@ -18,8 +18,13 @@ export interface TrainedModel {
 }
 
 export function trainedFromData(data: ModelData, source: string): TrainedModel {
-  const inference = data.inference
-    ? validateInferenceSettings(data.inference as InferenceSettings)
-    : DEFAULT_INFERENCE;
+  // A model file states its test-time chains: one that lost them must not answer with defaults.
+  if (data.inference === undefined) throw new Error(`${source}: the model file has no "inference" block (its test-time chains)`);
+  let inference: InferenceSettings;
+  try {
+    inference = validateInferenceSettings(data.inference as InferenceSettings);
+  } catch (e) {
+    throw new Error(`${source}: inference: ${(e as Error).message}`);
+  }
   return { model: new EnergyModel(data.config, data.values), inference, meta: data.meta, source };
 }

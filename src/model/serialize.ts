@@ -12,6 +12,9 @@
  *   weights   { file, bytes, crc32 }: the binary file, its length and CRC-32
  *   tensors   [{ name, shape, offset }]: parameters, offset counted in float32 values
  *   extra     [{ name, shape, offset }]: other arrays in the same file (optimizer state)
+ *   checksum  { sha256 }: over the manifest without this field and the
+ *             weights' own SHA-256 (../model/checksum.ts); checked by the
+ *             Node loader, so an edited offset, shape or block is caught
  *
  * The weights file is named after its CRC (weights-<crc>.bin), so a new save
  * never overwrites the file an existing manifest points to; the manifest is
@@ -39,7 +42,11 @@ export interface ModelManifest {
   weights: { file: string; bytes: number; crc32: string };
   tensors: TensorEntry[];
   extra: TensorEntry[];
+  checksum?: { sha256: string };
 }
+
+/** Larger weights than this are a corrupt file, not a trained model (trained weights stay within 1e2). */
+export const MAX_WEIGHT = 1e6;
 
 export interface ModelData {
   config: ModelConfig;
@@ -115,6 +122,20 @@ export function parseManifest(text: string, source = 'model.json'): ModelManifes
   if (!m.config || !m.weights || !Array.isArray(m.tensors)) {
     throw new ModelFileError(`${source}: incomplete manifest (needs config, weights and tensors)`);
   }
+  const w = m.weights as Partial<ModelManifest['weights']>;
+  if (typeof w !== 'object' || typeof w.file !== 'string' || !Number.isSafeInteger(w.bytes) || (w.bytes as number) < 0 || typeof w.crc32 !== 'string') {
+    throw new ModelFileError(`${source}: weights: expected {"file": name, "bytes": count, "crc32": hex}`);
+  }
+  if (m.extra !== undefined && !Array.isArray(m.extra)) throw new ModelFileError(`${source}: extra: expected a list of tensors`);
+  for (const [list, entries] of [['tensors', m.tensors], ['extra', m.extra ?? []]] as const) {
+    entries.forEach((e: Partial<TensorEntry>, i: number) => {
+      const where = `${source}: ${list}[${i}]${typeof e?.name === 'string' ? ` ("${e.name}")` : ''}`;
+      if (typeof e !== 'object' || e === null || typeof e.name !== 'string') throw new ModelFileError(`${where}: expected {"name", "shape", "offset"}`);
+      if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ModelFileError(`${where}: shape must be a list of sizes, got ${JSON.stringify(e.shape)}`);
+      if (!Number.isSafeInteger(e.offset) || (e.offset as number) < 0) throw new ModelFileError(`${where}: offset must be an integer >= 0, got ${JSON.stringify(e.offset)}`);
+    });
+  }
+  if (m.meta !== undefined && (typeof m.meta !== 'object' || m.meta === null || Array.isArray(m.meta))) throw new ModelFileError(`${source}: meta: expected an object`);
   let config: ModelConfig;
   try {
     config = validateModelConfig(m.config);
@@ -144,8 +165,19 @@ export function decodeModel(manifest: ModelManifest, bytes: Uint8Array, source =
     for (let i = 0; i < n; i++) out[i] = view.getFloat32((e.offset + i) * 4, true);
     return out;
   };
+  const specs = new Map(paramSpecs(manifest.config).map((p) => [p.name, p.shape]));
   const values: ParamValues = {};
-  for (const e of manifest.tensors) values[e.name] = read(e);
+  for (const e of manifest.tensors) {
+    const want = specs.get(e.name);
+    if (!want) throw new ModelFileError(`${source}: tensor "${e.name}" is not a parameter of this model's config`);
+    if (want.length !== e.shape.length || want.some((d, i) => d !== e.shape[i])) {
+      throw new ModelFileError(`${source}: tensor "${e.name}" has shape [${e.shape}], the config needs [${want}]`);
+    }
+    const v = read(e);
+    const bad = v.findIndex((x) => !(Math.abs(x) <= MAX_WEIGHT));
+    if (bad >= 0) throw new ModelFileError(`${source}: tensor "${e.name}" holds ${v[bad]} at ${bad}, beyond ${MAX_WEIGHT} (a corrupt file)`);
+    values[e.name] = v;
+  }
   try {
     checkParamValues(manifest.config, values);
   } catch (e) {

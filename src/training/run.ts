@@ -23,6 +23,7 @@ import { loggedSteps, lockRunFolder, removeStaleTemps, truncateLog } from './run
 import {
   checkpointData,
   deadModel,
+  DeadModelError,
   localGradients,
   initialState,
   modelFromState,
@@ -173,6 +174,10 @@ async function runLocked(o: RunOptions): Promise<RunResult> {
         record = await trainStep(source, config, state, now);
         last = record;
       } catch (e) {
+        if (e instanceof DeadModelError) {
+          await save();
+          return { state, stoppedBy: 'dead', error: e.message };
+        }
         if (e instanceof NonFiniteError) {
           // The state is the last good one (a failed step changes nothing): keep it.
           await save();

@@ -8,7 +8,7 @@ import * as T from '../engine/index.js';
 import { EnergyModel } from '../model/model.js';
 import type { ParamValues } from '../model/params.js';
 import { initParams, paramSpecs } from '../model/params.js';
-import type { ModelData } from '../model/serialize.js';
+import { MAX_WEIGHT, type ModelData } from '../model/serialize.js';
 import { rngFor } from '../random/rng.js';
 import { adamInit, adamStep, type AdamState } from './adam.js';
 import { sampleBatch } from './batch.js';
@@ -74,6 +74,11 @@ function cloneValues(v: ParamValues): ParamValues {
 
 export class NonFiniteError extends Error {
   override name = 'NonFiniteError';
+}
+
+/** The step would leave a model no file may hold (weights beyond MAX_WEIGHT): the state stays as it was. */
+export class DeadModelError extends Error {
+  override name = 'DeadModelError';
 }
 
 /** Energies beyond this, in a step's positives or samples, mean the model is dead (a healthy run stays within 1e3). */
@@ -209,6 +214,8 @@ export async function trainStep(
   if (!Object.values(values).every(finite)) {
     throw new NonFiniteError(`step ${state.step + 1}: parameters became non-finite`);
   }
+  const wild = Object.entries(values).find(([, v]) => v.some((x) => Math.abs(x) > MAX_WEIGHT));
+  if (wild) throw new DeadModelError(`step ${state.step + 1}: the parameters of ${wild[0]} left +-${MAX_WEIGHT.toExponential(0)}`);
   state.values = values;
   state.adam = adam;
   state.step += 1;
