@@ -236,6 +236,9 @@ describe('errors are one line with a non-zero exit', () => {
       expect(await runCli(argv, e)).toBe(2);
       expect(e.err).toMatch(/expected an integer/);
     }
+    const wide = capture();
+    expect(await runCli(['sample', '--concept', 'red', '--entities', '33', '--out', join(dir, 'w.json')], wide)).toBe(2);
+    expect(wide.err).toMatch(/--entities 33: at most 32 per scene/);
     const empty = capture();
     expect(await runCli(['eval', '--families', '', '--episodes', '1'], empty)).toBe(2);
     expect(empty.err).toMatch(/--families is empty/);

@@ -15,6 +15,7 @@ import {
   truthToAnswer,
   validateEpisode,
   validateScene,
+  EPISODE_LIMITS,
   type EpisodeJson,
   type SceneJson,
   type TruthJson,
@@ -328,5 +329,40 @@ describe('conversion and serialization', () => {
     const e = goodEpisode();
     e.demos[0].attention = [NaN, 0, 1];
     expect(() => serializeEpisode(e)).toThrow('demos[0].attention[0]: expected 0 or 1, got NaN');
+  });
+});
+
+describe('episodes within bounds', () => {
+  it('refuses arrays with holes, naming the slot', () => {
+    const holed = goodEpisode();
+    const attention = [1, 0, 1];
+    delete (attention as (number | undefined)[])[1];
+    holed.demos[0].attention = attention;
+    expect(() => validateEpisode(holed)).toThrow(/demos\[0\]\.attention\[1\]: missing \(the list has a hole here\)/);
+    const sparse = goodEpisode();
+    sparse.queries = new Array(2) as EpisodeJson['queries'];
+    sparse.queries[1] = { task: 'identify', scene: scene() };
+    expect(() => validateEpisode(sparse)).toThrow(/queries\[0\]: missing/);
+  });
+
+  it('refuses scenes, demonstrations, queries and files beyond the documented limits', () => {
+    const scene = (n: number): SceneJson => ({
+      entities: Array.from({ length: n }, (_, i) => ({ pos: [i / n - 0.5, 0] as [number, number], color: [1, 0, 0] as [number, number, number] })),
+    });
+    const big = goodEpisode();
+    big.queries = [{ task: 'identify', scene: scene(EPISODE_LIMITS.entities + 1) }];
+    expect(() => validateEpisode(big)).toThrow(/queries\[0\]\.scene\.entities: 33 entities; at most 32 per scene/);
+    expect(() => validateEpisode({ ...goodEpisode(), queries: [{ task: 'identify', scene: scene(EPISODE_LIMITS.entities) }] })).not.toThrow();
+    const many = goodEpisode();
+    many.demos = Array.from({ length: EPISODE_LIMITS.demos + 1 }, () => goodEpisode().demos[0]);
+    expect(() => validateEpisode(many)).toThrow(/demos: 101 demonstrations; at most 100/);
+    const queries = goodEpisode();
+    queries.queries = Array.from({ length: EPISODE_LIMITS.queries + 1 }, () => goodEpisode().queries[0]);
+    expect(() => validateEpisode(queries)).toThrow(/queries: 1001 queries; at most 1000/);
+    expect(() => parseEpisode(' '.repeat(EPISODE_LIMITS.characters + 1), 'big.json')).toThrow(/big\.json: 16\.0 MB of text; at most 16 MB/);
+  });
+
+  it('reads a leading byte-order mark as nothing', () => {
+    expect(parseEpisode('\uFEFF' + serializeEpisode(goodEpisode()))).toEqual(goodEpisode());
   });
 });
