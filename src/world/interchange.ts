@@ -225,7 +225,8 @@ function expectTuple(
   if (v === undefined) ctx.fail(path, `missing (expected ${what})`);
   if (!Array.isArray(v) || v.length !== n)
     ctx.fail(path, `expected ${what}, got ${describeValue(v)}`);
-  return v.map((x, i) => expectFinite(ctx, x, index(path, i), lo, hi));
+  // a loop, not map: map skips the holes of a sparse array
+  return Array.from({ length: n }, (_, i) => expectFinite(ctx, (v as unknown[])[i], index(path, i), lo, hi));
 }
 
 // ---------------------------------------------------------------- scenes and events
