@@ -19,7 +19,7 @@ function episodes(): EpisodeJson[] {
   return FAMILY_NAMES.slice(0, 22).map((name, i) => sampleEpisode(getFamily(name), new Rng(i), { demos: 2, queries: 2 }).episode);
 }
 
-const ODD: unknown[] = [null, undefined, NaN, Infinity, -1e309, '', 'x', '1', true, [], {}, [1], { a: 1 }, -1, 0, 1, 2, 1e308, -0, 0.5, 33, [[]]];
+const ODD: unknown[] = [null, undefined, NaN, Infinity, -Infinity, '', 'x', '1', true, [], {}, [1], { a: 1 }, -1, 0, 1, 2, 1e308, -0, 0.5, 33, [[]]];
 
 /** Every path to a value in `v`. */
 function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
