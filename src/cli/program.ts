@@ -143,6 +143,8 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--quiet', 'no progress bar: a plain line every --log-every steps')
     .option('--log-every <n>', 'steps between plain progress lines', integer(1), 50)
     .option('--workers <n>', 'worker threads computing the gradient (default: min(2, cores))', integer(1))
+    .option('--recipe <name>', 'run a whole recipe into --out, stage after stage, then write its model: a name in recipes/ (e.g. shipped) or a file; an interrupted recipe carries on when run again')
+    .option('--model-out <dir>', 'with --recipe: where the model goes (default OUT/model)')
     .action(async (opts) =>
       setCode(await runTrain(opts, io, Boolean(process.stderr.isTTY))),
     );

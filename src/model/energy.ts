@@ -85,7 +85,7 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
   // The distance and the direction each build their own differences (pairDiffs), although one
   // tensor would do: shared, the gradient through it sums in another order (1e-8 apart), and training with the
   // direction at eps 0.05 is chaotic enough that a rerun of the shipped model's second energy
-  // (scripts/train-shipped.sh, stages 30-31, trained this way) then ends elsewhere.
+  // (recipes/shipped.json, stages direction-shapes and direction-mixture, trained this way) then ends elsewhere.
   if (config.pairDistance) {
     const d = pairDistances(x, config.pairDistance === 'squared'); // [B, N, N]
     pre = T.add(pre, T.mul(T.reshape(d, [B, N, N, 1]), T.reshape(p['g0.wd'], [1, 1, 1, H])));

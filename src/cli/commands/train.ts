@@ -10,6 +10,8 @@ import { validateRun } from '../../evaluation/validation.js';
 import cliProgress from 'cli-progress';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readRecipe, runRecipe } from '../../training/recipe.js';
 import { initEngine } from '../../engine/index.js';
 import { DEFAULT_TRAINING, resolveTrainingConfig, type TrainingConfig } from '../../training/config.js';
 import { applyConfigOverrides } from '../set-arg.js';
@@ -37,6 +39,76 @@ export interface TrainArgs {
   logEvery?: number;
   /** Worker threads for the gradient (default: 2 on machines with 2+ cores, else 1). */
   workers?: number;
+  /** A recipe (recipes/NAME.json, or a file): every stage into --out, then the model. */
+  recipe?: string;
+  /** With --recipe: where the model goes (default OUT/model). */
+  modelOut?: string;
+}
+
+/** The package root (recipes/ and configs/ are found from it). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function recipePath(spec: string): string {
+  if (/[\\/]|\.json$/.test(spec)) return spec;
+  return join(PACKAGE_ROOT, 'recipes', `${spec}.json`);
+}
+
+/** `train --recipe`: every stage of a recipe, then its model, with a line per stage and per `logEvery` steps. */
+async function runRecipeCommand(args: TrainArgs, io: CliIo): Promise<number> {
+  if (args.config || args.resume || args.from || args.steps !== undefined) {
+    throw new UsageError('--recipe runs its own stages: drop --config, --resume, --from and --steps (an interrupted recipe carries on by itself)');
+  }
+  const recipe = await readRecipe(recipePath(args.recipe!));
+  const set: Record<string, unknown> = {};
+  for (const item of args.set ?? []) Object.assign(set, flattenSet(applyConfigOverrides({}, [item])));
+  if (args.seed !== undefined) set.seed = integerArg('--seed', args.seed, Number.MIN_SAFE_INTEGER);
+  await initEngine('wasm');
+  let stop = false;
+  const onSigint = () => {
+    if (stop) process.exit(EXIT_INTERRUPTED);
+    stop = true;
+    io.stderr('\ninterrupt: saving a checkpoint (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onSigint);
+  const logEvery = args.logEvery ?? 50;
+  try {
+    const started = performance.now();
+    const result = await runRecipe(recipe, {
+      out: args.out,
+      modelOut: args.modelOut,
+      root: PACKAGE_ROOT,
+      set,
+      run: {
+        validate: validateRun,
+        workers: args.workers ?? Math.min(2, availableParallelism()),
+        shouldStop: () => stop,
+        onNotice: (line) => io.stderr(`concept-ebm: ${line}\n`),
+        onStep: (r, _s, run) => {
+          if (r.step % logEvery === 0 || r.step === run.steps) io.stderr(`  step ${r.step}/${run.steps} ${describe(r)}\n`);
+        },
+        onEval: (e) => io.stderr(`  validation @${e.step}: mean ${e.mean.toFixed(3)}\n`),
+      },
+      onStage: (i, total, stage, note) => io.stderr(`stage ${i + 1}/${total} ${stage ? stage.name : 'model'} (${note}) at ${((performance.now() - started) / 60000).toFixed(1)} min\n`),
+    });
+    if (result.stoppedBy === 'signal') {
+      io.stdout(`interrupted in stage ${result.stage}; run the same command to carry on\n`);
+      return EXIT_INTERRUPTED;
+    }
+    if (result.stoppedBy !== 'done') {
+      io.stderr(`concept-ebm: error: stage ${result.stage} stopped (${result.error})\n`);
+      return result.stoppedBy === 'dead' ? EXIT_DEAD : EXIT_DIVERGED;
+    }
+    io.stdout(`model: ${result.model} (${(result.seconds / 60).toFixed(1)} min)\n`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** {"a": {"b": 1}} -> {"a.b": 1}. */
+function flattenSet(v: unknown, prefix = ''): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { [prefix]: v };
+  return Object.assign({}, ...Object.entries(v).map(([k, x]) => flattenSet(x, prefix ? `${prefix}.${k}` : k)));
 }
 
 function describe(r: StepRecord): string {
@@ -51,7 +123,9 @@ function describe(r: StepRecord): string {
 export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promise<number> {
   return guarded(io, async () => {
     if (!args.out) throw new UsageError("required option '--out <dir>' not specified");
-    if (!args.config && !args.resume) throw new UsageError('give --config FILE (or --resume to continue a run in --out)');
+    if (args.recipe !== undefined) return runRecipeCommand(args, io);
+    if (args.modelOut !== undefined) throw new UsageError('--model-out goes with --recipe');
+    if (!args.config && !args.resume) throw new UsageError('give --config FILE or --recipe NAME (or --resume to continue a run in --out)');
     if (args.from && args.resume) throw new UsageError('--from and --resume exclude each other');
     if (args.from && !args.config) throw new UsageError('--from needs --config (the recipe to continue under)');
     if (args.set?.length && args.resume) throw new UsageError('--set cannot change a run being resumed (it continues with its saved config)');
