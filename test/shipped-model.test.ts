@@ -1,7 +1,7 @@
 /**
  * The model shipped in models/default loads and has learned: on a few
  * families it beats chance and an untrained model of the same shape by a wide
- * margin, and on make-line its first energy alone (models/session14) too
+ * margin, and on make-line its first energy alone (models/lineage) too
  * (few episodes: quick), judged strictly (the concept and minimal change;
  * its generation chain pulls toward the start, x.shrink and x.refit).
  */
@@ -42,9 +42,9 @@ describe('the shipped model', () => {
     },
   );
 
-  it('is the sum of two energies, and the second one is why it makes lines (models/session14 is the first alone)', async () => {
+  it('is the sum of two energies, and the second one is why it makes lines (models/lineage is the first alone)', async () => {
     const trained = await loadTrainedModel();
-    const first = await loadTrainedModel(join(shippedModelDir(), '..', 'session14'));
+    const first = await loadTrainedModel(join(shippedModelDir(), '..', 'lineage'));
     expect((trained.meta.sum as { weightB: number }).weightB).toBe(0.75);
     const o = { episodes: 48, demos: 5, seed: 2024 };
     const sum = evaluateFamily(trained.model, 'make-line', trained.inference, o);
