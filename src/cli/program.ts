@@ -183,7 +183,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
         'colours (unnamed colours jittered by up to 0.1, or a second palette); prints a family x cell table, or with --json ' +
         '{"model", "episodes", "seed", "quick", "cells": [{"family", "axis", "value", "score", "episodes", "low", "high", "lenientScore"}]}',
     )
-    .option('--quick', `with --suite: N = minimum and 12, M = 1 and 10, ${SHIFT_EPISODES.quick} episodes a cell (a smoke test, seconds on a small model)`)
+    .option('--quick', `with --suite: N = minimum and 12, M = 1 and 10, ${SHIFT_EPISODES.quick} episodes a cell (a smoke test: seconds on a small model, a few minutes on the shipped one)`)
     .option('--heatmap <file>', 'with --suite: also write the table as a heatmap SVG')
     .option('--backend <name>', 'where the chains run: kernel (the fast first-order kernel, default) or engine (the tensor engine, batched; the reference)', backendName)
     .action(async (opts) => setCode(await runEval(opts, io)));
@@ -192,7 +192,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .command('experiment')
     .description('run a claim of the paper as numbers: steps, relational, kl, joint, codes, fewshot, robot, entities, compose, shift, or all')
     .argument('<name>', 'experiment name, a comma-separated list, or all')
-    .option('--quick', 'reduced budgets (each experiment well under two minutes)')
+    .option('--quick', 'reduced budgets: a smoke test (each experiment well under two minutes on the shipped model)')
     .option('--out <dir>', 'results folder (one sub-folder per experiment)', 'results')
     .option('--page <file>', 'also write the results page gathering every experiment run (e.g. docs/RESULTS.md)')
     .option('--model <dir>', 'model under study (default: the shipped model)')

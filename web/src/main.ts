@@ -1101,6 +1101,9 @@ function useModel(model: TrainedModel, knobsGiven: boolean): void {
   if (!knobsGiven) state.knobs = knobsFrom(model.inference);
   writeHash();
   const m = model.model.config;
+  // The intro says how long the loaded model's code is.
+  const codeSize = document.getElementById('code-size');
+  if (codeSize) codeSize.textContent = String(m.codeSize);
   const step = model.meta.step ?? (model.meta as { training?: { step?: number } }).training?.step;
   el.status.textContent =
     `${rt.untrained ? 'Untrained model (random weights: expect nonsense answers)' : `Model ${model.source}`}: ` +
