@@ -3,8 +3,9 @@
  * hand-written kernel of ../model/fast-energy.ts instead of the engine: the
  * same chains, update rule, masks, ranges and noise draws as ./infer.ts and
  * ./langevin.ts, so with the same seed the results agree up to float error
- * (the kernel computes in float64, the engine in float32). About an order of
- * magnitude faster per step for one scene; first order only (test time).
+ * (the kernel runs g and f in float32 WebAssembly SIMD, or float64 loops where
+ * SIMD does not apply; the engine in float32). About an order of magnitude
+ * faster per step for one scene; first order only (test time).
  *
  * The update (./langevin.ts), per step k, on the flat state z of one event:
  *
