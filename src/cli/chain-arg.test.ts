@@ -31,6 +31,6 @@ describe('--chain overrides', () => {
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.restarts=4']).a.restarts).toBe(4);
     expect(() => resolveTrainingConfig({ inference: { a: { polish: 2 } } })).toThrow(/inference\.a\.polish/);
     expect(() => resolveTrainingConfig({ inference: { a: { restarts: 4 } } })).toThrow(/inference\.a\.restarts/);
-    expect(() => resolveTrainingConfig({ inference: { x: { refit: 10 } } })).toThrow(/inference\.x\.refit: the refit is not differentiable/);
+    expect(() => resolveTrainingConfig({ inference: { x: { refit: 10 } } })).toThrow(/inference\.x\.refit/);
   });
 });

@@ -225,9 +225,6 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   if ((c.inference.a.restarts ?? 1) !== 1) {
     fail('inference.a.restarts: training differentiates through one a-chain; restarts are a test-time knob (export --chain a.restarts=R)');
   }
-  if ((c.inference.x.refit ?? 0) !== 0) {
-    fail('inference.x.refit: the refit is not differentiable; it is a test-time knob (export --chain x.refit=K)');
-  }
   if ((c.inference.a.polish ?? 0) !== 0) {
     fail('inference.a.polish: training differentiates through the a-chain; the polish is a test-time knob (export --chain a.polish=R)');
   }
