@@ -36,7 +36,7 @@ export const FAR_TARGET_FACTOR = 2.5;
  * Why not to 2.5 x the initial distance: the energy sees only the final state (method.md section 2), and a
  * final distance that depends on the unseen start cannot be told apart from any other distance; a
  * learned model then settled on a typical distance and fell short of doubling (sweep notes in
- * docs/TRAINING.md). "Against the wall, away from the target" is visible in the final state.
+ * docs/history/training-log.md). "Against the wall, away from the target" is visible in the final state.
  */
 export function rayToBounds(from: Vec2, dir: Vec2, half: number): number {
   let t = Infinity;

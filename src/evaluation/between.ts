@@ -2,7 +2,8 @@
  * Where a move-between answer went wrong. The midpoint of P and Q is the one
  * point both on the segment PQ (AP + AQ = PQ) and on its perpendicular
  * bisector (AP = AQ); an energy can learn either half alone, and the two
- * failures look alike in the checker's error (docs/TRAINING.md, session 9).
+ * failures look alike in the checker's error (docs/history/training-log.md,
+ * "move-between against the make-shapes").
  */
 import { midpoint } from '../concepts/geometry.js';
 import { distance as dist } from '../world/scene.js';

@@ -158,8 +158,9 @@ export interface BatchReach {
  * restart r of scene b, with chain noise `rngs[r]`), and per scene the answer
  * of lowest energy (`chosen`: which restart; `reaches`: every restart's). Why: the kinematics fold the agent's plane, so a chain over
  * angles can stop in a local minimum that a particle's chain would not; on
- * the session-10 model 21 of 58 failed reaches ended higher in energy than
- * the midpoint itself (`scripts/arm-diagnosis.ts`, docs/TRAINING.md session 10). The a-chains choose
+ * one trained model 21 of 58 failed reaches ended higher in energy than
+ * the midpoint itself (`scripts/arm-diagnosis.ts`, docs/history/training-log.md,
+ * "Keeping the moves"). The a-chains choose
  * among restarts the same way.
  */
 export function reachBestOf(

@@ -40,8 +40,8 @@ export interface ModelConfig {
    * 'squared' gives |p_i - p_j|^2 instead. Why: summed over the agent's two
    * pairs, the distance is flat along the segment between them, and a sum of
    * squared distances is lowest at their midpoint; the distance lineage
-   * learns move-between's segment and not its midpoint (docs/TRAINING.md,
-   * session 9).
+   * learns move-between's segment and not its midpoint
+   * (docs/history/training-log.md, "move-between against the make-shapes").
    */
   pairDistance?: boolean | 'squared';
   /**
@@ -52,11 +52,12 @@ export interface ModelConfig {
    * over pairs, the distances see a bent triple only through a difference of
    * large terms (16 A^2 = (sum d^2)^2 - 2 sum d^4), a few parts in a thousand
    * at line's tolerance; the directions of a bent triple differ by about 2%
-   * (docs/TRAINING.md, session 13). Absent means false. A number is eps, the
+   * (docs/history/training-log.md, "Where generation fails"). Absent means false. A number is eps, the
    * radius below which the direction fades to 0 (true: PAIR_DISTANCE_EPS).
    * Why a larger one: v's derivatives grow as 1/r down to eps, and training
    * differentiates through the chains (second order); at 0.05 the gradient norm's 90th
-   * percentile was 2,200 against 9-16 without (docs/TRAINING.md, session 15).
+   * percentile was 2,200 against 9-16 without (docs/history/training-log.md,
+   * "The pair direction from scratch").
    */
   pairDirection?: boolean | number;
   /**
@@ -64,8 +65,8 @@ export interface ModelConfig {
    * Why more than one: the zero set of one squared output is a curve in an
    * agent's two position coordinates, so an energy that reaches 0 pins the
    * agent to a line (the segment, or the bisector) rather than a point; with
-   * k outputs it has codimension k (docs/TRAINING.md, session 9). Absent
-   * means 1.
+   * k outputs it has codimension k (docs/history/training-log.md,
+   * "move-between against the make-shapes"). Absent means 1.
    */
   energyOutputs?: number;
 }

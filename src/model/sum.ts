@@ -3,9 +3,9 @@
  * E_A(x, a, w_A) + E_B(x, a, w_B).
  *
  * Why: concepts compose by adding energies (the paper's own composition), and
- * two lineages each learned what the other could not: the session-14 model
+ * two lineages each learned what the other could not: the first lineage
  * the moves and the comparisons, the pair direction's first stages the lines
- * (docs/TRAINING.md, "Two energies summed"). The shipped model is such a sum
+ * (docs/history/training-log.md, "Two energies summed"). The shipped model is such a sum
  * (`concept-ebm export A --add B --add-weight c`). The sum is exactly a model of the same
  * architecture, wider: every hidden layer holds A's units then B's, the code
  * is w_A then w_B, and the outputs are A's then B's, so E = sum_k out_k^2

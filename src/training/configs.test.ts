@@ -1,5 +1,5 @@
 /**
- * Every committed training config must load: docs/TRAINING.md names each one
+ * Every committed training config must load: docs/history/training-log.md names each one
  * as the record of a run, so a config that no longer resolves (a renamed
  * setting, an unknown family) would make that row unreproducible.
  */

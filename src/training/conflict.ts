@@ -2,7 +2,7 @@
  * Do two terms of the training loss pull the parameters the same way?
  *
  * The make-shapes learn when trained on their generation term alone and not
- * when their identification term is on (docs/TRAINING.md rows 59-60). This
+ * when their identification term is on (docs/history/training-log.md rows 59-60). This
  * measures why: on the same batches (same episodes, same chain noise), the
  * parameter gradient of one term and of the other, their norms, their cosine
  * and how consistent each direction is from batch to batch.
@@ -94,8 +94,9 @@ export function onlyFamily(config: TrainingConfig, family: string): TrainingConf
  * Which families' training pulls against `target`'s? Each family's gradient
  * of the whole loss (its `familyLoss` weights included), averaged over the
  * batches of training steps `steps` drawn from that family alone, against the
- * target's. Session 9 uses it on move-between, which the shapes-first lineage
- * learns alone and loses in every mixture (docs/TRAINING.md).
+ * target's. The training log uses it on move-between, which the shapes-first
+ * lineage learns alone and loses in every mixture
+ * (docs/history/training-log.md, "move-between against the make-shapes").
  */
 export function familyConflict(
   config: TrainingConfig,

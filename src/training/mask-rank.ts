@@ -5,8 +5,8 @@
  * The identification term judges only where one a-chain ends. Nothing asks
  * the energy to rank the true set of entities below the other sets it never
  * visits, and a wider search at test time (more restarts, more noise) then
- * finds wrong sets of lower energy (docs/TRAINING.md, session 11:
- * `scripts/identify-diagnosis.ts`). With N entities there are only 2^N hard
+ * finds wrong sets of lower energy (docs/history/training-log.md, "Ranking
+ * the true set": `scripts/identify-diagnosis.ts`). With N entities there are only 2^N hard
  * masks (64 at N = 6), so the discrete attention's likelihood is exact:
  *
  *   p(m | x1, w) = exp(-E(x1, m, w) / tau) / sum_m' exp(-E(x1, m', w) / tau)

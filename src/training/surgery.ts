@@ -4,7 +4,7 @@
  *
  * Why: on the same batches the generation and identification terms pull the
  * parameters apart (cosine -0.45 at a model that makes squares, batch to
- * batch in one fixed direction; docs/TRAINING.md, "The make-shapes"). When
+ * batch in one fixed direction; docs/history/training-log.md, "The make-shapes"). When
  * the two gradients conflict (negative dot product), each loses its component
  * along the other before they are added, so that the step lowers neither
  * side's loss to first order at the other's expense.
