@@ -5,7 +5,7 @@
  * the arm evaluation's events (codes from 5 particle-world demos), it runs
  * the arm's chain from the event's start pose and from restarts-1 random
  * poses (the evaluation's own restarts, `armRestarts`), and reports:
- * - `one chain`: success from the start pose alone (the evaluation before session 10);
+ * - `one chain`: success from the start pose alone (the arm's first evaluation);
  * - `best of R`: success of the lowest-energy answer among the R chains (the evaluation since);
  * - `any of R`: success if any chain succeeded (what a perfect judge would get);
  * - of the one-chain failures, how many end higher in energy than the

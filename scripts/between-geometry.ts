@@ -12,7 +12,7 @@
  * The midpoint is the one point with both at 0. Then the energy (the inferred
  * code, the true attention) along the straight line from the answer to the
  * true final state: E(s) - E(answer) at s = 0.25, 0.5, 0.75, 1, and how often
- * the true state is lower than the answer. docs/TRAINING.md, session 9, uses
+ * the true state is lower than the answer. docs/history/training-log.md uses
  * it: the shapes-first lineage reaches the segment and not the bisector.
  */
 import { parseArgs } from 'node:util';

@@ -6,10 +6,10 @@
  * batch-to-batch consistency, at a model folder's parameters (a run's `best`
  * or `checkpoint`) or at the config's initial ones, on the batches that
  * training steps step..step+batches-1 of CONFIG would draw. docs/TRAINING.md,
- * "The make-shapes (session 8)", uses it.
+ * "The make-shapes" (docs/history/training-log.md), uses it.
  *
  * With --against FAMILY it compares families instead of terms: the cosine of
- * each family's mean gradient with FAMILY's (session 9, move-between).
+ * each family's mean gradient with FAMILY's (move-between).
  */
 import { parseArgs } from 'node:util';
 import { initEngine } from '../src/engine/index.js';

@@ -9,7 +9,7 @@
  *   chosen triple's residual / extent and extent against the true line's;
  * - make-line (generation): the x-chain's success by the extent of the true
  *   answer's line.
- * docs/TRAINING.md, session 14, uses it: the misses are the long lines.
+ * docs/history/training-log.md uses it: the misses are the long lines.
  */
 import * as T from '../src/engine/index.js';
 import { line } from '../src/concepts/line.js';

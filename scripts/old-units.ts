@@ -8,7 +8,7 @@
  *
  *   node dist/cli/main.js eval --model OUT --families all --episodes 100
  *
- * docs/TRAINING.md, session 15: the session-14 model (widened 64 -> 128) cut
+ * docs/history/training-log.md: the lineage model (widened 64 -> 128) cut
  * back to its 64 old units.
  */
 import { parseArgs } from 'node:util';

@@ -60,8 +60,8 @@ export const ARM_STEP_SIZE = 0.4;
  * Chains per reach: the event's start pose and 3 random poses, the answer of
  * lowest energy kept (`reachBestOf`), as identification keeps the best of 4
  * a-chains. Measured on 200 reaches, seed 2024 (one chain -> best of 4,
- * `scripts/arm-diagnosis.ts`): the session-5 model 0.765 -> 0.860, the
- * session-10 model 0.710 -> 0.790.
+ * `scripts/arm-diagnosis.ts`): on two earlier models 0.765 -> 0.860 and
+ * 0.710 -> 0.790.
  */
 export const ARM_RESTARTS = 4;
 

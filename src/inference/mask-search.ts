@@ -8,7 +8,7 @@
  * Hamming distance 2 of the answer (each single flip and each pair, so every
  * swap) and moves to the lowest if it lowers the energy, for a few rounds.
  * It only ever lowers the energy, so it helps where the sampler failed and
- * hurts where the sampler succeeded despite the energy (session 11's diagnosis:
+ * hurts where the sampler succeeded despite the energy (a diagnosis in docs/history/training-log.md:
  * the first are square, triangle, farthest; the second red, closest).
  *
  * Not in the paper; off unless the a-chain's `polish` is > 0.

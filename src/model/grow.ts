@@ -18,8 +18,8 @@
  * Combined, a new input feeds the new units from the start: its weights into
  * them are drawn at the scale of g0.wi's. Why: an input grown with zero
  * weights alone was not taken up at a fine-tuning rate (docs/history/training-log.md
- * rows 53 and 123); through fresh units it is computed on from the first step.
- * Measured: not enough either (row 132: zeroed after 1,200 steps, the
+ * in docs/history/training-log.md); through fresh units it is computed on from the first step.
+ * Measured: not enough either (zeroed after 1,200 steps, the
  * scores do not change); the direction pays only when trained from scratch.
  *
  * New Adam moments start at zero. Randomness (the new weights) is passed in.

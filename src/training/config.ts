@@ -49,7 +49,7 @@ export interface LossWeights {
    * runs 40 steps, and there the energy's own minimum, not the short chain's
    * end, is what the checker sees; make-line's failures end lower in energy
    * than the true event. Measured: it did not help, and costs 3.5x a step
-   * (docs/history/training-log.md rows 118 and 121). 0: off.
+   * (docs/history/training-log.md). 0: off.
    */
   contrastiveSteps: number;
 }

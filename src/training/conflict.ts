@@ -2,7 +2,7 @@
  * Do two terms of the training loss pull the parameters the same way?
  *
  * The make-shapes learn when trained on their generation term alone and not
- * when their identification term is on (docs/history/training-log.md rows 59-60). This
+ * when their identification term is on (docs/history/training-log.md). This
  * measures why: on the same batches (same episodes, same chain noise), the
  * parameter gradient of one term and of the other, their norms, their cosine
  * and how consistent each direction is from batch to batch.

@@ -4,7 +4,7 @@
  * the optimiser state (what ships: models/default is made this way).
  * `--chain a.steps=20` stores a test-time knob as the model's default.
  * `--add OTHER` writes the sum of the two energies as one model
- * (src/model/sum.ts; the shipped model is made this way since session 17).
+ * (src/model/sum.ts; the shipped model is made this way).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -49,7 +49,7 @@ export const entitiesExperiment: Experiment = {
     const genMargin = (p: (typeof points)[number]) => (p.generate ?? 0) - (p.chanceGenerate ?? 0);
     const margin = (p: (typeof points)[number]) => (idMargin(p) + genMargin(p)) / 2;
     // The claim is judged per operation: a pooled mean can stay above chance while
-    // identification falls below it (the session-10 model at N = 12).
+    // identification falls below it (as an earlier model did at N = 12).
     const bothAbove = (p: (typeof points)[number]) => idMargin(p) > 0 && genMargin(p) > 0;
     const below = points.filter((p) => !bothAbove(p)).map((p) => `N = ${p.value}`);
     const plot = await sweepPlot(points, {
