@@ -63,7 +63,8 @@ export {
   type ModelConfig,
 } from './model/config.js';
 export { paramSpecs, countParams, type ParamAxis, type ParamSpec, type ParamValues } from './model/params.js';
-export { saveModelDir, loadModelDir, MANIFEST_FILE } from './model/store.js';
+export { saveModelDir, loadModelDir, MANIFEST_FILE, type LoadOptions } from './model/store.js';
+export { modelChecksum } from './model/checksum.js';
 export {
   encodeModel,
   decodeModel,
@@ -125,6 +126,10 @@ export {
 } from './training/config.js';
 export { trainingLoss, type LossParts } from './training/loss.js';
 export { runTraining, readConfigFile, type RunOptions, type RunResult } from './training/run.js';
+export { type IntRange, type TrainingShift, type FamilyLossWeights } from './training/config.js';
+export { type EvalRecord, type StepRecord, type TrainState, type Validator } from './training/trainer.js';
+export { parseRecipe, readRecipe, runRecipe, type Recipe, type Stage, type TrainStage, type ExportStage, type RecipeOptions, type RecipeResult } from './training/recipe.js';
+export { lockRunFolder, FolderLockedError } from './training/run-folder.js';
 
 // Evaluation: per-family scores beside chance and the untrained model.
 export {
@@ -138,6 +143,21 @@ export {
   type FamilyReport,
   type ArmReport,
 } from './evaluation/report.js';
-export { evaluateFamily, type EvalOptions, type FamilyScore } from './evaluation/evaluate.js';
+export { evaluateFamily, answerEvalEpisode, type EvalOptions, type FamilyScore } from './evaluation/evaluate.js';
+export { validateRun } from './evaluation/validation.js';
+export { type EvalProgress, type Overall } from './evaluation/report.js';
 export { chanceScore } from './evaluation/baselines.js';
 export { wilson, meanInterval } from './evaluation/stats.js';
+
+// One inference API over two backends: the engine (differentiable) and the kernel (fast, first order).
+export {
+  engineBackend,
+  kernelBackend,
+  backendOf,
+  INFERENCE_BACKENDS,
+  type InferenceBackend,
+  type InferenceBackendName,
+  type GenerateOptions,
+  type IdentifyOptions,
+} from './inference/backend.js';
+export { type SceneShift } from './concepts/scene-shift.js';

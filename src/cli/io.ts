@@ -9,7 +9,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
-import { InterchangeError } from '../world/interchange.js';
+import { EPISODE_LIMITS, InterchangeError } from '../world/interchange.js';
 
 export const PROGRAM = 'concept-ebm';
 
@@ -83,6 +83,11 @@ export async function guarded(io: CliIo, body: () => Promise<number> | number): 
 
 /** Read a text file; `what` names it in errors ("episode", "answer", ...). */
 export async function readInput(path: string, what: string): Promise<string> {
+  // Refused before reading: a file far beyond the format's limit is a mistake, and reading it costs its size in memory.
+  const size = (await stat(path).catch(() => null))?.size ?? 0;
+  if (size > EPISODE_LIMITS.characters) {
+    throw new CliError(`${what} file ${path}: ${size.toLocaleString('en-US')} bytes; at most ${EPISODE_LIMITS.characters.toLocaleString('en-US')}`);
+  }
   try {
     // A byte-order mark is not JSON, but editors write one: it is dropped.
     return (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');

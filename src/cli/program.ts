@@ -20,7 +20,7 @@ import { runExport } from './commands/export.js';
 import { runExperimentCommand } from './commands/experiment.js';
 import { collect } from './chain-arg.js';
 import { EVAL_DEFAULTS } from '../evaluation/evaluate.js';
-import { BACKEND_NAMES, type BackendName } from '../inference/backend.js';
+import { INFERENCE_BACKENDS, type InferenceBackendName } from '../inference/backend.js';
 import { EXIT_USAGE, oneLine, printError, PROGRAM, reportError, type CliIo } from './io.js';
 
 function version(): string {
@@ -47,9 +47,9 @@ function integer(min: number) {
 
 const anyInteger = integer(Number.MIN_SAFE_INTEGER);
 
-function backendName(value: string): BackendName {
-  if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${BACKEND_NAMES.join(', ')}.`);
-  return value as BackendName;
+function backendName(value: string): InferenceBackendName {
+  if (!(INFERENCE_BACKENDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${INFERENCE_BACKENDS.join(', ')}.`);
+  return value as InferenceBackendName;
 }
 
 function positiveNumber(value: string): number {

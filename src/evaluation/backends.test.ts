@@ -10,7 +10,7 @@ import { EnergyModel } from '../model/model.js';
 import { Rng } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { sceneToArray } from '../world/scene.js';
-import { BACKEND_NAMES, backendOf, engineBackend, kernelBackend } from '../inference/backend.js';
+import { INFERENCE_BACKENDS, backendOf, engineBackend, kernelBackend } from '../inference/backend.js';
 import { DEFAULT_INFERENCE, withChains } from '../inference/settings.js';
 
 await useEngine();
@@ -25,8 +25,8 @@ const o = { episodes: 4, demos: 3, seed: 21 };
 
 describe('inference backends', () => {
   it('are named and built by name', () => {
-    expect(BACKEND_NAMES).toEqual(['engine', 'kernel']);
-    for (const name of BACKEND_NAMES) expect(backendOf(model, name).name).toBe(name);
+    expect(INFERENCE_BACKENDS).toEqual(['engine', 'kernel']);
+    for (const name of INFERENCE_BACKENDS) expect(backendOf(model, name).name).toBe(name);
   });
 
   it('generate the same scenes from the same keys', () => {

@@ -9,7 +9,7 @@ import type { Tensor } from '../engine/index.js';
 import { getFamily } from '../concepts/index.js';
 import type { FamilyName } from '../concepts/family.js';
 import type { SceneShift } from '../concepts/scene-shift.js';
-import { kernelBackend, type BackendName, type InferenceBackend } from '../inference/backend.js';
+import { kernelBackend, type InferenceBackendName, type InferenceBackend } from '../inference/backend.js';
 import { generateBatch, identifyBatch, inferCodes } from '../inference/infer.js';
 import type { InferenceSettings } from '../inference/settings.js';
 import type { EnergyModel } from '../model/model.js';
@@ -40,7 +40,7 @@ export interface EvalOptions {
    * backend training's validation and the published figures before the
    * kernel used; the two agree up to sampling noise).
    */
-  backend?: BackendName;
+  backend?: InferenceBackendName;
   /** Episodes per engine call (memory bound; the engine backend only). */
   chunk?: number;
 }

@@ -13,7 +13,7 @@
  * training geometry and colours). A cell is scored by the strict judge, on
  * episodes that are a pure function of (seed, family, axis, value, index).
  */
-import type { BackendName } from '../inference/backend.js';
+import type { InferenceBackendName } from '../inference/backend.js';
 import { GEOMETRY_BANDS, getFamily, type FamilyName } from '../concepts/index.js';
 import type { ColourShift } from '../concepts/colour-shift.js';
 import type { SceneShift } from '../concepts/scene-shift.js';
@@ -89,7 +89,7 @@ export interface ShiftOptions {
   seed: number;
   quick?: boolean;
   /** Where the chains run (default: the kernel). */
-  backend?: BackendName;
+  backend?: InferenceBackendName;
 }
 
 export interface ShiftReport {

@@ -24,8 +24,8 @@ import { generate, identify, inferConcept, type ConceptResult, type GenerateResu
 import type { ChainSettings } from './langevin.js';
 import type { InferenceSettings } from './settings.js';
 
-export type BackendName = 'engine' | 'kernel';
-export const BACKEND_NAMES: readonly BackendName[] = ['engine', 'kernel'];
+export type InferenceBackendName = 'engine' | 'kernel';
+export const INFERENCE_BACKENDS: readonly InferenceBackendName[] = ['engine', 'kernel'];
 
 export interface GenerateOptions {
   /** Who may change (default: the who-moves rule of the query). */
@@ -43,7 +43,7 @@ export interface IdentifyOptions {
 
 /** Inference on one model through one backend. */
 export interface InferenceBackend {
-  readonly name: BackendName;
+  readonly name: InferenceBackendName;
   /** The concept code from M demonstrations (scored on their final states). */
   inferConcept(demos: readonly Event[], settings: InferenceSettings, rng: Rng, options?: { record?: boolean }): ConceptResult;
   /** The final scene from `before` under `code` and `attention`. */
@@ -83,6 +83,6 @@ export function kernelBackend(model: EnergyModel): InferenceBackend {
   };
 }
 
-export function backendOf(model: EnergyModel, name: BackendName): InferenceBackend {
+export function backendOf(model: EnergyModel, name: InferenceBackendName): InferenceBackend {
   return name === 'engine' ? engineBackend(model) : kernelBackend(model);
 }

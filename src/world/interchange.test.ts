@@ -359,7 +359,7 @@ describe('episodes within bounds', () => {
     const queries = goodEpisode();
     queries.queries = Array.from({ length: EPISODE_LIMITS.queries + 1 }, () => goodEpisode().queries[0]);
     expect(() => validateEpisode(queries)).toThrow(/queries: 1001 queries; at most 1000/);
-    expect(() => parseEpisode(' '.repeat(EPISODE_LIMITS.characters + 1), 'big.json')).toThrow(/big\.json: 16\.0 MB of text; at most 16 MB/);
+    expect(() => parseEpisode(' '.repeat(EPISODE_LIMITS.characters + 1), 'big.json')).toThrow(/big\.json: 16,000,001 characters; at most 16,000,000/);
   });
 
   it('reads a leading byte-order mark as nothing', () => {

@@ -442,7 +442,7 @@ function checkAnswer(ctx: Ctx, v: unknown, episode?: EpisodeJson): AnswerJson {
 
 function parseJson(text: string, source?: string): unknown {
   if (text.length > EPISODE_LIMITS.characters) {
-    throw new InterchangeError(`${(text.length / 1e6).toFixed(1)} MB of text; at most ${EPISODE_LIMITS.characters / 1e6} MB`, '', source);
+    throw new InterchangeError(`${text.length.toLocaleString('en-US')} characters; at most ${EPISODE_LIMITS.characters.toLocaleString('en-US')}`, '', source);
   }
   try {
     // A leading byte-order mark is not JSON, but editors write one.

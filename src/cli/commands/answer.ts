@@ -6,7 +6,7 @@
  */
 import { answerEpisode } from '../../inference/answer.js';
 import { withChains } from '../../inference/settings.js';
-import { backendOf, type BackendName } from '../../inference/backend.js';
+import { backendOf, type InferenceBackendName } from '../../inference/backend.js';
 import { rngFor } from '../../random/rng.js';
 import { parseEpisode } from '../../world/interchange.js';
 import { guarded, integerArg, readInput, type CliIo, writeOutputFile } from '../io.js';
@@ -23,7 +23,7 @@ export interface AnswerArgs {
   /** Knob overrides of the test-time chains, e.g. ["a.steps=20"]. */
   chain?: string[];
   /** Where the chains run (default: the kernel). */
-  backend?: BackendName;
+  backend?: InferenceBackendName;
 }
 
 export async function runAnswer(args: AnswerArgs, io: CliIo): Promise<number> {

@@ -11,7 +11,7 @@ import { evaluateModel, parseFamilies, reportJson, reportMarkdown, reportTable }
 import { EVAL_DEFAULTS } from '../../evaluation/evaluate.js';
 import { SHIFT_EPISODES, runShiftSuite, shiftHeatmap, shiftJson, shiftTable } from '../../evaluation/shift-suite.js';
 import { withChains } from '../../inference/settings.js';
-import type { BackendName } from '../../inference/backend.js';
+import type { InferenceBackendName } from '../../inference/backend.js';
 import { guarded, integerArg, UsageError, type CliIo, writeOutputFile } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
 import { applyChainOverrides } from '../chain-arg.js';
@@ -37,7 +37,7 @@ export interface EvalArgs {
   /** With --suite: also write the heatmap SVG here. */
   heatmap?: string;
   /** Where the chains run (default: the kernel). */
-  backend?: BackendName;
+  backend?: InferenceBackendName;
 }
 
 export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
