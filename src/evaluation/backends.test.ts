@@ -62,4 +62,12 @@ describe('inference backends', () => {
     // a restart's win can turn on a rounding-level energy difference; nearly all agree
     expect(same).toBeGreaterThanOrEqual(total - 1);
   });
+
+  it('the engine refuses scenes beyond the format limit before wasm sees them, and keeps working', () => {
+    const engine = engineBackend(model);
+    const big = { entities: Array.from({ length: 40 }, (_, i) => ({ pos: [i / 40 - 0.5, 0] as [number, number], color: [0.2, 0.4, 0.6] as [number, number, number] })) };
+    expect(() => engine.identify(big, new Float32Array(8), settings, new Rng(1))).toThrow(/identify: 40 entities; the engine backend takes at most 32/);
+    const [ep] = evalEpisodes('red', o);
+    expect('mask' in answerEvalEpisode(engine, ep, settings, episodeChainRng(o, 'red', 0))).toBe(true);
+  });
 });

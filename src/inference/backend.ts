@@ -18,6 +18,7 @@
  */
 import type { EnergyModel } from '../model/model.js';
 import type { Rng } from '../random/rng.js';
+import { EPISODE_LIMITS } from '../world/interchange.js';
 import type { Event, Scene } from '../world/types.js';
 import { fastEnergyOf, fastGenerate, fastIdentify, fastInferConcept } from './fast.js';
 import { generate, identify, inferConcept, type ConceptResult, type GenerateResult, type IdentifyResult } from './infer.js';
@@ -59,13 +60,35 @@ export interface InferenceBackend {
   identify(scene: Scene, code: Float32Array, settings: InferenceSettings, rng: Rng, options?: IdentifyOptions): IdentifyResult;
 }
 
+/**
+ * Scenes the engine backend takes: the episode format's limit. Beyond it the
+ * engine's 32-bit wasm memory can overflow ("table index is out of bounds"),
+ * and a wasm abort leaves the engine unusable for the rest of the process, so
+ * the call is refused before it starts. The kernel has no such limit.
+ */
+function checkEngineScene(scene: Scene, what: string): void {
+  const n = scene.entities.length;
+  if (n > EPISODE_LIMITS.entities) {
+    throw new Error(`${what}: ${n} entities; the engine backend takes at most ${EPISODE_LIMITS.entities} (the kernel backend takes more)`);
+  }
+}
+
 /** The engine backend of `model` (reads the model's parameters at every call). */
 export function engineBackend(model: EnergyModel): InferenceBackend {
   return {
     name: 'engine',
-    inferConcept: (demos, settings, rng, options) => inferConcept(model, demos, settings, rng, options),
-    generate: (before, attention, code, settings, rng, options) => generate(model, before, attention, code, settings, rng, options),
-    identify: (scene, code, settings, rng, options) => identify(model, scene, code, settings, rng, options),
+    inferConcept: (demos, settings, rng, options) => {
+      demos.forEach((d, i) => checkEngineScene(d.after, `demos[${i}]`));
+      return inferConcept(model, demos, settings, rng, options);
+    },
+    generate: (before, attention, code, settings, rng, options) => {
+      checkEngineScene(before, 'generate');
+      return generate(model, before, attention, code, settings, rng, options);
+    },
+    identify: (scene, code, settings, rng, options) => {
+      checkEngineScene(scene, 'identify');
+      return identify(model, scene, code, settings, rng, options);
+    },
   };
 }
 
