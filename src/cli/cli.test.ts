@@ -238,7 +238,10 @@ describe('errors are one line with a non-zero exit', () => {
     }
     const wide = capture();
     expect(await runCli(['sample', '--concept', 'red', '--entities', '33', '--out', join(dir, 'w.json')], wide)).toBe(2);
-    expect(wide.err).toMatch(/--entities 33: at most 32 per scene/);
+    expect(wide.err).toMatch(/--entities 33: red draws at most 32 entities a scene/);
+    const square = capture();
+    expect(await runCli(['sample', '--concept', 'square', '--entities', '17', '--out', join(dir, 'w.json')], square)).toBe(2);
+    expect(square.err).toMatch(/square draws at most 16/);
     const empty = capture();
     expect(await runCli(['eval', '--families', '', '--episodes', '1'], empty)).toBe(2);
     expect(empty.err).toMatch(/--families is empty/);

@@ -88,7 +88,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--demos <n>', 'demonstration events', integer(1), 5)
     .option('--queries <n>', 'queries', integer(0), 10)
     .option('--seed <s>', 'random seed (integer)', anyInteger, 0)
-    .option('--entities <n>', "entities per scene (default: the family's; at most 32)", integer(1))
+    .option('--entities <n>', "entities per scene (default: the family's; at most 32, 16 for square, line, triangle and circle)", integer(1))
     .action(async (opts) => setCode(await runSample(opts, io)));
 
   program

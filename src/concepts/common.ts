@@ -3,6 +3,7 @@
  * results, the answer-mask sanity test, identification events and the
  * generation checker's "entities that do not move stay put" rule.
  */
+import { EPISODE_LIMITS } from '../world/interchange.js';
 import type { Event, Scene } from '../world/types.js';
 import { maskToSet } from '../world/types.js';
 import { AGENT_COLOR, agentIndex, cloneScene, colorDistance, distance, meanDisplacement } from '../world/scene.js';
@@ -36,9 +37,9 @@ export function fail(error: number, reason: string): CheckResult {
   return { ok: false, error: finiteError(error), reason };
 }
 
-/** The requested scene size, validated against the family's minimum. */
+/** The requested scene size, validated against the family's minimum and maximum. */
 export function sceneSize(
-  family: { name: string; defaultEntities: number; minEntities: number },
+  family: { name: string; defaultEntities: number; minEntities: number; maxEntities?: number },
   options?: SampleOptions,
 ): number {
   const n = options?.entities ?? family.defaultEntities;
@@ -47,7 +48,14 @@ export function sceneSize(
       `${family.name}: entities must be an integer >= ${family.minEntities}, got ${n}`,
     );
   }
+  const max = maxEntitiesOf(family);
+  if (n > max) throw new Error(`${family.name}: at most ${max} entities a scene, got ${n}`);
   return n;
+}
+
+/** The largest scene a family's generator draws in seconds: its own `maxEntities`, else the format's limit. */
+export function maxEntitiesOf(family: { maxEntities?: number }): number {
+  return family.maxEntities ?? EPISODE_LIMITS.entities;
 }
 
 /**

@@ -3,6 +3,7 @@
  * docs:concepts`), so the page cannot drift from the checkers: a test fails
  * when the committed page differs from what this prints.
  */
+import { maxEntitiesOf } from './common.js';
 import { FAMILIES, FAMILY_NAMES } from './index.js';
 import type { ConceptFamily, GeometrySpec } from './family.js';
 import { MOVER_TOLERANCE, STAY_PUT_TOLERANCE } from './common.js';
@@ -26,7 +27,7 @@ function familySection(f: ConceptFamily): string {
     `- **Judge**: ${f.checkerDescription}`,
   ];
   lines.push(
-    `- **Scenes**: ${f.defaultEntities} entities by default, at least ${f.minEntities}${f.usesAgent ? '; the gray agent is one of them' : ''}.`,
+    `- **Scenes**: ${f.defaultEntities} entities by default, at least ${f.minEntities}, at most ${maxEntitiesOf(f)}${f.usesAgent ? '; the gray agent is one of them' : ''}.`,
   );
   lines.push(
     `- **Geometry**: ${f.geometry ? geometryLine(f.geometry) : 'none to shift (colour or count only)'}.`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maxEntitiesOf } from './common.js';
 import { Rng, rngFor } from '../random/rng.js';
 import { maskToSet } from '../world/types.js';
 import {
@@ -91,6 +92,14 @@ describe.each(families)('%s', (name, f) => {
       /entities must be an integer/,
     );
     expect(() => f.sample(new Rng(1), { entities: 6.5 })).toThrow(/entities must be an integer/);
+  });
+
+  it('fills its largest scene, and refuses a larger one', () => {
+    const max = maxEntitiesOf(f);
+    const e = f.sample(rngFor(78, name), { entities: max });
+    expect(checkEvent(f, e).ok).toBe(true);
+    expectWellFormed(f, e, max);
+    expect(() => f.sample(new Rng(1), { entities: max + 1 })).toThrow(new RegExp(`at most ${max} entities`));
   });
 
   if (f.kind === 'identify') {

@@ -59,6 +59,11 @@ interface FamilyBase<Name extends FamilyName> {
   readonly checkerDescription: string;
   readonly defaultEntities: number;
   readonly minEntities: number;
+  /**
+   * The largest scene the generator fills in seconds (default: the format's
+   * 32): where its spacing and uniqueness rules crowd out a bigger scene.
+   */
+  readonly maxEntities?: number;
   /** True when scenes of this family contain the (gray) agent. */
   readonly usesAgent: boolean;
   /** The geometry its generator draws, with the shift suite's bands (none for colour and count concepts). */

@@ -104,6 +104,8 @@ export function identifyShapeFamily(
       `Error: residual / ${spec.sizeName} (or the size mismatch).`,
     defaultEntities,
     minEntities: spec.members + 1,
+    // A unique shape among many points: line fails to place one at 20, circle takes minutes at 32.
+    maxEntities: 16,
     usesAgent: false,
     geometry: shapeGeometry(spec),
     sample(rng: Rng, options?: SampleOptions): Event {

@@ -1,5 +1,5 @@
 import { sampleEpisode } from '../../concepts/episode.js';
-import { EPISODE_LIMITS } from '../../world/interchange.js';
+import { maxEntitiesOf } from '../../concepts/common.js';
 import { rngFor } from '../../random/rng.js';
 import { serializeEpisode, serializeTruth } from '../../world/interchange.js';
 import { familyByName } from '../families.js';
@@ -31,8 +31,8 @@ export async function runSample(args: SampleArgs, io: CliIo): Promise<number> {
     const seed = integerArg('--seed', args.seed ?? 0, Number.MIN_SAFE_INTEGER);
     const entities =
       args.entities === undefined ? undefined : integerArg('--entities', args.entities, 1);
-    if (entities !== undefined && entities > EPISODE_LIMITS.entities) {
-      throw new UsageError(`--entities ${entities}: at most ${EPISODE_LIMITS.entities} per scene (the episode format's limit)`);
+    if (entities !== undefined && entities > maxEntitiesOf(family)) {
+      throw new UsageError(`--entities ${entities}: ${family.name} draws at most ${maxEntitiesOf(family)} entities a scene`);
     }
     if (entities !== undefined && entities < family.minEntities) {
       throw new UsageError(
