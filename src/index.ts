@@ -124,7 +124,7 @@ export {
   type LossWeights,
   type Truncation,
 } from './training/config.js';
-export { trainingLoss, type LossParts } from './training/loss.js';
+export { trainingLoss, type LossParts, type LossInputs } from './training/loss.js';
 export { runTraining, readConfigFile, type RunOptions, type RunResult } from './training/run.js';
 export { type IntRange, type TrainingShift, type FamilyLossWeights } from './training/config.js';
 export { type EvalRecord, type StepRecord, type TrainState, type Validator } from './training/trainer.js';

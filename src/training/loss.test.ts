@@ -17,7 +17,7 @@ const tinyBase = { model: { hidden: 8, codeSize: 4, gLayers: 2 }, inference: { w
 function lossOf(model: EnergyModel, batch: Batch, config: TrainingConfig) {
   const t = batchTensors(batch, config.inference.attentionLogit);
   const parts = emptyParts();
-  const loss = T.tidy(() => T.readScalar(trainingLoss(model, batch, t, config, chainNoise(batch, 1, 0), parts)));
+  const loss = T.tidy(() => T.readScalar(trainingLoss({ model, batch, t, config, noise: chainNoise(batch, 1, 0), parts })));
   disposeBatchTensors(t);
   return { loss, parts };
 }

@@ -204,16 +204,24 @@ export type LossSide = 'both' | 'x' | 'a';
  * gradients) of the shards of a batch add up to the whole batch's. Scalar
  * parts are written to `parts` in the same form.
  */
-export function trainingLoss(
-  model: EnergyModel,
-  batch: Batch,
-  t: BatchTensors,
-  config: TrainingConfig,
-  noise: ChainNoise,
-  parts: LossParts,
-  batchTotal: number = batch.size,
-  side: LossSide = 'both',
-): T.Scalar {
+export interface LossInputs {
+  model: EnergyModel;
+  batch: Batch;
+  /** The batch as tensors (batchTensors). */
+  t: BatchTensors;
+  config: TrainingConfig;
+  /** The chains' noise, keyed by (seed, step) (chainNoise). */
+  noise: ChainNoise;
+  /** Filled with the loss's parts, for the logs. */
+  parts: LossParts;
+  /** The whole batch's size when this is a shard of it (default: this batch's). */
+  batchTotal?: number;
+  /** Which side of the loss: both, or generation (x) or identification (a) alone. */
+  side?: LossSide;
+}
+
+export function trainingLoss(inputs: LossInputs): T.Scalar {
+  const { model, batch, t, config, noise, parts, batchTotal = inputs.batch.size, side = 'both' } = inputs;
   const { inference: inf, loss: weights, truncation } = config;
   const B = batch.size;
   const steps = (k: number | null) => (k === null ? undefined : k);

@@ -138,7 +138,7 @@ describe('the mask-ranking term', () => {
     const measure = (config: TrainingConfig, side: 'both' | 'x' | 'a' = 'both') => {
       const t = batchTensors(batch, L);
       const parts = emptyParts();
-      const loss = T.tidy(() => T.readScalar(trainingLoss(model, batch, t, config, chainNoise(batch, 1, 0), parts, batch.size, side)));
+      const loss = T.tidy(() => T.readScalar(trainingLoss({ model, batch, t, config, noise: chainNoise(batch, 1, 0), parts, side })));
       disposeBatchTensors(t);
       return { loss, parts };
     };
@@ -153,7 +153,7 @@ describe('the mask-ranking term', () => {
     const gen = stackEpisodes([sampleEpisode('move-close', 2, 6, rngFor(1, 'g'))]);
     const t = batchTensors(gen, L);
     const parts = emptyParts();
-    T.tidy(() => trainingLoss(model, gen, t, withIt, chainNoise(gen, 1, 0), parts));
+    T.tidy(() => trainingLoss({ model, batch: gen, t, config: withIt, noise: chainNoise(gen, 1, 0), parts }));
     expect(parts.maskRank).toBe(0);
     disposeBatchTensors(t);
     model.dispose();

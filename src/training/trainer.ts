@@ -128,7 +128,7 @@ export function lossGradients(
   const parts = emptyParts();
   const noise = chainNoise(batch, config.seed, step);
   const { value, grads } = model.valueAndGrads(() =>
-    trainingLoss(model, batch, t, config, noise, parts, config.batchSize, side),
+    trainingLoss({ model, batch, t, config, noise, parts, batchTotal: config.batchSize, side }),
   );
   const gradValues: ParamValues = {};
   for (const spec of paramSpecs(config.model)) gradValues[spec.name] = Float32Array.from(T.read(grads[spec.name]));
