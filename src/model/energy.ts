@@ -38,8 +38,7 @@ export function pairDiffs(x: Tensor): Tensor {
 }
 
 /** Smoothed distances (or, `squared`, squared distances) between the entities' positions: [B, N, N]. */
-export function pairDistances(x: Tensor, squared = false): Tensor {
-  const diff = pairDiffs(x);
+export function pairDistances(x: Tensor, squared = false, diff: Tensor = pairDiffs(x)): Tensor {
   const r2 = T.sum(T.square(diff), 3);
   if (squared) return r2;
   return T.sub(T.sqrt(T.add(r2, PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS)), PAIR_DISTANCE_EPS);
@@ -49,8 +48,7 @@ export function pairDistances(x: Tensor, squared = false): Tensor {
  * The pairs' directions as doubled angles, (dx^2 - dy^2, 2 dx dy) / (r^2 + eps^2)
  * over the position attributes: [B, N, N, 2], 0 on the diagonal.
  */
-export function pairDirections(x: Tensor, eps = PAIR_DISTANCE_EPS): Tensor {
-  const diff = pairDiffs(x);
+export function pairDirections(x: Tensor, eps = PAIR_DISTANCE_EPS, diff: Tensor = pairDiffs(x)): Tensor {
   const [B, N] = diff.shape;
   const dx = T.slice(diff, [0, 0, 0, 0], [B, N, N, 1]);
   const dy = T.slice(diff, [0, 0, 0, 1], [B, N, N, 1]);
@@ -82,16 +80,17 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
     T.add(T.reshape(pi, [B, N, 1, H]), T.reshape(pj, [B, 1, N, H])),
     T.reshape(wProj, [B, 1, 1, H]),
   ); // [B, N, N, H]
-  // The distance and the direction each build their own differences (pairDiffs), although one
-  // tensor would do: shared, the gradient through it sums in another order (1e-8 apart), and training with the
-  // direction at eps 0.05 is chaotic enough that a rerun of the shipped model's second energy
-  // (recipes/shipped.json, stages direction-shapes and direction-mixture, trained this way) then ends elsewhere.
+  // One tensor of differences serves the distance and the direction. The shipped model's second
+  // energy was trained with two copies, whose gradients sum in another order (1e-8 apart); training
+  // with the direction at eps 0.05 is chaotic enough that the recipe's direction stages, rerun,
+  // end near it but not on it (docs/TRAINING.md, "Reproducibility").
+  const diff = config.pairDistance || config.pairDirection ? pairDiffs(x) : null;
   if (config.pairDistance) {
-    const d = pairDistances(x, config.pairDistance === 'squared'); // [B, N, N]
+    const d = pairDistances(x, config.pairDistance === 'squared', diff!); // [B, N, N]
     pre = T.add(pre, T.mul(T.reshape(d, [B, N, N, 1]), T.reshape(p['g0.wd'], [1, 1, 1, H])));
   }
   if (config.pairDirection) {
-    const v = T.reshape(pairDirections(x, pairDirectionEps(config)), [B * N * N, 2]);
+    const v = T.reshape(pairDirections(x, pairDirectionEps(config), diff!), [B * N * N, 2]);
     pre = T.add(pre, T.reshape(T.matMul(v, p['g0.wv']), [B, N, N, H]));
   }
   let h = T.silu(pre);
