@@ -7,9 +7,22 @@ import tseslint from 'typescript-eslint';
  * everything. Tests keep the same rule; they may also import the
  * test-utils folders, which product code may not.
  */
-const LAYERS = [['util', 'random'], ['engine'], ['world'], ['concepts'], ['model'], ['inference'], ['training'], ['evaluation'], ['cli']];
+const LAYERS = [
+  ['util', 'random'],
+  ['engine'],
+  ['world'],
+  ['concepts'],
+  ['model'],
+  ['inference'],
+  ['training'],
+  ['evaluation'],
+  ['cli'],
+];
 
-const TFJS = { group: ['@tensorflow/*'], message: 'Only src/engine imports TensorFlow.js: go through the engine (src/engine).' };
+const TFJS = {
+  group: ['@tensorflow/*'],
+  message: 'Only src/engine imports TensorFlow.js: go through the engine (src/engine).',
+};
 const TEST_UTILS = { regex: '(^|/)test-utils/', message: 'test-utils are for tests only.' };
 
 function layerRules() {
@@ -20,10 +33,19 @@ function layerRules() {
         regex: `^(\\.\\./)+(${above.join('|')})/`,
         message: `src/${folder} sits below ${above.join(', ')}: layers import downward only (eslint.config.js, LAYERS).`,
       };
-      const patterns = [...(above.length > 0 ? [upward] : []), ...(folder === 'engine' ? [] : [TFJS])];
+      const patterns = [
+        ...(above.length > 0 ? [upward] : []),
+        ...(folder === 'engine' ? [] : [TFJS]),
+      ];
       return [
-        { files: [`src/${folder}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, TEST_UTILS] }] } },
-        { files: [`src/${folder}/**/*.test.ts`, `src/${folder}/**/test-utils/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } },
+        {
+          files: [`src/${folder}/**/*.ts`],
+          rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, TEST_UTILS] }] },
+        },
+        {
+          files: [`src/${folder}/**/*.test.ts`, `src/${folder}/**/test-utils/**/*.ts`],
+          rules: { 'no-restricted-imports': ['error', { patterns }] },
+        },
       ];
     });
   }).flat();
@@ -40,7 +62,10 @@ export default tseslint.config(
         'error',
         { object: 'Math', property: 'random', message: 'Use an Rng passed in (src/random).' },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   ...layerRules(),

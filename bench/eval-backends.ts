@@ -16,17 +16,26 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
 const episodes = Number(arg('--episodes', '100'));
-const families = arg('--families', 'all') === 'all' ? [...FAMILY_NAMES] : arg('--families', '').split(',');
+const families =
+  arg('--families', 'all') === 'all' ? [...FAMILY_NAMES] : arg('--families', '').split(',');
 for (const f of families) if (!isFamilyName(f)) throw new Error(`unknown concept "${f}"`);
 await initEngine('wasm');
 const { model, inference } = await loadTrainedModel(arg('--model', 'models/default'));
 const total = { engine: 0, kernel: 0 };
-const lines = ['| family | engine score | kernel score | engine (s) | kernel (s) | speed-up |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
+const lines = [
+  '| family | engine score | kernel score | engine (s) | kernel (s) | speed-up |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+];
 for (const family of families as FamilyName[]) {
   const row: Record<string, { score: number; seconds: number }> = {};
   for (const backend of ['engine', 'kernel'] as const) {
     const t = performance.now();
-    const s = evaluateFamily(model, family, inference, { episodes, demos: EVAL_DEFAULTS.demos, seed: EVAL_DEFAULTS.seed, backend });
+    const s = evaluateFamily(model, family, inference, {
+      episodes,
+      demos: EVAL_DEFAULTS.demos,
+      seed: EVAL_DEFAULTS.seed,
+      backend,
+    });
     row[backend] = { score: s.score, seconds: (performance.now() - t) / 1000 };
     total[backend] += row[backend].seconds;
   }
@@ -35,6 +44,10 @@ for (const family of families as FamilyName[]) {
   );
   process.stderr.write(`${lines[lines.length - 1]}\n`);
 }
-lines.push(`| all | | | ${total.engine.toFixed(1)} | ${total.kernel.toFixed(1)} | ${(total.engine / total.kernel).toFixed(1)}x |`);
-process.stdout.write(`${episodes} episodes a family, seed ${EVAL_DEFAULTS.seed}\n\n${lines.join('\n')}\n`);
+lines.push(
+  `| all | | | ${total.engine.toFixed(1)} | ${total.kernel.toFixed(1)} | ${(total.engine / total.kernel).toFixed(1)}x |`,
+);
+process.stdout.write(
+  `${episodes} episodes a family, seed ${EVAL_DEFAULTS.seed}\n\n${lines.join('\n')}\n`,
+);
 model.dispose();

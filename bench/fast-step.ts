@@ -82,8 +82,14 @@ for (const [hidden, codeSize] of [
   const fast = time(() => void fastGenerate(fe, scene, attention, code, settings, noise), reps);
   const fast64 = time(() => void fastGenerate(fe64, scene, attention, code, settings, noise), reps);
   const all = attention.map(() => 1);
-  const fastAll = time(() => void fastGenerate(fe, scene, attention, code, settings, noise, { movable: all }), reps);
-  const fastAll64 = time(() => void fastGenerate(fe64, scene, attention, code, settings, noise, { movable: all }), reps);
+  const fastAll = time(
+    () => void fastGenerate(fe, scene, attention, code, settings, noise, { movable: all }),
+    reps,
+  );
+  const fastAll64 = time(
+    () => void fastGenerate(fe64, scene, attention, code, settings, noise, { movable: all }),
+    reps,
+  );
 
   // The bare step inside a 50-step chain (the agent moves), and one full E + dE/dx over all 36 pairs.
   const x0 = sceneToArray(scene);
@@ -99,7 +105,11 @@ for (const [hidden, codeSize] of [
   const bare = { wall: bare50.wall / 50, cpu: bare50.cpu / 50 };
   const dx = new Float32Array(30);
   const full = time(() => void fe.gradients(x0, 6, a, code, { dx }), Math.max(5, reps / 10), 20);
-  const full64 = time(() => void fe64.gradients(x0, 6, a, code, { dx }), Math.max(5, reps / 10), 20);
+  const full64 = time(
+    () => void fe64.gradients(x0, 6, a, code, { dx }),
+    Math.max(5, reps / 10),
+    20,
+  );
 
   console.log(`hidden ${hidden}, code ${codeSize}, gLayers 3:`);
   console.log(`  engine generate (1 step)        ${fmt(engine)}`);
@@ -107,7 +117,9 @@ for (const [hidden, codeSize] of [
     `  fastGenerate (1 step)           ${fmt(fast)}   speed-up x${(engine.wall / fast.wall).toFixed(1)}`,
   );
   console.log(`  fastGenerate, float64 loops     ${fmt(fast64)}`);
-  console.log(`  fastGenerate, every entity movable (the bench's figure) ${fmt(fastAll)}; float64 ${fmt(fastAll64)}`);
+  console.log(
+    `  fastGenerate, every entity movable (the bench's figure) ${fmt(fastAll)}; float64 ${fmt(fastAll64)}`,
+  );
   console.log(`  fast step inside a 50-step chain ${fmt(bare)}`);
   console.log(`  fast E + dE/dx over all 36 pairs ${fmt(full)}; float64 ${fmt(full64)}`);
   model.dispose();

@@ -19,15 +19,29 @@ export interface ParallelBench {
   dispose(): Promise<void>;
 }
 
-export async function makeParallelBench(wl: Workload, micro: number, threads = 2): Promise<ParallelBench> {
+export async function makeParallelBench(
+  wl: Workload,
+  micro: number,
+  threads = 2,
+): Promise<ParallelBench> {
   const main = makeBench(wl, 0, micro);
-  const workers = Array.from({ length: threads }, () => spawnWorker(new URL('./parallel-worker.ts', import.meta.url)));
-  await Promise.all(workers.map((w, i) => request(w, { kind: 'init', workload: wl, micro, seed: i + 1 })));
+  const workers = Array.from({ length: threads }, () =>
+    spawnWorker(new URL('./parallel-worker.ts', import.meta.url)),
+  );
+  await Promise.all(
+    workers.map((w, i) => request(w, { kind: 'init', workload: wl, micro, seed: i + 1 })),
+  );
   const share = (i: number) => Math.floor(wl.B / threads) + (i < wl.B % threads ? 1 : 0);
   return {
     async trainStep() {
       const results = await Promise.all(
-        workers.map((w, i) => request<{ loss: number; grads: ParamValues }>(w, { kind: 'grads', values: main.values, episodes: share(i) })),
+        workers.map((w, i) =>
+          request<{ loss: number; grads: ParamValues }>(w, {
+            kind: 'grads',
+            values: main.values,
+            episodes: share(i),
+          }),
+        ),
       );
       const total = results[0].grads;
       for (const r of results.slice(1)) addInto(total, r.grads);

@@ -95,9 +95,12 @@ async function oursTwoThreads(
   }
 }
 
-function ours(
-  wl: Workload,
-): Figures & { fast_langevin_step_b1_ms: number; fast_infer_batch_s: number; peak_rss_mb: number; micro_batch: number } {
+function ours(wl: Workload): Figures & {
+  fast_langevin_step_b1_ms: number;
+  fast_infer_batch_s: number;
+  peak_rss_mb: number;
+  micro_batch: number;
+} {
   const micro = MICRO[wl.name] ?? wl.B;
   const b = makeBench(wl, 0, micro);
   const train = time(() => void b.trainStep(), reps);
@@ -106,11 +109,21 @@ function ours(
   // The same single-scene step through the hand-written first-order kernel (its products and SiLUs in WebAssembly SIMD).
   const fe = fastEnergyOf(b.model);
   const rng = new Rng(1);
-  const scene = arrayToScene(Float32Array.from({ length: wl.N * 5 }, () => rng.range(-1, 1)), wl.N);
+  const scene = arrayToScene(
+    Float32Array.from({ length: wl.N * 5 }, () => rng.range(-1, 1)),
+    wl.N,
+  );
   const attention = Array.from({ length: wl.N }, (_, i) => (i < 2 ? 1 : 0));
   const code = rng.normals(wl.DW);
   const settings = { ...DEFAULT_INFERENCE, x: chain(1, 0.1, 0.005) };
-  const fast = time(() => void fastGenerate(fe, scene, attention, code, settings, rng, { movable: attention.map(() => 1) }), 200) * 1000;
+  const fast =
+    time(
+      () =>
+        void fastGenerate(fe, scene, attention, code, settings, rng, {
+          movable: attention.map(() => 1),
+        }),
+      200,
+    ) * 1000;
   // The batched generation through the same kernel, scene after scene on this one thread.
   const fastBatch = time(() => b.fastInferBatch(), reps);
   b.model.dispose();
@@ -129,11 +142,16 @@ function peer(wl: Workload): (Figures & { torch: string }) | string {
   if (flag('--no-peer')) return 'skipped (--no-peer)';
   if (!existsSync(peerScript)) return `skipped: no peer script at ${peerScript}`;
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'skipped: /usr/bin/python3 has no torch (apt-get install python3-torch libopenblas0-pthread)';
-  const r = spawnSync('/usr/bin/python3', [peerScript, '--workload', wl.name, '--reps', String(reps)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+  if (probe.status !== 0)
+    return 'skipped: /usr/bin/python3 has no torch (apt-get install python3-torch libopenblas0-pthread)';
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [peerScript, '--workload', wl.name, '--reps', String(reps)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
   if (r.status !== 0) return `failed: ${(r.stderr || '').trim().split('\n').pop()}`;
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -166,7 +184,8 @@ const machine = {
 const names = which === 'all' ? (['small', 'paper'] as const) : ([which] as ('small' | 'paper')[]);
 const results: Record<string, unknown> = {};
 type Row = Record<string, number>;
-const medianOf = (rows: Row[]): Row => Object.fromEntries(Object.keys(rows[0]).map((k) => [k, median(rows.map((r) => r[k]))]));
+const medianOf = (rows: Row[]): Row =>
+  Object.fromEntries(Object.keys(rows[0]).map((k) => [k, median(rows.map((r) => r[k]))]));
 
 /** ours / peer of one round, per figure. */
 function ratios(o: Row, p: Row): Row {
@@ -193,23 +212,38 @@ for (const name of names) {
   let peerNote: string | null = null;
   let torch = '';
   for (let round = 0; round < rounds; round++) {
-    if (!flag('--json')) process.stderr.write(`bench ${name} round ${round + 1}/${rounds}: ours...\n`);
+    if (!flag('--json'))
+      process.stderr.write(`bench ${name} round ${round + 1}/${rounds}: ours...\n`);
     const two = flag('--one-thread') ? {} : await oursTwoThreads(wl);
     oursRuns.push({ ...ours(wl), ...two } as Row);
-    if (!flag('--json')) process.stderr.write(`bench ${name} round ${round + 1}/${rounds}: peer...\n`);
+    if (!flag('--json'))
+      process.stderr.write(`bench ${name} round ${round + 1}/${rounds}: peer...\n`);
     const p = peer(wl);
     if (typeof p === 'string') {
       peerNote = p;
       continue;
     }
     torch = p.torch;
-    peerRuns.push({ train_step_s: p.train_step_s, infer_batch_s: p.infer_batch_s, langevin_step_b1_ms: p.langevin_step_b1_ms });
+    peerRuns.push({
+      train_step_s: p.train_step_s,
+      infer_batch_s: p.infer_batch_s,
+      langevin_step_b1_ms: p.langevin_step_b1_ms,
+    });
   }
   const o = medianOf(oursRuns);
   const p = peerRuns.length > 0 ? { ...medianOf(peerRuns), torch } : (peerNote ?? 'skipped');
-  const perRound = peerRuns.length === oursRuns.length ? oursRuns.map((r, i) => ratios(r, peerRuns[i])) : [];
+  const perRound =
+    peerRuns.length === oursRuns.length ? oursRuns.map((r, i) => ratios(r, peerRuns[i])) : [];
   const ratio = typeof p === 'string' ? null : ratios(o, p as unknown as Row);
-  const spread = perRound.length > 0 ? Object.fromEntries(Object.keys(perRound[0]).map((k) => [k, [Math.min(...perRound.map((r) => r[k])), Math.max(...perRound.map((r) => r[k]))]])) : null;
+  const spread =
+    perRound.length > 0
+      ? Object.fromEntries(
+          Object.keys(perRound[0]).map((k) => [
+            k,
+            [Math.min(...perRound.map((r) => r[k])), Math.max(...perRound.map((r) => r[k]))],
+          ]),
+        )
+      : null;
   results[name] = { workload: wl, rounds, ours: o, peer: p, ratio, spread, oursRuns, peerRuns };
 }
 const memory = memorySteps > 0 ? memoryCheck(memorySteps) : null;
@@ -220,35 +254,67 @@ if (flag('--json')) {
   const f = (v: number | undefined, d = 3) => (v === undefined ? '-' : v.toFixed(d));
   const lines = [
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GB, Node ${machine.node}, engine ${machine.backend}` +
-      `; peer: ${Object.values(results).map((r) => (typeof (r as { peer: unknown }).peer === 'string' ? (r as { peer: string }).peer : `torch ${((r as { peer: { torch: string } }).peer).torch}`))[0]}` +
+      `; peer: ${Object.values(results).map((r) => (typeof (r as { peer: unknown }).peer === 'string' ? (r as { peer: string }).peer : `torch ${(r as { peer: { torch: string } }).peer.torch}`))[0]}` +
       `; ${rounds} rounds of ${reps} repetitions, ratio of medians (lowest-highest round)`,
     '',
     '| workload | figure | ours | peer (PyTorch) | ours / peer |',
     '| --- | --- | ---: | ---: | ---: |',
   ];
-  for (const [name, r] of Object.entries(results) as [string, { ours: Figures & { peak_rss_mb: number }; peer: Figures | string; ratio: Record<string, number> | null; spread: Record<string, [number, number]> | null }][]) {
+  for (const [name, r] of Object.entries(results) as [
+    string,
+    {
+      ours: Figures & { peak_rss_mb: number };
+      peer: Figures | string;
+      ratio: Record<string, number> | null;
+      spread: Record<string, [number, number]> | null;
+    },
+  ][]) {
     const p = typeof r.peer === 'string' ? null : r.peer;
     const withSpread = (ratio: Record<string, number> | null | undefined, key: string) =>
-      ratio?.[key] === undefined ? '-' : `${ratio[key].toFixed(2)}${r.spread?.[key] ? ` (${r.spread[key][0].toFixed(2)}-${r.spread[key][1].toFixed(2)})` : ''}`;
-    lines.push(`| ${name} | train step (s) | ${f(r.ours.train_step_s)} | ${f(p?.train_step_s)} | ${withSpread(r.ratio, 'train_step')} |`);
-    lines.push(`| ${name} | batched 20-step generation (s) | ${f(r.ours.infer_batch_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'infer_batch')} |`);
+      ratio?.[key] === undefined
+        ? '-'
+        : `${ratio[key].toFixed(2)}${r.spread?.[key] ? ` (${r.spread[key][0].toFixed(2)}-${r.spread[key][1].toFixed(2)})` : ''}`;
+    lines.push(
+      `| ${name} | train step (s) | ${f(r.ours.train_step_s)} | ${f(p?.train_step_s)} | ${withSpread(r.ratio, 'train_step')} |`,
+    );
+    lines.push(
+      `| ${name} | batched 20-step generation (s) | ${f(r.ours.infer_batch_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'infer_batch')} |`,
+    );
     const two = r.ours as unknown as { train_step_2t_s?: number; infer_batch_2t_s?: number };
     if (two.train_step_2t_s !== undefined) {
-      lines.push(`| ${name} | train step, 2 threads (s) | ${f(two.train_step_2t_s)} | ${f(p?.train_step_s)} | ${withSpread(r.ratio, 'train_step_2t')} |`);
-      lines.push(`| ${name} | batched generation, 2 threads (s) | ${f(two.infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'infer_batch_2t')} |`);
+      lines.push(
+        `| ${name} | train step, 2 threads (s) | ${f(two.train_step_2t_s)} | ${f(p?.train_step_s)} | ${withSpread(r.ratio, 'train_step_2t')} |`,
+      );
+      lines.push(
+        `| ${name} | batched generation, 2 threads (s) | ${f(two.infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'infer_batch_2t')} |`,
+      );
     }
-    const fastOurs = r.ours as unknown as { fast_infer_batch_s: number; fast_infer_batch_2t_s?: number };
-    lines.push(`| ${name} | batched generation, hand-written kernel, 1 thread (s) | ${f(fastOurs.fast_infer_batch_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'fast_infer_batch')} |`);
+    const fastOurs = r.ours as unknown as {
+      fast_infer_batch_s: number;
+      fast_infer_batch_2t_s?: number;
+    };
+    lines.push(
+      `| ${name} | batched generation, hand-written kernel, 1 thread (s) | ${f(fastOurs.fast_infer_batch_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'fast_infer_batch')} |`,
+    );
     if (fastOurs.fast_infer_batch_2t_s !== undefined) {
-      lines.push(`| ${name} | same, 2 threads (s) | ${f(fastOurs.fast_infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'fast_infer_batch_2t')} |`);
+      lines.push(
+        `| ${name} | same, 2 threads (s) | ${f(fastOurs.fast_infer_batch_2t_s)} | ${f(p?.infer_batch_s)} | ${withSpread(r.ratio, 'fast_infer_batch_2t')} |`,
+      );
     }
-    lines.push(`| ${name} | one Langevin step, one scene (ms) | ${f(r.ours.langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${withSpread(r.ratio, 'langevin_step_b1')} |`);
-    lines.push(`| ${name} | same, hand-written kernel, WebAssembly SIMD (ms) | ${f((r.ours as unknown as { fast_langevin_step_b1_ms: number }).fast_langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${withSpread(r.ratio, 'fast_langevin_step_b1')} |`);
+    lines.push(
+      `| ${name} | one Langevin step, one scene (ms) | ${f(r.ours.langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${withSpread(r.ratio, 'langevin_step_b1')} |`,
+    );
+    lines.push(
+      `| ${name} | same, hand-written kernel, WebAssembly SIMD (ms) | ${f((r.ours as unknown as { fast_langevin_step_b1_ms: number }).fast_langevin_step_b1_ms)} | ${f(p?.langevin_step_b1_ms)} | ${withSpread(r.ratio, 'fast_langevin_step_b1')} |`,
+    );
     lines.push(`| ${name} | peak RSS (MB) | ${f(r.ours.peak_rss_mb, 0)} | | |`);
     if (!p) lines.push(`| ${name} | peer | ${r.peer} | | |`);
   }
   if (memory) {
-    lines.push('', `memory over ${memory.steps} training steps: live tensors ${memory.live_tensors_before} -> ${memory.live_tensors_after}, RSS ${memory.rss_mb_before.toFixed(0)} -> ${memory.rss_mb_after.toFixed(0)} MB`);
+    lines.push(
+      '',
+      `memory over ${memory.steps} training steps: live tensors ${memory.live_tensors_before} -> ${memory.live_tensors_after}, RSS ${memory.rss_mb_before.toFixed(0)} -> ${memory.rss_mb_after.toFixed(0)} MB`,
+    );
   }
   process.stdout.write(lines.join('\n') + '\n');
 }

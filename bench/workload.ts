@@ -31,8 +31,32 @@ export interface Workload {
 }
 
 export const WORKLOADS: Record<'small' | 'paper', Workload> = {
-  small: { name: 'small', B: 32, M: 5, N: 6, D: 5, DW: 16, H: 64, KW: 5, KX: 5, KA: 5, inferSteps: 20 },
-  paper: { name: 'paper', B: 64, M: 5, N: 6, D: 5, DW: 32, H: 128, KW: 10, KX: 10, KA: 10, inferSteps: 20 },
+  small: {
+    name: 'small',
+    B: 32,
+    M: 5,
+    N: 6,
+    D: 5,
+    DW: 16,
+    H: 64,
+    KW: 5,
+    KX: 5,
+    KA: 5,
+    inferSteps: 20,
+  },
+  paper: {
+    name: 'paper',
+    B: 64,
+    M: 5,
+    N: 6,
+    D: 5,
+    DW: 32,
+    H: 128,
+    KW: 10,
+    KX: 10,
+    KA: 10,
+    inferSteps: 20,
+  },
 };
 
 export function addInto(total: ParamValues, g: ParamValues): void {
@@ -56,7 +80,14 @@ export const chain = (steps: number, stepSize: number, noise: number): ChainSett
 export function makeBench(wl: Workload, seed = 0, microBatch = wl.B) {
   const rng = new Rng(seed);
   const model = EnergyModel.init(
-    { variant: 'relational', attributes: wl.D, codeSize: wl.DW, hidden: wl.H, gLayers: 3, fLayers: 1 },
+    {
+      variant: 'relational',
+      attributes: wl.D,
+      codeSize: wl.DW,
+      hidden: wl.H,
+      gLayers: 3,
+      fLayers: 1,
+    },
     rng.split('init'),
   );
   const values: ParamValues = model.values();
@@ -69,13 +100,22 @@ export function makeBench(wl: Workload, seed = 0, microBatch = wl.B) {
     const ad = T.tensor(rng.normals(B * M * N), [B * M, N]);
     const x0 = T.tensor(uniform(B * N * D), [B, N, D]);
     const x1 = T.tensor(uniform(B * N * D), [B, N, D]);
-    const a1 = T.tensor(Float32Array.from({ length: B * N }, () => (rng.uniform() > 0.5 ? 1 : 0)), [B, N]);
+    const a1 = T.tensor(
+      Float32Array.from({ length: B * N }, () => (rng.uniform() > 0.5 ? 1 : 0)),
+      [B, N],
+    );
     const a1l = T.tidy(() => T.sub(T.mul(a1, 6), 3));
     const ones = T.ones([B, N, 1]);
     const { value, grads } = model.valueAndGrads(() => {
       const { w } = inferCodes(model, xd, ad, M, chain(wl.KW, 1.0, 0), { differentiable: true });
-      const { x } = generateBatch(model, x0, a1l, w, ones, chain(wl.KX, 0.1, 0.005), { differentiable: true, rng });
-      const { a } = identifyBatch(model, x1, w, chain(wl.KA, 1.0, 0.005), 1e9, { differentiable: true, rng });
+      const { x } = generateBatch(model, x0, a1l, w, ones, chain(wl.KX, 0.1, 0.005), {
+        differentiable: true,
+        rng,
+      });
+      const { a } = identifyBatch(model, x1, w, chain(wl.KA, 1.0, 0.005), 1e9, {
+        differentiable: true,
+        rng,
+      });
       const fz = frozen(model.params);
       const loss = T.add(
         T.add(T.mean(T.square(T.sub(x, x1))), T.mean(T.bceWithLogits(a, a1))),
@@ -105,7 +145,12 @@ export function makeBench(wl: Workload, seed = 0, microBatch = wl.B) {
   }
 
   function applyGrads(grads: ParamValues): void {
-    adamStep(values, grads, adam, { learningRate: 3e-4, beta1: 0.9, beta2: 0.999, clipNorm: Infinity });
+    adamStep(values, grads, adam, {
+      learningRate: 3e-4,
+      beta1: 0.9,
+      beta2: 0.999,
+      clipNorm: Infinity,
+    });
     model.assign(values);
   }
 

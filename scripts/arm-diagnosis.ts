@@ -39,7 +39,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.model?.length) {
-  console.error('usage: arm-diagnosis --model DIR [--model DIR2 ...] [--episodes 200] [--seed 2024] [--restarts 4]');
+  console.error(
+    'usage: arm-diagnosis --model DIR [--model DIR2 ...] [--episodes 200] [--seed 2024] [--restarts 4]',
+  );
   process.exit(2);
 }
 await initEngine('wasm');
@@ -61,14 +63,33 @@ for (const dir of args.model) {
   const batch = stackEpisodes(items.map((it) => it.episode));
   const t = batchTensors(batch, inference.attentionLogit);
   const rng = rngFor(o.seed, 'arm-chains', 0);
-  const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inference.w, { rng: rng.split('w') });
+  const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inference.w, {
+    rng: rng.split('w'),
+  });
   const { starts, rngs } = armRestarts(o, ids, items, rng, R);
   const attention = items.map((it) => it.event.attention);
-  const best = reachBestOf(model, DEFAULT_ARM, items.map((it) => it.event.before), attention, w, starts, armChain(inference), inference.attentionLogit, rngs);
-  const truth = T.tensor(Float32Array.from(items.flatMap((it) => Array.from(sceneToArray(it.event.after)))), [ids.length, items[0].event.after.entities.length, ATTRIBUTES]);
+  const best = reachBestOf(
+    model,
+    DEFAULT_ARM,
+    items.map((it) => it.event.before),
+    attention,
+    w,
+    starts,
+    armChain(inference),
+    inference.attentionLogit,
+    rngs,
+  );
+  const truth = T.tensor(
+    Float32Array.from(items.flatMap((it) => Array.from(sceneToArray(it.event.after)))),
+    [ids.length, items[0].event.after.entities.length, ATTRIBUTES],
+  );
   const truthLogits = attentionLogits(attention, inference.attentionLogit);
   const eTruth = T.read(model.energy(truth, truthLogits, w));
-  let one = 0, bestOk = 0, any = 0, failures = 0, stuck = 0;
+  let one = 0,
+    bestOk = 0,
+    any = 0,
+    failures = 0,
+    stuck = 0;
   for (const b of ids) {
     const oneOk = ok(b, best.reaches[0].angles[b]);
     one += +oneOk;
@@ -80,8 +101,10 @@ for (const dir of args.model) {
     }
   }
   const n = o.episodes;
-  console.log(`${dir}: one chain ${(one / n).toFixed(3)}, best of ${R} by energy ${(bestOk / n).toFixed(3)}, any of ${R} ${(any / n).toFixed(3)}; ` +
-    `one-chain failures ${failures}, of which ${stuck} end above the true final state's energy (a local minimum of the chain)`);
+  console.log(
+    `${dir}: one chain ${(one / n).toFixed(3)}, best of ${R} by energy ${(bestOk / n).toFixed(3)}, any of ${R} ${(any / n).toFixed(3)}; ` +
+      `one-chain failures ${failures}, of which ${stuck} end above the true final state's energy (a local minimum of the chain)`,
+  );
   T.dispose([w, truth, truthLogits]);
   disposeBatchTensors(t);
   model.dispose();

@@ -37,7 +37,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.model?.length) {
-  console.error('usage: between-geometry --model DIR [--model DIR2 ...] [--episodes 100] [--seed 12345] [--demos 5]');
+  console.error(
+    'usage: between-geometry --model DIR [--model DIR2 ...] [--episodes 100] [--seed 12345] [--demos 5]',
+  );
   process.exit(2);
 }
 await initEngine('wasm');
@@ -52,8 +54,12 @@ for (const dir of args.model) {
   const t = batchTensors(batch, inference.attentionLogit);
   // The eval's chain noise for this family and chunk (evaluate.ts), so the answers are the eval's.
   const rng = rngFor(o.seed, 'eval-chains', 'move-between', 0);
-  const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inference.w, { rng: rng.split('w') });
-  const { x } = generateBatch(model, t.before, t.logits, w, t.movable, inference.x, { rng: rng.split('x') });
+  const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inference.w, {
+    rng: rng.split('w'),
+  });
+  const { x } = generateBatch(model, t.before, t.logits, w, t.movable, inference.x, {
+    rng: rng.split('x'),
+  });
   const values = T.read(x);
   // The energy from the answer (s = 0) to the true final state (s = 1), per episode.
   const profile = [0, 0.25, 0.5, 0.75, 1].map((frac) => {
@@ -70,7 +76,9 @@ for (const dir of args.model) {
     const before = ep.test.before.entities.map((e) => e.pos);
     const target = ep.test.after.entities.map((e) => e.pos);
     const agent = before.findIndex((p, i) => distance(p, target[i]) > 1e-9);
-    const [p, q] = ep.test.attention.flatMap((v, i) => (v >= 0.5 && i !== agent ? [before[i]] : []));
+    const [p, q] = ep.test.attention.flatMap((v, i) =>
+      v >= 0.5 && i !== agent ? [before[i]] : [],
+    );
     const base = (b * batch.entities + agent) * ATTRIBUTES;
     return {
       ...betweenGeometry(before[agent], [values[base], values[base + 1]], p, q),
@@ -82,7 +90,8 @@ for (const dir of args.model) {
   [w, x].forEach((v) => v.dispose());
   disposeBatchTensors(t);
   model.dispose();
-  const m = (k: Exclude<keyof (typeof rows)[number], 'rise'>) => median(rows.map((r) => r[k])).toFixed(3);
+  const m = (k: Exclude<keyof (typeof rows)[number], 'rise'>) =>
+    median(rows.map((r) => r[k])).toFixed(3);
   const energies = `E(start) ${median(rows.map((r) => r.startEnergy)).toExponential(2)}, E(answer) ${median(rows.map((r) => r.answerEnergy)).toExponential(2)}`;
   const rise = [1, 2, 3, 4].map((i) => median(rows.map((r) => r.rise[i])).toExponential(2));
   const lower = rows.filter((r) => r.rise[4] < 0).length;

@@ -40,9 +40,15 @@ export function wasmModuleSource(bytes: Uint8Array, wat: string, constant: strin
 }
 
 /** The generated file's text for one module, compiled from its .wat now. */
-export async function generatedSource([source, , constant]: [string, string, string]): Promise<string> {
+export async function generatedSource([source, , constant]: [
+  string,
+  string,
+  string,
+]): Promise<string> {
   const url = new URL(source, ROOT);
-  const text = source.endsWith('.ts') ? (await import(url.href)).wat() : await readFile(url, 'utf8');
+  const text = source.endsWith('.ts')
+    ? (await import(url.href)).wat()
+    : await readFile(url, 'utf8');
   return wasmModuleSource(await compileWat(text, basename(source)), source, constant);
 }
 

@@ -25,13 +25,21 @@ export async function evalDiagnosisSetup(name: string, kind: 'identify' | 'gener
     },
   });
   if (!args.model) {
-    console.error(`usage: ${name} --model DIR [--families L] [--episodes 200] [--seed ${EVAL_DEFAULTS.seed}]`);
+    console.error(
+      `usage: ${name} --model DIR [--families L] [--episodes 200] [--seed ${EVAL_DEFAULTS.seed}]`,
+    );
     process.exit(2);
   }
   await initEngine('wasm');
   const { model, inference } = await loadTrainedModel(args.model);
-  const options: EvalOptions = { episodes: Number(args.episodes), demos: EVAL_DEFAULTS.demos, seed: Number(args.seed) };
-  const families: FamilyName[] = parseFamilies(args.families).filter((f) => getFamily(f).kind === kind);
+  const options: EvalOptions = {
+    episodes: Number(args.episodes),
+    demos: EVAL_DEFAULTS.demos,
+    seed: Number(args.seed),
+  };
+  const families: FamilyName[] = parseFamilies(args.families).filter(
+    (f) => getFamily(f).kind === kind,
+  );
   return { model, inference, options, families };
 }
 
@@ -40,7 +48,11 @@ export async function evalDiagnosisSetup(name: string, kind: 'identify' | 'gener
  * energies (mask m marks entity i when bit i of m is set): its index and the
  * 0/1 mask. What a perfect search would answer with this energy.
  */
-export function lowestEnergyMask(energies: Float32Array, b: number, N: number): { index: number; mask: number[] } {
+export function lowestEnergyMask(
+  energies: Float32Array,
+  b: number,
+  N: number,
+): { index: number; mask: number[] } {
   const M = 1 << N;
   const eb = energies.subarray(b * M, (b + 1) * M);
   let index = 0;
@@ -51,5 +63,7 @@ export function lowestEnergyMask(energies: Float32Array, b: number, N: number): 
 /** "q25 / median / q75" of `v` (unsorted), to `digits` decimals; "-" when empty. */
 export function quartiles(v: readonly number[], digits: number): string {
   const s = [...v].sort((p, q) => p - q);
-  return [0.25, 0.5, 0.75].map((q) => (s.length ? s[Math.floor(q * (s.length - 1))].toFixed(digits) : '-')).join(' / ');
+  return [0.25, 0.5, 0.75]
+    .map((q) => (s.length ? s[Math.floor(q * (s.length - 1))].toFixed(digits) : '-'))
+    .join(' / ');
 }

@@ -20,26 +20,42 @@ import { generateBatch } from '../src/inference/infer.js';
 import { arrayToScene } from '../src/world/scene.js';
 import { ATTRIBUTES } from '../src/world/types.js';
 
-const { model, inference, options: o, families } = await evalDiagnosisSetup('generate-diagnosis', 'generate');
+const {
+  model,
+  inference,
+  options: o,
+  families,
+} = await evalDiagnosisSetup('generate-diagnosis', 'generate');
 
-console.log('family                  chain  from truth  lower/fail  failures\' error (q25 / median / q75)');
+console.log(
+  "family                  chain  from truth  lower/fail  failures' error (q25 / median / q75)",
+);
 for (const family of families) {
   const f = getFamily(family);
   if (f.kind !== 'generate') continue;
-  let n = 0, chainOk = 0, truthOk = 0, fails = 0, lower = 0;
+  let n = 0,
+    chainOk = 0,
+    truthOk = 0,
+    fails = 0,
+    lower = 0;
   const errors: number[] = [];
   const reasons = new Map<string, number>();
   forEachEvalChunk(model, family, inference, o, ({ episodes: part, batch, t, w, rng }) => {
     n += part.length;
     const N = batch.entities;
-    const { x } = generateBatch(model, t.before, t.logits, w, t.movable, inference.x, { rng: rng.split('x') });
-    const { x: fromTruth } = generateBatch(model, t.after, t.logits, w, t.movable, inference.x, { rng: rng.split('x') });
+    const { x } = generateBatch(model, t.before, t.logits, w, t.movable, inference.x, {
+      rng: rng.split('x'),
+    });
+    const { x: fromTruth } = generateBatch(model, t.after, t.logits, w, t.movable, inference.x, {
+      rng: rng.split('x'),
+    });
     const eChain = T.tidy(() => T.read(model.energy(x, t.logits, w)));
     const eTruth = T.tidy(() => T.read(model.energy(t.after, t.logits, w)));
     const v = T.read(x);
     const vt = T.read(fromTruth);
     part.forEach((ep, b) => {
-      const scene = (arr: Float32Array) => arrayToScene(arr.subarray(b * N * ATTRIBUTES, (b + 1) * N * ATTRIBUTES), N);
+      const scene = (arr: Float32Array) =>
+        arrayToScene(arr.subarray(b * N * ATTRIBUTES, (b + 1) * N * ATTRIBUTES), N);
       const verdict = f.check(ep.test.before, ep.test.attention, scene(v));
       chainOk += +verdict.ok;
       truthOk += +f.check(ep.test.before, ep.test.attention, scene(vt)).ok;
@@ -55,5 +71,6 @@ for (const family of families) {
   console.log(
     `${family.padEnd(22)}  ${(chainOk / n).toFixed(3)}  ${(truthOk / n).toFixed(3)}       ${String(lower).padStart(4)}/${String(fails).padEnd(4)}  ${quartiles(errors, 3)}`,
   );
-  for (const [reason, count] of [...reasons].sort((p, q) => q[1] - p[1])) console.log(`    ${String(count).padStart(4)}  ${reason}`);
+  for (const [reason, count] of [...reasons].sort((p, q) => q[1] - p[1]))
+    console.log(`    ${String(count).padStart(4)}  ${reason}`);
 }

@@ -31,7 +31,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.config || !args.model) {
-  console.error('usage: gradient-conflict --config CONFIG.json --model DIR|init [--families a,b] [--batches 6] [--step 1000] [--against FAMILY]');
+  console.error(
+    'usage: gradient-conflict --config CONFIG.json --model DIR|init [--families a,b] [--batches 6] [--step 1000] [--against FAMILY]',
+  );
   process.exit(2);
 }
 await initEngine('wasm');
@@ -51,7 +53,10 @@ const steps = Array.from({ length: Number(args.batches) }, (_, i) => first + i);
 if (args.against) {
   const r = familyConflict(config, params, args.against, steps);
   const rows = Object.keys(r.cosine).sort((a, b) => r.cosine[a] - r.cosine[b]);
-  for (const f of rows) console.log(`${f.padEnd(24)} cos ${r.cosine[f].toFixed(3).padStart(6)}  |g| ${r.norms[f].toFixed(3)}`);
+  for (const f of rows)
+    console.log(
+      `${f.padEnd(24)} cos ${r.cosine[f].toFixed(3).padStart(6)}  |g| ${r.norms[f].toFixed(3)}`,
+    );
   console.log(JSON.stringify({ model: args.model, ...r }));
 } else {
   const r = termConflict(config, params, steps);

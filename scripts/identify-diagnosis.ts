@@ -20,22 +20,45 @@ import { evalDiagnosisSetup, lowestEnergyMask } from './eval-diagnosis-setup.js'
 import { identifyBatch } from '../src/inference/infer.js';
 import { allMaskEnergies } from '../src/training/mask-rank.js';
 
-const { model, inference, options: o, families } = await evalDiagnosisSetup('identify-diagnosis', 'identify');
+const {
+  model,
+  inference,
+  options: o,
+  families,
+} = await evalDiagnosisSetup('identify-diagnosis', 'identify');
 const L = inference.attentionLogit;
 
 console.log('family        chain  argmin  search/fail  rank(med)  argmin-fail-by-one');
 for (const family of families) {
   const f = getFamily(family);
   if (f.kind !== 'identify') continue;
-  let n = 0, chainOk = 0, argminOk = 0, fails = 0, search = 0, byOne = 0;
+  let n = 0,
+    chainOk = 0,
+    argminOk = 0,
+    fails = 0,
+    search = 0,
+    byOne = 0;
   const ranks: number[] = [];
   forEachEvalChunk(model, family, inference, o, ({ episodes: part, batch, t, w, rng }) => {
     n += part.length;
     const N = batch.entities;
     const M = 1 << N;
-    const { a } = identifyBatch(model, t.after, w, inference.a, inference.attentionRange, { rng: rng.split('a'), answerLogit: L });
+    const { a } = identifyBatch(model, t.after, w, inference.a, inference.attentionRange, {
+      rng: rng.split('a'),
+      answerLogit: L,
+    });
     const logits = T.read(a);
-    const e = T.tidy(() => T.read(allMaskEnergies(model, t.after, w, part.map((_, b) => b), L)));
+    const e = T.tidy(() =>
+      T.read(
+        allMaskEnergies(
+          model,
+          t.after,
+          w,
+          part.map((_, b) => b),
+          L,
+        ),
+      ),
+    );
     part.forEach((ep, b) => {
       const code = (mask: number[]) => mask.reduce((c, v, i) => c | (v << i), 0);
       const chainMask = Array.from(logits.subarray(b * N, (b + 1) * N), (v) => (v > 0 ? 1 : 0));
@@ -51,8 +74,16 @@ for (const family of families) {
         if (eb[truth] < eb[code(chainMask)]) search++;
       }
       if (!okArg) {
-        const bits = (arg ^ truth).toString(2).split('').filter((c) => c === '1').length;
-        if (bits === 1 || (bits === 2 && argMask.reduce((s, v) => s + v, 0) === ep.test.attention.filter((v) => v >= 0.5).length)) byOne++;
+        const bits = (arg ^ truth)
+          .toString(2)
+          .split('')
+          .filter((c) => c === '1').length;
+        if (
+          bits === 1 ||
+          (bits === 2 &&
+            argMask.reduce((s, v) => s + v, 0) === ep.test.attention.filter((v) => v >= 0.5).length)
+        )
+          byOne++;
       }
       ranks.push(Array.from(eb).filter((v) => v < eb[truth]).length);
     });

@@ -24,22 +24,42 @@ import { evalDiagnosisSetup, lowestEnergyMask, quartiles } from './eval-diagnosi
 
 const { model, inference, options: o } = await evalDiagnosisSetup('line-diagnosis', 'identify');
 const BINS = [0.4, 0.5, 0.6, 0.7, 0.8];
-const binOf = (extent: number) => Math.max(0, Math.min(BINS.length - 2, BINS.findIndex((b) => extent < b) - 1));
-const fitOf = (scene: Scene, mask: readonly number[]) => LINE.fit(scene.entities.filter((_, i) => mask[i] >= 0.5).map((e) => e.pos));
+const binOf = (extent: number) =>
+  Math.max(0, Math.min(BINS.length - 2, BINS.findIndex((b) => extent < b) - 1));
+const fitOf = (scene: Scene, mask: readonly number[]) =>
+  LINE.fit(scene.entities.filter((_, i) => mask[i] >= 0.5).map((e) => e.pos));
 const table = (name: string, ok: number[], n: number[]) =>
   console.log(
     `${name.padEnd(10)} ` +
-      BINS.slice(0, -1).map((b, k) => `[${b.toFixed(1)}, ${BINS[k + 1].toFixed(1)}): ${n[k] ? (ok[k] / n[k]).toFixed(2) : '-'} (${n[k]})`).join('   '),
+      BINS.slice(0, -1)
+        .map(
+          (b, k) =>
+            `[${b.toFixed(1)}, ${BINS[k + 1].toFixed(1)}): ${n[k] ? (ok[k] / n[k]).toFixed(2) : '-'} (${n[k]})`,
+        )
+        .join('   '),
   );
 
-console.log('score by the true line\'s extent (episodes in brackets)');
+console.log("score by the true line's extent (episodes in brackets)");
 {
-  const ok = BINS.map(() => 0), n = BINS.map(() => 0);
-  const chosenRel: number[] = [], chosenExtent: number[] = [], trueExtent: number[] = [];
+  const ok = BINS.map(() => 0),
+    n = BINS.map(() => 0);
+  const chosenRel: number[] = [],
+    chosenExtent: number[] = [],
+    trueExtent: number[] = [];
   const L = inference.attentionLogit;
   forEachEvalChunk(model, 'line', inference, o, ({ episodes: part, batch, t, w }) => {
     const N = batch.entities;
-    const e = T.tidy(() => T.read(allMaskEnergies(model, t.after, w, part.map((_, b) => b), L)));
+    const e = T.tidy(() =>
+      T.read(
+        allMaskEnergies(
+          model,
+          t.after,
+          w,
+          part.map((_, b) => b),
+          L,
+        ),
+      ),
+    );
     part.forEach((ep, b) => {
       const { mask } = lowestEnergyMask(e, b, N);
       const truth = fitOf(ep.test.after, ep.test.attention);
@@ -61,10 +81,13 @@ console.log('score by the true line\'s extent (episodes in brackets)');
   );
 }
 {
-  const ok = BINS.map(() => 0), n = BINS.map(() => 0);
+  const ok = BINS.map(() => 0),
+    n = BINS.map(() => 0);
   forEachEvalChunk(model, 'make-line', inference, o, ({ episodes: part, batch, t, w, rng }) => {
     const N = batch.entities;
-    const { x } = generateBatch(model, t.before, t.logits, w, t.movable, inference.x, { rng: rng.split('x') });
+    const { x } = generateBatch(model, t.before, t.logits, w, t.movable, inference.x, {
+      rng: rng.split('x'),
+    });
     const v = T.read(x);
     part.forEach((ep, b) => {
       const k = binOf(fitOf(ep.test.after, ep.test.attention).size);

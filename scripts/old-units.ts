@@ -25,4 +25,6 @@ if (!args.model || !args.hidden || !args.out) {
 const data = await loadModelDir(args.model);
 const cut = oldUnits(data, Number(args.hidden));
 await saveModelDir(args.out, cut);
-console.log(`${args.model} (hidden ${data.config.hidden}) -> ${args.out} (its first ${cut.config.hidden} units)`);
+console.log(
+  `${args.model} (hidden ${data.config.hidden}) -> ${args.out} (its first ${cut.config.hidden} units)`,
+);

@@ -46,11 +46,26 @@ const CONFIG = {
 };
 
 function train(dir: string, resume: boolean): ReturnType<typeof spawn> {
-  const args = ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'train', '--out', join(dir, 'run'), '--quiet', '--workers', '1'];
-  return spawn(process.execPath, resume ? [...args, '--resume'] : [...args, '--config', join(dir, 'config.json')], { cwd: root, stdio: 'ignore' });
+  const args = [
+    '--import',
+    'tsx',
+    join(root, 'src/cli/main.ts'),
+    'train',
+    '--out',
+    join(dir, 'run'),
+    '--quiet',
+    '--workers',
+    '1',
+  ];
+  return spawn(
+    process.execPath,
+    resume ? [...args, '--resume'] : [...args, '--config', join(dir, 'config.json')],
+    { cwd: root, stdio: 'ignore' },
+  );
 }
 
-const exited = (child: ReturnType<typeof spawn>) => new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+const exited = (child: ReturnType<typeof spawn>) =>
+  new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
 
 async function lines(path: string): Promise<number[]> {
   if (!existsSync(path)) return [];
@@ -83,14 +98,19 @@ export async function killTrials(trials: number, seed = 1): Promise<KillReport> 
       const done = exited(child);
       // Node and the engine start in about a second; kill anywhere from before the first step to well into the run.
       const wait = 600 + rng.uniform() * 2400;
-      const outcome = await Promise.race([done.then(() => 'exited'), new Promise((ok) => setTimeout(() => ok('timer'), wait))]);
+      const outcome = await Promise.race([
+        done.then(() => 'exited'),
+        new Promise((ok) => setTimeout(() => ok('timer'), wait)),
+      ]);
       if (outcome === 'timer') {
         child.kill('SIGKILL');
         report.killed++;
       }
       await done;
       if (existsSync(join(ckpt, 'model.json'))) {
-        await loadModelDir(ckpt, { onWarning: () => undefined }).catch(() => report.checkpointsThatFailedToLoad++);
+        await loadModelDir(ckpt, { onWarning: () => undefined }).catch(
+          () => report.checkpointsThatFailedToLoad++,
+        );
       }
     }
     // Run to the end.
@@ -99,13 +119,21 @@ export async function killTrials(trials: number, seed = 1): Promise<KillReport> 
     report.finalStep = Number(data.meta.step);
     const steps = await lines(join(dir, 'run', 'log.jsonl'));
     const want = Array.from({ length: CONFIG.steps }, (_, i) => i + 1);
-    report.duplicateOrMissingSteps = steps.length === want.length && steps.every((s, i) => s === want[i]) ? 0 : Math.abs(steps.length - want.length) + steps.filter((s, i) => s !== want[i]).length;
+    report.duplicateOrMissingSteps =
+      steps.length === want.length && steps.every((s, i) => s === want[i])
+        ? 0
+        : Math.abs(steps.length - want.length) + steps.filter((s, i) => s !== want[i]).length;
     const evals = await lines(join(dir, 'run', 'eval.jsonl'));
     const wantEvals = want.filter((s) => s % CONFIG.evalEvery === 0);
-    report.duplicateOrMissingValidations = evals.length === wantEvals.length && evals.every((s, i) => s === wantEvals[i]) ? 0 : Math.max(1, Math.abs(evals.length - wantEvals.length));
+    report.duplicateOrMissingValidations =
+      evals.length === wantEvals.length && evals.every((s, i) => s === wantEvals[i])
+        ? 0
+        : Math.max(1, Math.abs(evals.length - wantEvals.length));
     for (const folder of ['run', 'run/checkpoint', 'run/best']) {
       if (!existsSync(join(dir, folder))) continue;
-      report.tempFilesLeft += (await readdir(join(dir, folder))).filter((n) => n.endsWith('.tmp')).length;
+      report.tempFilesLeft += (await readdir(join(dir, folder))).filter((n) =>
+        n.endsWith('.tmp'),
+      ).length;
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -37,7 +37,11 @@ describe('the package entry', () => {
     }
     const out = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', "console.log(JSON.stringify(Object.keys(await import('concept-ebm')).sort()))"],
+      [
+        '--input-type=module',
+        '-e',
+        "console.log(JSON.stringify(Object.keys(await import('concept-ebm')).sort()))",
+      ],
       { cwd: root, encoding: 'utf8' },
     );
     expect(JSON.parse(out)).toEqual(Object.keys(lib).sort());
@@ -48,7 +52,8 @@ describe('the package entry', () => {
     expect(imported).not.toBeNull();
     const names = imported![1].split(',').map((s) => s.trim());
     expect(names.length).toBeGreaterThan(3);
-    for (const name of names) expect(typeof (lib as Record<string, unknown>)[name], name).toBe('function');
+    for (const name of names)
+      expect(typeof (lib as Record<string, unknown>)[name], name).toBe('function');
   });
 });
 
@@ -58,7 +63,10 @@ describe("the README's library example", () => {
   });
 
   it('answers fresh red episodes from the shipped model', async () => {
-    const body = readmeExample().replace(/import (\{[^}]*\}) from 'concept-ebm';/, 'const $1 = lib;');
+    const body = readmeExample().replace(
+      /import (\{[^}]*\}) from 'concept-ebm';/,
+      'const $1 = lib;',
+    );
     const printed: string[] = [];
     const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
     await new AsyncFunction('lib', 'console', body)(lib, { log: (s: string) => printed.push(s) });

@@ -32,9 +32,23 @@ export {
   arrayToScene,
   meanDisplacement,
 } from './world/scene.js';
-export { DEFAULT_ARM, armJoints, armEffector, clampAngles, armReach, type ArmSpec } from './world/arm.js';
+export {
+  DEFAULT_ARM,
+  armJoints,
+  armEffector,
+  clampAngles,
+  armReach,
+  type ArmSpec,
+} from './world/arm.js';
 export * from './world/interchange.js';
-export { sceneSvg, attentionSvg, eventSvg, trajectorySvg, gridSvg, type SvgOptions } from './world/svg.js';
+export {
+  sceneSvg,
+  attentionSvg,
+  eventSvg,
+  trajectorySvg,
+  gridSvg,
+  type SvgOptions,
+} from './world/svg.js';
 export { armSvg, pathSvg } from './world/arm-svg.js';
 export { episodeFigures, type Figure, type EpisodeFigureOptions } from './world/episode-svg.js';
 
@@ -62,7 +76,13 @@ export {
   type EnergyVariant,
   type ModelConfig,
 } from './model/config.js';
-export { paramSpecs, countParams, type ParamAxis, type ParamSpec, type ParamValues } from './model/params.js';
+export {
+  paramSpecs,
+  countParams,
+  type ParamAxis,
+  type ParamSpec,
+  type ParamValues,
+} from './model/params.js';
 export { saveModelDir, loadModelDir, MANIFEST_FILE, type LoadOptions } from './model/store.js';
 export { modelChecksum } from './model/checksum.js';
 export {
@@ -75,7 +95,12 @@ export {
   type ModelData,
   type ModelManifest,
 } from './model/serialize.js';
-export { loadTrainedModel, shippedModelDir, trainedFromData, type TrainedModel } from './inference/trained.js';
+export {
+  loadTrainedModel,
+  shippedModelDir,
+  trainedFromData,
+  type TrainedModel,
+} from './inference/trained.js';
 export { sumModels, summedConfig, sumProblem, describeSum } from './model/sum.js';
 
 // Inference is optimisation: Langevin over w (concept), x (generate), a (identify).
@@ -103,7 +128,11 @@ export {
   type GenerateResult,
   type IdentifyResult,
 } from './inference/infer.js';
-export { answerEpisode, type AnswerOptions, type AnswerWithTrajectories } from './inference/answer.js';
+export {
+  answerEpisode,
+  type AnswerOptions,
+  type AnswerWithTrajectories,
+} from './inference/answer.js';
 export { reachWithArm, type ArmReach } from './inference/arm.js';
 export {
   COMPOSE_OPS,
@@ -127,8 +156,23 @@ export {
 export { trainingLoss, type LossParts, type LossInputs } from './training/loss.js';
 export { runTraining, readConfigFile, type RunOptions, type RunResult } from './training/run.js';
 export { type IntRange, type TrainingShift, type FamilyLossWeights } from './training/config.js';
-export { type EvalRecord, type StepRecord, type TrainState, type Validator } from './training/trainer.js';
-export { parseRecipe, readRecipe, runRecipe, type Recipe, type Stage, type TrainStage, type ExportStage, type RecipeOptions, type RecipeResult } from './training/recipe.js';
+export {
+  type EvalRecord,
+  type StepRecord,
+  type TrainState,
+  type Validator,
+} from './training/trainer.js';
+export {
+  parseRecipe,
+  readRecipe,
+  runRecipe,
+  type Recipe,
+  type Stage,
+  type TrainStage,
+  type ExportStage,
+  type RecipeOptions,
+  type RecipeResult,
+} from './training/recipe.js';
 export { lockRunFolder, FolderLockedError } from './training/run-folder.js';
 
 // Evaluation: per-family scores beside chance and the untrained model.
@@ -143,7 +187,12 @@ export {
   type FamilyReport,
   type ArmReport,
 } from './evaluation/report.js';
-export { evaluateFamily, answerEvalEpisode, type EvalOptions, type FamilyScore } from './evaluation/evaluate.js';
+export {
+  evaluateFamily,
+  answerEvalEpisode,
+  type EvalOptions,
+  type FamilyScore,
+} from './evaluation/evaluate.js';
 export { validateRun } from './evaluation/validation.js';
 export { type EvalProgress, type Overall } from './evaluation/report.js';
 export { chanceScore } from './evaluation/baselines.js';

@@ -9,14 +9,27 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SCAN = ['src', 'scripts', 'bench', 'web/src', 'web/index.html', 'recipes', 'configs', 'models', 'docs', 'README.md', 'test'];
+const SCAN = [
+  'src',
+  'scripts',
+  'bench',
+  'web/src',
+  'web/index.html',
+  'recipes',
+  'configs',
+  'models',
+  'docs',
+  'README.md',
+  'test',
+];
 const SKIP = new Set(['docs/history', 'docs/api', 'test/product-words.test.ts']);
 const WORDS = [/\bsessions?\b/i, /\bissue #\d+/i, /\brows? \d+/i];
 
 function files(path: string): string[] {
   const rel = relative(root, path);
   if (SKIP.has(rel)) return [];
-  if (statSync(path).isDirectory()) return readdirSync(path).flatMap((name) => files(join(path, name)));
+  if (statSync(path).isDirectory())
+    return readdirSync(path).flatMap((name) => files(join(path, name)));
   return /\.(ts|js|mjs|json|md|html|py|sh|wat|css)$/.test(path) ? [path] : [];
 }
 
@@ -29,7 +42,8 @@ describe('history words', () => {
       readFileSync(path, 'utf8')
         .split('\n')
         .forEach((line, i) => {
-          if (WORDS.some((w) => w.test(line))) found.push(`${rel}:${i + 1}: ${line.trim().slice(0, 100)}`);
+          if (WORDS.some((w) => w.test(line)))
+            found.push(`${rel}:${i + 1}: ${line.trim().slice(0, 100)}`);
         });
     }
     expect(found).toEqual([]);

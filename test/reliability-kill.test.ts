@@ -10,7 +10,12 @@ describe('training under kill -9', () => {
   it('loses nothing and logs nothing twice', async () => {
     const r = await killTrials(5, 7);
     expect(r.killed).toBeGreaterThan(0);
-    expect(r).toMatchObject({ checkpointsThatFailedToLoad: 0, duplicateOrMissingSteps: 0, duplicateOrMissingValidations: 0, tempFilesLeft: 0 });
+    expect(r).toMatchObject({
+      checkpointsThatFailedToLoad: 0,
+      duplicateOrMissingSteps: 0,
+      duplicateOrMissingValidations: 0,
+      tempFilesLeft: 0,
+    });
     expect(r.finalStep).toBe(r.steps);
     expect(killReportHolds(r)).toBe(true);
   }, 180_000);

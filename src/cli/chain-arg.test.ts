@@ -5,7 +5,11 @@ import { applyChainOverrides } from './chain-arg.js';
 
 describe('--chain overrides', () => {
   it('sets one knob of one chain and leaves the rest', () => {
-    const s = applyChainOverrides(DEFAULT_INFERENCE, ['a.steps=20', 'x.noise=0', 'attentionLogit=5']);
+    const s = applyChainOverrides(DEFAULT_INFERENCE, [
+      'a.steps=20',
+      'x.noise=0',
+      'attentionLogit=5',
+    ]);
     expect(s.a.steps).toBe(20);
     expect(s.x.noise).toBe(0);
     expect(s.attentionLogit).toBe(5);
@@ -14,12 +18,20 @@ describe('--chain overrides', () => {
   });
 
   it('names what is wrong', () => {
-    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['q.steps=1'])).toThrow(/CHAIN\.KNOB=VALUE/);
-    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.speed=1'])).toThrow(/unknown knob "speed"/);
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['q.steps=1'])).toThrow(
+      /CHAIN\.KNOB=VALUE/,
+    );
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.speed=1'])).toThrow(
+      /unknown knob "speed"/,
+    );
     expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.steps=abc'])).toThrow(/not a number/);
     expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.steps=-2'])).toThrow(/x-chain: steps/);
-    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['a.anchor=1'])).toThrow(/a-chain: anchor applies to generation/);
-    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.anchor=-1'])).toThrow(/x-chain: anchor must be/);
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['a.anchor=1'])).toThrow(
+      /a-chain: anchor applies to generation/,
+    );
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.anchor=-1'])).toThrow(
+      /x-chain: anchor must be/,
+    );
   });
 
   it('x.anchor: the pull of the generation chain toward its start', () => {
@@ -29,8 +41,14 @@ describe('--chain overrides', () => {
   it('sets the test-time search knobs (a.restarts, a.polish), which training refuses', () => {
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.polish=2']).a.polish).toBe(2);
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.restarts=4']).a.restarts).toBe(4);
-    expect(() => resolveTrainingConfig({ inference: { a: { polish: 2 } } })).toThrow(/inference\.a\.polish/);
-    expect(() => resolveTrainingConfig({ inference: { a: { restarts: 4 } } })).toThrow(/inference\.a\.restarts/);
-    expect(() => resolveTrainingConfig({ inference: { x: { refit: 10 } } })).toThrow(/inference\.x\.refit/);
+    expect(() => resolveTrainingConfig({ inference: { a: { polish: 2 } } })).toThrow(
+      /inference\.a\.polish/,
+    );
+    expect(() => resolveTrainingConfig({ inference: { a: { restarts: 4 } } })).toThrow(
+      /inference\.a\.restarts/,
+    );
+    expect(() => resolveTrainingConfig({ inference: { x: { refit: 10 } } })).toThrow(
+      /inference\.x\.refit/,
+    );
   });
 });

@@ -4,21 +4,41 @@
  * x only: anchor, shrink, refit; a only: restarts, polish)
  * or attentionLogit / attentionRange.
  */
-import { validateInferenceSettings, withChains, type InferenceSettings } from '../inference/settings.js';
+import {
+  validateInferenceSettings,
+  withChains,
+  type InferenceSettings,
+} from '../inference/settings.js';
 import { UsageError } from './io.js';
 
-const CHAIN_KEYS = ['steps', 'stepSize', 'noise', 'gradClamp', 'gradClipNorm', 'anchor', 'shrink', 'refit', 'restarts', 'polish'] as const;
+const CHAIN_KEYS = [
+  'steps',
+  'stepSize',
+  'noise',
+  'gradClamp',
+  'gradClipNorm',
+  'anchor',
+  'shrink',
+  'refit',
+  'restarts',
+  'polish',
+] as const;
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function applyChainOverrides(settings: InferenceSettings, overrides: readonly string[] | undefined): InferenceSettings {
+export function applyChainOverrides(
+  settings: InferenceSettings,
+  overrides: readonly string[] | undefined,
+): InferenceSettings {
   let out = settings;
   for (const item of overrides ?? []) {
     const m = /^(?:(w|x|a)\.(\w+)|(attentionLogit|attentionRange))=(.+)$/.exec(item.trim());
     if (!m) {
-      throw new UsageError(`--chain expects CHAIN.KNOB=VALUE (e.g. a.steps=20) or attentionLogit=V, got "${item}"`);
+      throw new UsageError(
+        `--chain expects CHAIN.KNOB=VALUE (e.g. a.steps=20) or attentionLogit=V, got "${item}"`,
+      );
     }
     const value = Number(m[4]);
     if (!Number.isFinite(value)) throw new UsageError(`--chain ${item}: "${m[4]}" is not a number`);
@@ -28,7 +48,9 @@ export function applyChainOverrides(settings: InferenceSettings, overrides: read
     }
     const key = m[2] as (typeof CHAIN_KEYS)[number];
     if (!CHAIN_KEYS.includes(key)) {
-      throw new UsageError(`--chain ${item}: unknown knob "${key}" (known: ${CHAIN_KEYS.join(', ')})`);
+      throw new UsageError(
+        `--chain ${item}: unknown knob "${key}" (known: ${CHAIN_KEYS.join(', ')})`,
+      );
     }
     out = withChains(out, { [m[1]]: { [key]: value } });
   }

@@ -20,7 +20,6 @@ import { runSample } from './commands/sample.js';
 import { runCli } from './program.js';
 import { capture } from '../test-utils/cli.js';
 
-
 /** stderr holds exactly one line, the program's error. */
 function expectOneErrorLine(err: string, includes: string): void {
   expect(err.endsWith('\n')).toBe(true);
@@ -231,16 +230,29 @@ describe('errors are one line with a non-zero exit', () => {
     await writeFile(file, '\uFEFF' + (await readFile(file, 'utf8')));
     const io = capture();
     expect(await runRender({ episode: file, out: join(dir, 'bom-svg') }, io)).toBe(0);
-    for (const argv of [['sample', '--concept', 'red', '--demos', '0x10', '--out', join(dir, 'h.json')], ['sample', '--concept', 'red', '--demos', '1e1', '--out', join(dir, 'h.json')]]) {
+    for (const argv of [
+      ['sample', '--concept', 'red', '--demos', '0x10', '--out', join(dir, 'h.json')],
+      ['sample', '--concept', 'red', '--demos', '1e1', '--out', join(dir, 'h.json')],
+    ]) {
       const e = capture();
       expect(await runCli(argv, e)).toBe(2);
       expect(e.err).toMatch(/expected an integer/);
     }
     const wide = capture();
-    expect(await runCli(['sample', '--concept', 'red', '--entities', '33', '--out', join(dir, 'w.json')], wide)).toBe(2);
+    expect(
+      await runCli(
+        ['sample', '--concept', 'red', '--entities', '33', '--out', join(dir, 'w.json')],
+        wide,
+      ),
+    ).toBe(2);
     expect(wide.err).toMatch(/--entities 33: red draws at most 32 entities a scene/);
     const square = capture();
-    expect(await runCli(['sample', '--concept', 'square', '--entities', '17', '--out', join(dir, 'w.json')], square)).toBe(2);
+    expect(
+      await runCli(
+        ['sample', '--concept', 'square', '--entities', '17', '--out', join(dir, 'w.json')],
+        square,
+      ),
+    ).toBe(2);
     expect(square.err).toMatch(/square draws at most 16/);
     const empty = capture();
     expect(await runCli(['eval', '--families', '', '--episodes', '1'], empty)).toBe(2);

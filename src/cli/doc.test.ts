@@ -11,13 +11,27 @@ describe('docs/CLI.md', () => {
 
   it('lists every flag that --help lists, for every command', async () => {
     const page = cliMarkdown();
-    for (const command of ['sample', 'render', 'check', 'concepts', 'demo', 'train', 'export', 'eval', 'experiment', 'answer', 'serve']) {
+    for (const command of [
+      'sample',
+      'render',
+      'check',
+      'concepts',
+      'demo',
+      'train',
+      'export',
+      'eval',
+      'experiment',
+      'answer',
+      'serve',
+    ]) {
       const io = capture();
       expect(await runCli([command, '--help'], io)).toBe(0);
       const start = page.indexOf(`## ${command}\n`);
       const end = page.indexOf('\n## ', start + 1);
       const section = page.slice(start, end < 0 ? undefined : end);
-      const flags = [...io.out.matchAll(/^\s+(--[\w-]+)/gm)].map((m) => m[1]).filter((f) => f !== '--help');
+      const flags = [...io.out.matchAll(/^\s+(--[\w-]+)/gm)]
+        .map((m) => m[1])
+        .filter((f) => f !== '--help');
       expect(flags.length).toBeGreaterThan(0);
       for (const f of flags) expect(section, `${command} ${f}`).toContain(f);
     }

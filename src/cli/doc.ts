@@ -8,12 +8,17 @@ import { buildProgram } from './program.js';
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function usage(c: Command): string {
-  const args = c.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ');
+  const args = c.registeredArguments
+    .map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`))
+    .join(' ');
   return `concept-ebm ${c.name()}${args ? ` ${args}` : ''}`;
 }
 
 export function cliMarkdown(): string {
-  const program = buildProgram({ stdout: () => undefined, stderr: () => undefined }, () => undefined);
+  const program = buildProgram(
+    { stdout: () => undefined, stderr: () => undefined },
+    () => undefined,
+  );
   const lines = [
     '# Command line',
     '',
@@ -26,7 +31,9 @@ export function cliMarkdown(): string {
     '',
     '| command | what it does |',
     '| --- | --- |',
-    ...program.commands.map((c) => `| [\`${c.name()}\`](#${c.name()}) | ${cell(c.description())} |`),
+    ...program.commands.map(
+      (c) => `| [\`${c.name()}\`](#${c.name()}) | ${cell(c.description())} |`,
+    ),
   ];
   for (const c of program.commands) {
     lines.push('', `## ${c.name()}`, '', cell(c.description()), '', '```', usage(c), '```', '');
@@ -35,8 +42,11 @@ export function cliMarkdown(): string {
     if (options.length > 0) {
       lines.push('', '| option | meaning | default |', '| --- | --- | --- |');
       for (const o of options) {
-        const def = o.defaultValue === undefined || o.negate ? '' : `\`${JSON.stringify(o.defaultValue)}\``;
-        lines.push(`| \`${cell(o.flags)}\` | ${cell(o.description)}${o.mandatory ? ' (required)' : ''} | ${def} |`);
+        const def =
+          o.defaultValue === undefined || o.negate ? '' : `\`${JSON.stringify(o.defaultValue)}\``;
+        lines.push(
+          `| \`${cell(o.flags)}\` | ${cell(o.description)}${o.mandatory ? ' (required)' : ''} | ${def} |`,
+        );
       }
     }
   }

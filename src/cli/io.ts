@@ -86,7 +86,9 @@ export async function readInput(path: string, what: string): Promise<string> {
   // Refused before reading: a file far beyond the format's limit is a mistake, and reading it costs its size in memory.
   const size = (await stat(path).catch(() => null))?.size ?? 0;
   if (size > EPISODE_LIMITS.characters) {
-    throw new CliError(`${what} file ${path}: ${size.toLocaleString('en-US')} bytes; at most ${EPISODE_LIMITS.characters.toLocaleString('en-US')}`);
+    throw new CliError(
+      `${what} file ${path}: ${size.toLocaleString('en-US')} bytes; at most ${EPISODE_LIMITS.characters.toLocaleString('en-US')}`,
+    );
   }
   try {
     // A byte-order mark is not JSON, but editors write one: it is dropped.
@@ -116,7 +118,11 @@ const WRITE_ERRORS: Record<string, string> = {
  * why (never a raw OS error, never a folder created on the way: the folder
  * must exist).
  */
-export async function writeOutputFile(path: string, data: string | Uint8Array, option = '--out'): Promise<void> {
+export async function writeOutputFile(
+  path: string,
+  data: string | Uint8Array,
+  option = '--out',
+): Promise<void> {
   const info = await stat(path).catch(() => null);
   if (info?.isDirectory()) throw new CliError(`${option} ${path}: is a folder; give a file name`);
   if (info && !info.isFile()) throw new CliError(`${option} ${path}: is not a regular file`);
@@ -128,7 +134,9 @@ export async function writeOutputFile(path: string, data: string | Uint8Array, o
     await writeFileAtomic(path, data);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new CliError(`${option} ${path}: cannot write it (${WRITE_ERRORS[code] ?? (code || 'unknown error')})`);
+    throw new CliError(
+      `${option} ${path}: cannot write it (${WRITE_ERRORS[code] ?? (code || 'unknown error')})`,
+    );
   }
 }
 

@@ -15,7 +15,6 @@ import { runSample } from './commands/sample.js';
 import { runTrain } from './commands/train.js';
 import { capture } from '../test-utils/cli.js';
 
-
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'concept-ebm-model-cli-'));
@@ -42,12 +41,16 @@ describe('model commands', () => {
   it('train writes a checkpoint and a best model; eval, answer and check use it', async () => {
     const run = join(dir, 'run');
     const t = capture();
-    expect(await runTrain({ config: join(dir, 'config.json'), out: run, quiet: true, logEvery: 1 }, t)).toBe(0);
+    expect(
+      await runTrain({ config: join(dir, 'config.json'), out: run, quiet: true, logEvery: 1 }, t),
+    ).toBe(0);
     expect(t.out).toMatch(/trained to step 3/);
     expect(t.err).toMatch(/step 3\/3/);
 
     const e = capture();
-    expect(await runEval({ model: run, families: 'red,make-red', episodes: 4, demos: 2, json: true }, e)).toBe(0);
+    expect(
+      await runEval({ model: run, families: 'red,make-red', episodes: 4, demos: 2, json: true }, e),
+    ).toBe(0);
     const report = JSON.parse(e.out);
     for (const f of ['red', 'make-red']) {
       expect(report.families[f].score).toBeGreaterThanOrEqual(0);
@@ -64,7 +67,10 @@ describe('model commands', () => {
     expect(report.families['make-red'].entityAccuracy).toBeUndefined();
     // Pooled: 8 episodes; its score is the mean of the two families' (equal episode counts).
     expect(report.overall.episodes).toBe(8);
-    expect(report.overall.score).toBeCloseTo((report.families.red.score + report.families['make-red'].score) / 2, 10);
+    expect(report.overall.score).toBeCloseTo(
+      (report.families.red.score + report.families['make-red'].score) / 2,
+      10,
+    );
     expect(report.overall.ci[0]).toBeLessThanOrEqual(report.overall.score);
     // The strict judge is the score; the lenient one stands beside it and never below it.
     for (const f of ['red', 'make-red']) {
@@ -75,21 +81,44 @@ describe('model commands', () => {
     // The shift suite, quick: one flat list of cells, each family on every axis it has; reproducible.
     const shiftRun = async () => {
       const io = capture();
-      expect(await runEval({ model: run, families: 'red,make-red', suite: 'shift', quick: true, episodes: 2, json: true }, io)).toBe(0);
+      expect(
+        await runEval(
+          {
+            model: run,
+            families: 'red,make-red',
+            suite: 'shift',
+            quick: true,
+            episodes: 2,
+            json: true,
+          },
+          io,
+        ),
+      ).toBe(0);
       return JSON.parse(io.out);
     };
     const shift = await shiftRun();
     expect(shift.model).toBe(run);
     expect(shift.episodes).toBe(2);
     const cellsOf = (family: string, axis: string) =>
-      shift.cells.filter((c: { family: string; axis: string }) => c.family === family && c.axis === axis).map((c: { value: unknown }) => c.value);
+      shift.cells
+        .filter((c: { family: string; axis: string }) => c.family === family && c.axis === axis)
+        .map((c: { value: unknown }) => c.value);
     expect(cellsOf('red', 'entities')).toEqual([3, 12]);
     expect(cellsOf('make-red', 'entities')).toEqual([2, 12]);
     expect(cellsOf('red', 'demos')).toEqual([1, 10]);
     expect(cellsOf('red', 'geometry')).toEqual([]);
     expect(cellsOf('make-red', 'colours')).toEqual(['jitter', 'palette']);
     for (const c of shift.cells) {
-      expect(Object.keys(c).sort()).toEqual(['axis', 'episodes', 'family', 'high', 'lenientScore', 'low', 'score', 'value']);
+      expect(Object.keys(c).sort()).toEqual([
+        'axis',
+        'episodes',
+        'family',
+        'high',
+        'lenientScore',
+        'low',
+        'score',
+        'value',
+      ]);
       expect(c.episodes).toBe(2);
       expect(c.low).toBeLessThanOrEqual(c.score);
       expect(c.high).toBeGreaterThanOrEqual(c.score);
@@ -97,8 +126,15 @@ describe('model commands', () => {
     expect(await shiftRun()).toEqual(shift);
     const table = capture();
     const svg = join(dir, 'shift.svg');
-    expect(await runEval({ model: run, families: 'square', suite: 'shift', quick: true, episodes: 1, heatmap: svg }, table)).toBe(0);
-    expect(table.out).toMatch(/^family\s+N=5\s+N=12\s+M=1\s+M=10\s+small\s+large\s+jitter\s+palette/);
+    expect(
+      await runEval(
+        { model: run, families: 'square', suite: 'shift', quick: true, episodes: 1, heatmap: svg },
+        table,
+      ),
+    ).toBe(0);
+    expect(table.out).toMatch(
+      /^family\s+N=5\s+N=12\s+M=1\s+M=10\s+small\s+large\s+jitter\s+palette/,
+    );
     expect(await readFile(svg, 'utf8')).toMatch(/^<svg/);
     for (const [args, message] of [
       [{ suite: 'drift' }, /unknown suite "drift"/],
@@ -112,7 +148,9 @@ describe('model commands', () => {
 
     for (const concept of ['red', 'make-red']) {
       const ep = join(dir, `${concept}.json`);
-      expect(await runSample({ concept, out: ep, demos: 2, queries: 3, seed: 4 }, capture())).toBe(0);
+      expect(await runSample({ concept, out: ep, demos: 2, queries: 3, seed: 4 }, capture())).toBe(
+        0,
+      );
       const a = capture();
       const answerPath = join(dir, `${concept}.answer.json`);
       expect(await runAnswer({ episode: ep, model: run, out: answerPath }, a)).toBe(0);
@@ -121,7 +159,9 @@ describe('model commands', () => {
       expect(c.out).toMatch(/score/);
     }
     const a = capture();
-    expect(await runAnswer({ episode: join(dir, 'make-red.json'), model: run, trajectory: true }, a)).toBe(0);
+    expect(
+      await runAnswer({ episode: join(dir, 'make-red.json'), model: run, trajectory: true }, a),
+    ).toBe(0);
     const answer = JSON.parse(a.out);
     expect(answer.concept).toHaveLength(4);
     expect(answer.results).toHaveLength(3);
@@ -137,10 +177,13 @@ describe('model commands', () => {
     const best = await loadModelDir(join(dir, 'run', 'best'));
     expect(Object.keys(exported.extra ?? {})).toHaveLength(0);
     expect(Object.keys(best.extra ?? {}).length).toBeGreaterThan(0);
-    for (const k of Object.keys(best.values)) expect(Array.from(exported.values[k])).toEqual(Array.from(best.values[k]));
+    for (const k of Object.keys(best.values))
+      expect(Array.from(exported.values[k])).toEqual(Array.from(best.values[k]));
     expect(exported.inference).toEqual(best.inference);
     const tuned = join(dir, 'tuned');
-    expect(await runExport({ from: join(dir, 'run'), out: tuned, chain: ['a.steps=7'] }, capture())).toBe(0);
+    expect(
+      await runExport({ from: join(dir, 'run'), out: tuned, chain: ['a.steps=7'] }, capture()),
+    ).toBe(0);
     const t = await loadModelDir(tuned);
     expect((t.inference as { a: { steps: number } }).a.steps).toBe(7);
     expect((t.inference as { x: unknown }).x).toEqual((best.inference as { x: unknown }).x);
@@ -149,20 +192,32 @@ describe('model commands', () => {
   it('export --add writes the sum of two energies as one model, and names a missing second model', async () => {
     const best = await loadModelDir(join(dir, 'run', 'best'));
     const out = join(dir, 'summed');
-    expect(await runExport({ from: join(dir, 'run'), add: join(dir, 'run'), out, chain: ['x.stepSize=0.1'] }, capture())).toBe(0);
+    expect(
+      await runExport(
+        { from: join(dir, 'run'), add: join(dir, 'run'), out, chain: ['x.stepSize=0.1'] },
+        capture(),
+      ),
+    ).toBe(0);
     const summed = await loadModelDir(out);
     expect(summed.config.hidden).toBe(2 * best.config.hidden);
     expect(summed.config.codeSize).toBe(2 * best.config.codeSize);
     expect((summed.inference as { x: { stepSize: number } }).x.stepSize).toBe(0.1);
     const io = capture();
-    expect(await runExport({ from: join(dir, 'run'), add: join(dir, 'nowhere'), out: join(dir, 'bad') }, io)).not.toBe(0);
+    expect(
+      await runExport(
+        { from: join(dir, 'run'), add: join(dir, 'nowhere'), out: join(dir, 'bad') },
+        io,
+      ),
+    ).not.toBe(0);
     expect(io.err).toMatch(/nowhere: no model\.json/);
   });
 
   it('demo answers an episode of every family with a model and prints a per-family table', async () => {
     const io = capture();
     const out = join(dir, 'demo');
-    expect(await runDemo({ out, model: join(dir, 'run'), demos: 2, queries: 1, seed: 3 }, io)).toBe(0);
+    expect(await runDemo({ out, model: join(dir, 'run'), demos: 2, queries: 1, seed: 3 }, io)).toBe(
+      0,
+    );
     const lines = io.out.trim().split('\n');
     expect(lines[0]).toMatch(/few-shot answers/);
     expect(lines.filter((l) => /^(make-red|red|square|move-close)\s/.test(l))).toHaveLength(4);
@@ -175,11 +230,29 @@ describe('model commands', () => {
     const out = join(dir, 'interrupted');
     await writeFile(
       join(dir, 'long.json'),
-      JSON.stringify({ ...JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')), steps: 100000, evalEvery: 0 }),
+      JSON.stringify({
+        ...JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')),
+        steps: 100000,
+        evalEvery: 0,
+      }),
     );
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'train', '--config', join(dir, 'long.json'), '--out', out, '--quiet', '--log-every', '1', '--workers', '1'],
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'train',
+        '--config',
+        join(dir, 'long.json'),
+        '--out',
+        out,
+        '--quiet',
+        '--log-every',
+        '1',
+        '--workers',
+        '1',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -200,7 +273,12 @@ describe('model commands', () => {
     const run = join(dir, 'run-set');
     const t = capture();
     const set = ['model.pairDirection=true', 'steps=2'];
-    expect(await runTrain({ config: join(dir, 'config.json'), out: run, quiet: true, logEvery: 1, set }, t)).toBe(0);
+    expect(
+      await runTrain(
+        { config: join(dir, 'config.json'), out: run, quiet: true, logEvery: 1, set },
+        t,
+      ),
+    ).toBe(0);
     expect(t.out).toMatch(/trained to step 2/);
     const saved = JSON.parse(await readFile(join(run, 'config.json'), 'utf8'));
     expect(saved.model.pairDirection).toBe(true);
@@ -210,19 +288,53 @@ describe('model commands', () => {
   it('train stops a dead model with exit 4 and one line naming why', async () => {
     const t = capture();
     const set = ['learningRate=1000', 'steps=40', 'checkpointEvery=1', 'evalEvery=0'];
-    expect(await runTrain({ config: join(dir, 'config.json'), out: join(dir, 'run-dead'), quiet: true, logEvery: 1, set, workers: 1 }, t)).toBe(4);
-    expect(t.err).toMatch(/^concept-ebm: error: the model died \(step \d+: the energy of the (positives|samples) is .* beyond 1e\+6\); last good checkpoint: /m);
+    expect(
+      await runTrain(
+        {
+          config: join(dir, 'config.json'),
+          out: join(dir, 'run-dead'),
+          quiet: true,
+          logEvery: 1,
+          set,
+          workers: 1,
+        },
+        t,
+      ),
+    ).toBe(4);
+    expect(t.err).toMatch(
+      /^concept-ebm: error: the model died \(step \d+: the energy of the (positives|samples) is .* beyond 1e\+6\); last good checkpoint: /m,
+    );
   }, 60_000);
 
   it('bad input: one line and a non-zero exit', async () => {
     const cases: [() => Promise<number>, RegExp][] = [
-      [() => runAnswer({ episode: join(dir, 'missing.json'), model: join(dir, 'run') }, io), /not found/],
-      [() => runAnswer({ episode: join(dir, 'red.json'), model: join(dir, 'nope') }, io), /model folder not found/],
+      [
+        () => runAnswer({ episode: join(dir, 'missing.json'), model: join(dir, 'run') }, io),
+        /not found/,
+      ],
+      [
+        () => runAnswer({ episode: join(dir, 'red.json'), model: join(dir, 'nope') }, io),
+        /model folder not found/,
+      ],
       [() => runEval({ model: join(dir, 'run'), families: 'redd' }, io), /unknown concept/],
       [() => runTrain({ config: join(dir, 'nope.json'), out: join(dir, 'x') }, io), /cannot read/],
       [() => runTrain({ out: join(dir, 'x') }, io), /--config/],
-      [() => runTrain({ config: join(dir, 'config.json'), out: join(dir, 'x'), set: ['model.pairDirection=yes'] }, io), /--set: .*pairDirection: expected true, false or a smoothing radius/],
-      [() => runTrain({ out: join(dir, 'run'), resume: true, set: ['steps=9'] }, io), /--set cannot change a run being resumed/],
+      [
+        () =>
+          runTrain(
+            {
+              config: join(dir, 'config.json'),
+              out: join(dir, 'x'),
+              set: ['model.pairDirection=yes'],
+            },
+            io,
+          ),
+        /--set: .*pairDirection: expected true, false or a smoothing radius/,
+      ],
+      [
+        () => runTrain({ out: join(dir, 'run'), resume: true, set: ['steps=9'] }, io),
+        /--set cannot change a run being resumed/,
+      ],
     ];
     let io = capture();
     for (const [call, message] of cases) {

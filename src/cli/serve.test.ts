@@ -6,7 +6,6 @@ import { resolveRequestPath, runServe, startStaticServer } from './commands/serv
 import { runCli } from './program.js';
 import { capture } from '../test-utils/cli.js';
 
-
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'concept-ebm-serve-'));
@@ -92,7 +91,9 @@ describe('serve', () => {
     const busy = await startStaticServer(join(dir, 'site'), { port: 0 });
     try {
       const io3 = capture();
-      expect(await runCli(['serve', '--dir', join(dir, 'site'), '--port', String(busy.port)], io3)).toBe(1);
+      expect(
+        await runCli(['serve', '--dir', join(dir, 'site'), '--port', String(busy.port)], io3),
+      ).toBe(1);
       expect(io3.err).toMatch(/^concept-ebm: error: port \d+ is already in use/);
     } finally {
       await busy.close();

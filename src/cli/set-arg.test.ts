@@ -23,8 +23,12 @@ describe('--set overrides', () => {
 
   it('names what is wrong; validation then catches a bad value', () => {
     expect(() => applyConfigOverrides(DEFAULT_TRAINING, ['model.hidden'])).toThrow(/PATH=VALUE/);
-    expect(() => applyConfigOverrides(DEFAULT_TRAINING, ['steps.x=1'])).toThrow(/"x" is under a field that is not an object/);
+    expect(() => applyConfigOverrides(DEFAULT_TRAINING, ['steps.x=1'])).toThrow(
+      /"x" is under a field that is not an object/,
+    );
     const bad = applyConfigOverrides(DEFAULT_TRAINING, ['model.pairDirection=yes']);
-    expect(() => resolveTrainingConfig(bad)).toThrow(/pairDirection: expected true, false or a smoothing radius/);
+    expect(() => resolveTrainingConfig(bad)).toThrow(
+      /pairDirection: expected true, false or a smoothing radius/,
+    );
   });
 });

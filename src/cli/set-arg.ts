@@ -8,11 +8,17 @@
  */
 import { UsageError } from './io.js';
 
-export function applyConfigOverrides(config: unknown, overrides: readonly string[] | undefined): unknown {
+export function applyConfigOverrides(
+  config: unknown,
+  overrides: readonly string[] | undefined,
+): unknown {
   let out = config;
   for (const item of overrides ?? []) {
     const m = /^([A-Za-z_][\w-]*(?:\.[A-Za-z_+][\w+-]*)*)=(.*)$/.exec(item.trim());
-    if (!m) throw new UsageError(`--set expects PATH=VALUE (e.g. model.pairDirection=true), got "${item}"`);
+    if (!m)
+      throw new UsageError(
+        `--set expects PATH=VALUE (e.g. model.pairDirection=true), got "${item}"`,
+      );
     let value: unknown;
     try {
       value = JSON.parse(m[2]);

@@ -6,8 +6,22 @@
 import { EPISODE_LIMITS } from '../world/interchange.js';
 import type { Event, Scene } from '../world/types.js';
 import { maskToSet } from '../world/types.js';
-import { AGENT_COLOR, agentIndex, cloneScene, colorDistance, distance, meanDisplacement } from '../world/scene.js';
-import type { CheckOptions, CheckResult, GenerateFamily, GeometrySpec, MoverRule, SampleOptions } from './family.js';
+import {
+  AGENT_COLOR,
+  agentIndex,
+  cloneScene,
+  colorDistance,
+  distance,
+  meanDisplacement,
+} from '../world/scene.js';
+import type {
+  CheckOptions,
+  CheckResult,
+  GenerateFamily,
+  GeometrySpec,
+  MoverRule,
+  SampleOptions,
+} from './family.js';
 import { assemble, type Draft } from './geometry.js';
 import type { Rng } from '../random/rng.js';
 import { whoMoves } from './family.js';
@@ -148,7 +162,8 @@ export function moverViolation(
           ? colorDistance(b.color, a.color)
           : Math.max(...a.color.map((c, k) => Math.abs(c - AGENT_COLOR[k])));
     // NaN counts as a breach: `!(amount < tol)`.
-    if (!(amount < MOVER_TOLERANCE) && (worst === null || !(amount <= worst.amount))) worst = { i, amount };
+    if (!(amount < MOVER_TOLERANCE) && (worst === null || !(amount <= worst.amount)))
+      worst = { i, amount };
   }
   if (worst === null) return null;
   const { i, amount } = worst;
@@ -206,14 +221,18 @@ export function checkGeneration(
   const breaches: CheckResult[] = [];
   if (!(disp < STAY_PUT_TOLERANCE)) {
     breaches.push(
-      fail(disp, `entities that should stay put moved (mean displacement ${disp.toFixed(3)} >= ${STAY_PUT_TOLERANCE})`),
+      fail(
+        disp,
+        `entities that should stay put moved (mean displacement ${disp.toFixed(3)} >= ${STAY_PUT_TOLERANCE})`,
+      ),
     );
   }
   const mover = options.lenient ? null : moverViolation(family, rule, before, after, movers);
   if (mover) breaches.push(mover);
   if (breaches.length === 0) return verdict;
   const reasons = breaches.map((b) => b.reason ?? '');
-  if (!verdict.ok) return fail(verdict.error, [verdict.reason ?? 'criterion failed', ...reasons].join('; '));
+  if (!verdict.ok)
+    return fail(verdict.error, [verdict.reason ?? 'criterion failed', ...reasons].join('; '));
   return fail(breaches[0].error, reasons.join('; '));
 }
 
@@ -221,8 +240,13 @@ export function checkGeneration(
  * A generation event from drafts, kept only if its target passes the family's
  * checker and its untouched start does not (the event must ask for a change).
  */
-export function verifiedGeneration(family: GenerateFamily, rng: Rng, drafts: readonly Draft[]): Event | null {
+export function verifiedGeneration(
+  family: GenerateFamily,
+  rng: Rng,
+  drafts: readonly Draft[],
+): Event | null {
   const { before, after, attention } = assemble(rng, drafts);
-  if (!family.check(before, attention, after).ok || family.check(before, attention, before).ok) return null;
+  if (!family.check(before, attention, after).ok || family.check(before, attention, before).ok)
+    return null;
   return { before, after, attention };
 }

@@ -11,6 +11,8 @@ describe('docs/CONCEPTS.md', () => {
   it('has a section per family, with its judge', () => {
     const page = conceptsMarkdown();
     for (const name of FAMILY_NAMES) expect(page).toContain(`### ${name}\n`);
-    expect(page).toMatch(/### make-red[\s\S]*Minimal change: each entity that changes keeps its position \(displacement < 0.05\)/);
+    expect(page).toMatch(
+      /### make-red[\s\S]*Minimal change: each entity that changes keeps its position \(displacement < 0.05\)/,
+    );
   });
 });

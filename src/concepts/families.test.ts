@@ -99,7 +99,9 @@ describe.each(families)('%s', (name, f) => {
     const e = f.sample(rngFor(78, name), { entities: max });
     expect(checkEvent(f, e).ok).toBe(true);
     expectWellFormed(f, e, max);
-    expect(() => f.sample(new Rng(1), { entities: max + 1 })).toThrow(new RegExp(`at most ${max} entities`));
+    expect(() => f.sample(new Rng(1), { entities: max + 1 })).toThrow(
+      new RegExp(`at most ${max} entities`),
+    );
   });
 
   if (f.kind === 'identify') {

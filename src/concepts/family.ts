@@ -108,7 +108,12 @@ export interface GenerateFamily extends FamilyBase<GenerateFamilyName> {
    * concept does not move stay put (mean displacement < 0.05), and each one
    * it moves keeps what `moverRule` says (tolerance 0.05, worst entity).
    */
-  check(before: Scene, attention: readonly number[], after: Scene, options?: CheckOptions): CheckResult;
+  check(
+    before: Scene,
+    attention: readonly number[],
+    after: Scene,
+    options?: CheckOptions,
+  ): CheckResult;
 }
 
 export type ConceptFamily = IdentifyFamily | GenerateFamily;

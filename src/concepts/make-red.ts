@@ -1,13 +1,15 @@
 import { colorDistance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, describeMoverRule, fail, pass, sceneSize, verifiedGeneration } from './common.js';
 import {
-  paletteColor,
-  placePoints,
-  randomColor,
-  withRetries,
-  type Draft,
-} from './geometry.js';
+  SAMPLE_TRIES,
+  checkGeneration,
+  describeMoverRule,
+  fail,
+  pass,
+  sceneSize,
+  verifiedGeneration,
+} from './common.js';
+import { paletteColor, placePoints, randomColor, withRetries, type Draft } from './geometry.js';
 import { RED, RED_TOLERANCE } from './red.js';
 
 /** Generation: the attended (non-red) entity turns red; its position and everything else stay. */
@@ -43,18 +45,26 @@ export const makeRed: GenerateFamily = {
     });
   },
   check(before, attention, after, options) {
-    return checkGeneration(makeRed.name, makeRed.moverRule, before, attention, after, (ctx) => {
-      if (ctx.attended.length < 1) return fail(1, 'no entity is attended');
-      const worst = Math.max(
-        ...ctx.attended.map((i) => colorDistance(after.entities[i].color, RED)),
-      );
-      if (!(worst < RED_TOLERANCE)) {
-        return fail(
-          worst,
-          `an attended entity's colour is ${worst.toFixed(3)} from red (needs < ${RED_TOLERANCE})`,
+    return checkGeneration(
+      makeRed.name,
+      makeRed.moverRule,
+      before,
+      attention,
+      after,
+      (ctx) => {
+        if (ctx.attended.length < 1) return fail(1, 'no entity is attended');
+        const worst = Math.max(
+          ...ctx.attended.map((i) => colorDistance(after.entities[i].color, RED)),
         );
-      }
-      return pass(worst);
-    }, options);
+        if (!(worst < RED_TOLERANCE)) {
+          return fail(
+            worst,
+            `an attended entity's colour is ${worst.toFixed(3)} from red (needs < ${RED_TOLERANCE})`,
+          );
+        }
+        return pass(worst);
+      },
+      options,
+    );
   },
 };

@@ -1,6 +1,15 @@
 import { distance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, describeMoverRule, fail, geometryRange, pass, sceneSize, verifiedGeneration } from './common.js';
+import {
+  SAMPLE_TRIES,
+  checkGeneration,
+  describeMoverRule,
+  fail,
+  geometryRange,
+  pass,
+  sceneSize,
+  verifiedGeneration,
+} from './common.js';
 import {
   MOVED_CLEARANCE,
   agentColor,
@@ -62,21 +71,29 @@ export const moveBetween: GenerateFamily = {
     });
   },
   check(before, attention, after, options) {
-    return checkGeneration(moveBetween.name, moveBetween.moverRule, before, attention, after, (ctx) => {
-      const problem = agentMoveProblem(ctx, 2);
-      if (problem) return problem;
-      const [i, j] = ctx.others;
-      const e = distance(
-        after.entities[ctx.agent].pos,
-        midpoint(after.entities[i].pos, after.entities[j].pos),
-      );
-      if (!(e < MOVE_BETWEEN_TOLERANCE)) {
-        return fail(
-          e,
-          `the agent is ${e.toFixed(3)} from the midpoint (needs < ${MOVE_BETWEEN_TOLERANCE})`,
+    return checkGeneration(
+      moveBetween.name,
+      moveBetween.moverRule,
+      before,
+      attention,
+      after,
+      (ctx) => {
+        const problem = agentMoveProblem(ctx, 2);
+        if (problem) return problem;
+        const [i, j] = ctx.others;
+        const e = distance(
+          after.entities[ctx.agent].pos,
+          midpoint(after.entities[i].pos, after.entities[j].pos),
         );
-      }
-      return pass(e);
-    }, options);
+        if (!(e < MOVE_BETWEEN_TOLERANCE)) {
+          return fail(
+            e,
+            `the agent is ${e.toFixed(3)} from the midpoint (needs < ${MOVE_BETWEEN_TOLERANCE})`,
+          );
+        }
+        return pass(e);
+      },
+      options,
+    );
   },
 };

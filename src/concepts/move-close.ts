@@ -2,7 +2,16 @@ import { distance } from '../world/scene.js';
 import type { Rng } from '../random/rng.js';
 import type { Vec2 } from '../world/types.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, describeMoverRule, fail, geometryRange, pass, sceneSize, verifiedGeneration } from './common.js';
+import {
+  SAMPLE_TRIES,
+  checkGeneration,
+  describeMoverRule,
+  fail,
+  geometryRange,
+  pass,
+  sceneSize,
+  verifiedGeneration,
+} from './common.js';
 import {
   MOVED_CLEARANCE,
   SHAPE_BOUND,
@@ -54,14 +63,15 @@ export const moveClose: GenerateFamily = {
     small: [0.25, 0.4],
     large: [1.5, 2.5],
     note:
-      'training places both uniformly, 0.4 or more apart, up to the scene\'s diagonal; 14% of its trips are longer ' +
+      "training places both uniformly, 0.4 or more apart, up to the scene's diagonal; 14% of its trips are longer " +
       'than 1.5, and the large band holds only those',
   },
   sample(rng, options) {
     const n = sceneSize(moveClose, options);
     const [lo, hi] = geometryRange(moveClose, options);
     return withRetries('move-close', n, SAMPLE_TRIES, () => {
-      const pos = options?.geometry === undefined ? placePoints(rng, [], n) : pairThenRest(rng, lo, hi, n);
+      const pos =
+        options?.geometry === undefined ? placePoints(rng, [], n) : pairThenRest(rng, lo, hi, n);
       if (!pos) return null;
       const [agent, target] = pos;
       const d = distance(agent, target);
@@ -77,13 +87,24 @@ export const moveClose: GenerateFamily = {
     });
   },
   check(before, attention, after, options) {
-    return checkGeneration(moveClose.name, moveClose.moverRule, before, attention, after, (ctx) => {
-      const problem = agentMoveProblem(ctx, 1);
-      if (problem) return problem;
-      const d = distance(after.entities[ctx.agent].pos, after.entities[ctx.others[0]].pos);
-      if (!(d < CLOSE_TOLERANCE))
-        return fail(d, `the agent is ${d.toFixed(3)} from the target (needs < ${CLOSE_TOLERANCE})`);
-      return pass(d);
-    }, options);
+    return checkGeneration(
+      moveClose.name,
+      moveClose.moverRule,
+      before,
+      attention,
+      after,
+      (ctx) => {
+        const problem = agentMoveProblem(ctx, 1);
+        if (problem) return problem;
+        const d = distance(after.entities[ctx.agent].pos, after.entities[ctx.others[0]].pos);
+        if (!(d < CLOSE_TOLERANCE))
+          return fail(
+            d,
+            `the agent is ${d.toFixed(3)} from the target (needs < ${CLOSE_TOLERANCE})`,
+          );
+        return pass(d);
+      },
+      options,
+    );
   },
 };

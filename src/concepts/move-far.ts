@@ -1,6 +1,15 @@
 import { distance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, describeMoverRule, fail, geometryRange, pass, sceneSize, verifiedGeneration } from './common.js';
+import {
+  SAMPLE_TRIES,
+  checkGeneration,
+  describeMoverRule,
+  fail,
+  geometryRange,
+  pass,
+  sceneSize,
+  verifiedGeneration,
+} from './common.js';
 import {
   MOVED_CLEARANCE,
   SCENE_HALF,
@@ -65,7 +74,11 @@ export const moveFar: GenerateFamily = {
   usesAgent: true,
   moverRule: 'stays-agent',
   // No small band: 0.15 is the scene's minimum spacing.
-  geometry: { parameter: 'initial distance from the agent to the target', training: [0.15, 0.5], large: [0.5, 0.7] },
+  geometry: {
+    parameter: 'initial distance from the agent to the target',
+    training: [0.15, 0.5],
+    large: [0.5, 0.7],
+  },
   sample(rng, options) {
     const n = sceneSize(moveFar, options);
     const [lo, hi] = geometryRange(moveFar, options);
@@ -75,7 +88,10 @@ export const moveFar: GenerateFamily = {
       const d0 = rng.range(lo, hi);
       const agent = add(target, fromAngle(theta, d0));
       const dir = fromAngle(theta, 1);
-      if (!inBounds(agent, SCENE_HALF) || !inBounds(add(target, scale(dir, FAR_TARGET_FACTOR * d0)), SHAPE_BOUND)) {
+      if (
+        !inBounds(agent, SCENE_HALF) ||
+        !inBounds(add(target, scale(dir, FAR_TARGET_FACTOR * d0)), SHAPE_BOUND)
+      ) {
         return null;
       }
       const to = add(target, scale(dir, rayToBounds(target, dir, SHAPE_BOUND)));
@@ -92,18 +108,26 @@ export const moveFar: GenerateFamily = {
     });
   },
   check(before, attention, after, options) {
-    return checkGeneration(moveFar.name, moveFar.moverRule, before, attention, after, (ctx) => {
-      const problem = agentMoveProblem(ctx, 1);
-      if (problem) return problem;
-      const t = ctx.others[0];
-      const d0 = distance(before.entities[ctx.agent].pos, before.entities[t].pos);
-      const d1 = distance(after.entities[ctx.agent].pos, after.entities[t].pos);
-      const need = Math.min(FAR_FACTOR * d0, FAR_DISTANCE);
-      if (d1 >= FAR_FACTOR * d0 || d1 > FAR_DISTANCE) return pass(0);
-      return fail(
-        Math.max(0, need - d1),
-        `the agent-target distance went from ${d0.toFixed(3)} to ${d1.toFixed(3)} (needs x${FAR_FACTOR} or > ${FAR_DISTANCE})`,
-      );
-    }, options);
+    return checkGeneration(
+      moveFar.name,
+      moveFar.moverRule,
+      before,
+      attention,
+      after,
+      (ctx) => {
+        const problem = agentMoveProblem(ctx, 1);
+        if (problem) return problem;
+        const t = ctx.others[0];
+        const d0 = distance(before.entities[ctx.agent].pos, before.entities[t].pos);
+        const d1 = distance(after.entities[ctx.agent].pos, after.entities[t].pos);
+        const need = Math.min(FAR_FACTOR * d0, FAR_DISTANCE);
+        if (d1 >= FAR_FACTOR * d0 || d1 > FAR_DISTANCE) return pass(0);
+        return fail(
+          Math.max(0, need - d1),
+          `the agent-target distance went from ${d0.toFixed(3)} to ${d1.toFixed(3)} (needs x${FAR_FACTOR} or > ${FAR_DISTANCE})`,
+        );
+      },
+      options,
+    );
   },
 };

@@ -1,6 +1,15 @@
 import { distance } from '../world/scene.js';
 import type { GenerateFamily } from './family.js';
-import { SAMPLE_TRIES, checkGeneration, describeMoverRule, fail, geometryRange, pass, sceneSize, verifiedGeneration } from './common.js';
+import {
+  SAMPLE_TRIES,
+  checkGeneration,
+  describeMoverRule,
+  fail,
+  geometryRange,
+  pass,
+  sceneSize,
+  verifiedGeneration,
+} from './common.js';
 import {
   MOVED_CLEARANCE,
   agentColor,
@@ -57,18 +66,26 @@ export const moveToSquareCenter: GenerateFamily = {
     });
   },
   check(before, attention, after, options) {
-    return checkGeneration(moveToSquareCenter.name, moveToSquareCenter.moverRule, before, attention, after, (ctx) => {
-      const problem = agentMoveProblem(ctx, 4);
-      if (problem) return problem;
-      const c = centroid(ctx.others.map((i) => after.entities[i].pos));
-      const e = distance(after.entities[ctx.agent].pos, c);
-      if (!(e < SQUARE_CENTER_TOLERANCE)) {
-        return fail(
-          e,
-          `the agent is ${e.toFixed(3)} from the square's centre (needs < ${SQUARE_CENTER_TOLERANCE})`,
-        );
-      }
-      return pass(e);
-    }, options);
+    return checkGeneration(
+      moveToSquareCenter.name,
+      moveToSquareCenter.moverRule,
+      before,
+      attention,
+      after,
+      (ctx) => {
+        const problem = agentMoveProblem(ctx, 4);
+        if (problem) return problem;
+        const c = centroid(ctx.others.map((i) => after.entities[i].pos));
+        const e = distance(after.entities[ctx.agent].pos, c);
+        if (!(e < SQUARE_CENTER_TOLERANCE)) {
+          return fail(
+            e,
+            `the agent is ${e.toFixed(3)} from the square's centre (needs < ${SQUARE_CENTER_TOLERANCE})`,
+          );
+        }
+        return pass(e);
+      },
+      options,
+    );
   },
 };

@@ -1,7 +1,15 @@
 import { maskToSet } from '../world/types.js';
 import { distance } from '../world/scene.js';
 import type { IdentifyFamily } from './family.js';
-import { SAMPLE_TRIES, fail, geometryRange, identifyEvent, maskProblem, pass, sceneSize } from './common.js';
+import {
+  SAMPLE_TRIES,
+  fail,
+  geometryRange,
+  identifyEvent,
+  maskProblem,
+  pass,
+  sceneSize,
+} from './common.js';
 import {
   add,
   assemble,
@@ -31,7 +39,12 @@ export const near: IdentifyFamily = {
   defaultEntities: 6,
   minEntities: 3,
   usesAgent: false,
-  geometry: { parameter: 'distance between the two', training: [0.1, 0.18], small: [0.04, 0.1], large: [0.18, 0.2] },
+  geometry: {
+    parameter: 'distance between the two',
+    training: [0.1, 0.18],
+    small: [0.04, 0.1],
+    large: [0.18, 0.2],
+  },
   sample(rng, options) {
     const n = sceneSize(near, options);
     const [lo, hi] = geometryRange(near, options);

@@ -131,7 +131,9 @@ describe('geometry bands', () => {
     expect(() => getFamily('move-far').sample(rngFor(1), { geometry: 'small' })).toThrow(
       /move-far: has no small geometry band/,
     );
-    expect(() => drawEvent(getFamily('red'), rngFor(1), 6, { geometry: 'large' })).toThrow(/red: has no large geometry band/);
+    expect(() => drawEvent(getFamily('red'), rngFor(1), 6, { geometry: 'large' })).toThrow(
+      /red: has no large geometry band/,
+    );
   });
 });
 

@@ -43,7 +43,10 @@ export interface ShapeSpec {
    * The shift suite's sizes: below and above `sampleSize`, inside `checkSize`.
    * A band is left out when the generator's spacing rule leaves no room in it.
    */
-  readonly bands: { readonly small?: readonly [number, number]; readonly large?: readonly [number, number] };
+  readonly bands: {
+    readonly small?: readonly [number, number];
+    readonly large?: readonly [number, number];
+  };
   /** The checker requires residual / size < tolerance. */
   readonly tolerance: number;
   /**

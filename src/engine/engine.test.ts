@@ -15,7 +15,12 @@ const ops: {
   d1: (v: number) => number;
   d2: (v: number) => number;
 }[] = [
-  { name: 'sigmoid', f: T.sigmoid, d1: (v) => sig(v) * (1 - sig(v)), d2: (v) => sig(v) * (1 - sig(v)) * (1 - 2 * sig(v)) },
+  {
+    name: 'sigmoid',
+    f: T.sigmoid,
+    d1: (v) => sig(v) * (1 - sig(v)),
+    d2: (v) => sig(v) * (1 - sig(v)) * (1 - 2 * sig(v)),
+  },
   {
     name: 'silu',
     f: T.silu,
@@ -25,7 +30,12 @@ const ops: {
   { name: 'softplus', f: T.softplus, d1: sig, d2: (v) => sig(v) * (1 - sig(v)) },
   { name: 'logSigmoid', f: T.logSigmoid, d1: (v) => 1 - sig(v), d2: (v) => -sig(v) * (1 - sig(v)) },
   { name: 'square', f: T.square, d1: (v) => 2 * v, d2: () => 2 },
-  { name: 'bce(y=1)', f: (t) => T.bceWithLogits(t, T.onesLike(t)), d1: (v) => sig(v) - 1, d2: (v) => sig(v) * (1 - sig(v)) },
+  {
+    name: 'bce(y=1)',
+    f: (t) => T.bceWithLogits(t, T.onesLike(t)),
+    d1: (v) => sig(v) - 1,
+    d2: (v) => sig(v) * (1 - sig(v)),
+  },
 ];
 
 describe('engine ops: first and second derivatives', () => {
@@ -78,7 +88,12 @@ describe('engine ops: first and second derivatives', () => {
       const p = r.map((x) => Math.exp(x - m) / s);
       const pv = p.reduce((acc, pi, i) => acc + pi * vs[b][i], 0);
       expect(relativeError(grad.subarray(b * 4, b * 4 + 4), p)).toBeLessThan(1e-5);
-      expect(relativeError(hv.subarray(b * 4, b * 4 + 4), p.map((pi, i) => pi * vs[b][i] - pi * pv))).toBeLessThan(1e-4);
+      expect(
+        relativeError(
+          hv.subarray(b * 4, b * 4 + 4),
+          p.map((pi, i) => pi * vs[b][i] - pi * pv),
+        ),
+      ).toBeLessThan(1e-4);
     });
     T.dispose([z, v]);
   });
@@ -98,34 +113,44 @@ describe('fused SiLU kernels on wasm (./silu.ts)', () => {
   const q = (v: number) => s(v) * (1 - s(v));
   const d3 = (v: number) => q(v) * ((1 - 2 * s(v)) * (3 + v * (1 - 2 * s(v))) - 2 * v * q(v));
   // Sizes 1-15 take the plain-loop path, 16, 17 and 37 the kernels (17, 37: an overlapping last block).
-  const values = (n: number) => Array.from({ length: n }, (_, i) => -9 + (18 * i) / Math.max(1, n - 1) + 0.013);
+  const values = (n: number) =>
+    Array.from({ length: n }, (_, i) => -9 + (18 * i) / Math.max(1, n - 1) + 0.013);
 
   it('are the ones in use here', () => {
     expect(fusedSiluAvailable()).toBe(true);
   });
 
-  it.each([1, 3, 15, 16, 17, 37])('n = %i: silu and its derivatives to the third order match closed forms', (n) => {
-    const v = values(n);
-    const x = T.tensor(v);
-    const f = (t: T.Tensor) => T.sum(T.silu(t));
-    const g1 = T.grad(f);
-    const g2 = T.grad((t: T.Tensor) => T.sum(g1(t)));
-    const g3 = T.grad((t: T.Tensor) => T.sum(g2(t)));
-    const v32 = v.map(Math.fround);
-    expect(relativeError(T.read(T.silu(x)), v32.map((u) => u * s(u)))).toBeLessThan(1e-6);
-    expect(relativeError(T.read(g1(x)), v32.map(d1))).toBeLessThan(1e-6);
-    expect(relativeError(T.read(g2(x)), v32.map(d2))).toBeLessThan(1e-6);
-    // The third order is composite float32 ops with cancellation near x = 0.
-    expect(relativeError(T.read(g3(x)), v32.map(d3))).toBeLessThan(1e-4);
-    x.dispose();
-  });
+  it.each([1, 3, 15, 16, 17, 37])(
+    'n = %i: silu and its derivatives to the third order match closed forms',
+    (n) => {
+      const v = values(n);
+      const x = T.tensor(v);
+      const f = (t: T.Tensor) => T.sum(T.silu(t));
+      const g1 = T.grad(f);
+      const g2 = T.grad((t: T.Tensor) => T.sum(g1(t)));
+      const g3 = T.grad((t: T.Tensor) => T.sum(g2(t)));
+      const v32 = v.map(Math.fround);
+      expect(
+        relativeError(
+          T.read(T.silu(x)),
+          v32.map((u) => u * s(u)),
+        ),
+      ).toBeLessThan(1e-6);
+      expect(relativeError(T.read(g1(x)), v32.map(d1))).toBeLessThan(1e-6);
+      expect(relativeError(T.read(g2(x)), v32.map(d2))).toBeLessThan(1e-6);
+      // The third order is composite float32 ops with cancellation near x = 0.
+      expect(relativeError(T.read(g3(x)), v32.map(d3))).toBeLessThan(1e-4);
+      x.dispose();
+    },
+  );
 
   it('mixed second-order partials through the upstream gradient: d/dc sum_i d/dx_i [c_i silu(x_i)]^2', () => {
     // h(c) = sum_i 2 c_i^2 silu(x_i) silu'(x_i); dh/dc_i = 4 c_i silu silu'
     const v = values(9);
     const c0 = v.map((u, i) => 0.3 + 0.1 * i);
     const x = T.tensor(v);
-    const h = (c: T.Tensor) => T.sum(T.grad((t: T.Tensor) => T.sum(T.square(T.mul(c, T.silu(t)))))(x));
+    const h = (c: T.Tensor) =>
+      T.sum(T.grad((t: T.Tensor) => T.sum(T.square(T.mul(c, T.silu(t)))))(x));
     const got = T.read(T.grad(h)(T.tensor(c0)));
     const want = v.map((u) => Math.fround(u)).map((u, i) => 4 * c0[i] * u * s(u) * d1(u));
     expect(relativeError(got, want)).toBeLessThan(1e-5);
@@ -133,6 +158,10 @@ describe('fused SiLU kernels on wasm (./silu.ts)', () => {
   });
 
   it('refuses mismatched inputs by name', () => {
-    expect(() => T.tidy(() => T.grad((t: T.Tensor) => T.sum(T.silu(t)))(T.tensor([1, 2, 3, 4, 5], [5], 'int32')))).toThrow();
+    expect(() =>
+      T.tidy(() =>
+        T.grad((t: T.Tensor) => T.sum(T.silu(t)))(T.tensor([1, 2, 3, 4, 5], [5], 'int32')),
+      ),
+    ).toThrow();
   });
 });

@@ -131,13 +131,19 @@ tf.registerGradient({
   gradFunc: (dyIn: Tensor | Tensor[], saved: Tensor[], attrs: tf.NamedAttrMap) => {
     const dy = dyIn as Tensor;
     const [a, b] = saved;
-    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const { transposeA, transposeB } = attrs as unknown as {
+      transposeA: boolean;
+      transposeB: boolean;
+    };
     const at = () => transposeLast(a);
     const bt = () => transposeLast(b);
     const dyt = () => transposeLast(dy);
-    if (!transposeA && !transposeB) return { a: () => tf.matMul(dy, bt()), b: () => tf.matMul(at(), dy) };
-    if (!transposeA && transposeB) return { a: () => tf.matMul(dy, b), b: () => tf.matMul(dyt(), a) };
-    if (transposeA && !transposeB) return { a: () => tf.matMul(b, dyt()), b: () => tf.matMul(a, dy) };
+    if (!transposeA && !transposeB)
+      return { a: () => tf.matMul(dy, bt()), b: () => tf.matMul(at(), dy) };
+    if (!transposeA && transposeB)
+      return { a: () => tf.matMul(dy, b), b: () => tf.matMul(dyt(), a) };
+    if (transposeA && !transposeB)
+      return { a: () => tf.matMul(b, dyt()), b: () => tf.matMul(a, dy) };
     return { a: () => tf.matMul(bt(), dyt()), b: () => tf.matMul(dyt(), at()) };
   },
 });

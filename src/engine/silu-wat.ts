@@ -33,7 +33,8 @@ function sigmoidLines(k: number): string[] {
   const L = (name: string) => `$${name}${k}`;
   const get = (name: string) => `(local.get ${L(name)})`;
   const set = (name: string, expr: string) => `(local.set ${L(name)} ${expr})`;
-  const horner = (coef: string) => set('p', `(f32x4.add (f32x4.mul ${get('p')} ${get('r')}) ${c(coef)})`);
+  const horner = (coef: string) =>
+    set('p', `(f32x4.add (f32x4.mul ${get('p')} ${get('r')}) ${c(coef)})`);
   return [
     set('y', `(f32x4.pmin (f32x4.pmax (f32x4.neg ${get('v')}) ${c('-87.3')}) ${c('88.3')})`),
     set('t', `(f32x4.add (f32x4.mul ${get('y')} ${c('1.44269504088896341')}) ${c('12582912.0')})`),
@@ -46,7 +47,10 @@ function sigmoidLines(k: number): string[] {
     horner('4.1665795894e-2'),
     horner('1.6666665459e-1'),
     horner('5.0000001201e-1'),
-    set('e', `(f32x4.add (f32x4.add (f32x4.mul ${get('p')} (f32x4.mul ${get('r')} ${get('r')})) ${get('r')}) ${ONE})`),
+    set(
+      'e',
+      `(f32x4.add (f32x4.add (f32x4.mul ${get('p')} (f32x4.mul ${get('r')} ${get('r')})) ${get('r')}) ${ONE})`,
+    ),
     set(
       'e',
       `(f32x4.mul ${get('e')} (i32x4.shl (i32x4.add (i32x4.sub ${get('t')} (v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000)) (i32x4.splat (i32.const 127))) (i32.const 23)))`,
@@ -64,7 +68,11 @@ interface Kernel {
 }
 
 const KERNELS: Kernel[] = [
-  { name: 'silu', inputs: [], outputs: [{ param: 'out', result: (k) => `(f32x4.mul (local.get $v${k}) (local.get $s${k}))` }] },
+  {
+    name: 'silu',
+    inputs: [],
+    outputs: [{ param: 'out', result: (k) => `(f32x4.mul (local.get $v${k}) (local.get $s${k}))` }],
+  },
   {
     name: 'silu_grad',
     inputs: ['dy'],
@@ -95,7 +103,8 @@ const KERNELS: Kernel[] = [
       { param: 'h', result: (k) => `(f32x4.mul (local.get $v${k}) (local.get $s${k}))` },
       {
         param: 'der',
-        result: (k) => `(f32x4.mul (local.get $s${k}) (f32x4.add ${ONE} (f32x4.mul (local.get $v${k}) (f32x4.sub ${ONE} (local.get $s${k})))))`,
+        result: (k) =>
+          `(f32x4.mul (local.get $s${k}) (f32x4.add ${ONE} (f32x4.mul (local.get $v${k}) (f32x4.sub ${ONE} (local.get $s${k})))))`,
       },
     ],
   },
@@ -103,20 +112,27 @@ const KERNELS: Kernel[] = [
 
 /** One block of 4 x UNROLL floats at byte offset $o. */
 function block(kernel: Kernel): string {
-  const at = (ptr: string, k: number) => `(i32.add (local.get $${ptr}) (i32.add (local.get $o) (i32.const ${16 * k})))`;
+  const at = (ptr: string, k: number) =>
+    `(i32.add (local.get $${ptr}) (i32.add (local.get $o) (i32.const ${16 * k})))`;
   const lines: string[] = [];
   for (const k of lanes) lines.push(`(local.set $v${k} (v128.load ${at('x', k)}))`);
   const perLane = lanes.map(sigmoidLines);
   for (let i = 0; i < perLane[0].length; i++) for (const k of lanes) lines.push(perLane[k][i]);
-  for (const input of kernel.inputs) for (const k of lanes) lines.push(`(local.set $${input}${k} (v128.load ${at(input, k)}))`);
-  for (const out of kernel.outputs) for (const k of lanes) lines.push(`(v128.store ${at(out.param, k)} ${out.result(k)})`);
+  for (const input of kernel.inputs)
+    for (const k of lanes) lines.push(`(local.set $${input}${k} (v128.load ${at(input, k)}))`);
+  for (const out of kernel.outputs)
+    for (const k of lanes) lines.push(`(v128.store ${at(out.param, k)} ${out.result(k)})`);
   return lines.join('\n        ');
 }
 
 function kernelFunc(kernel: Kernel): string {
-  const params = ['x', ...kernel.inputs, ...kernel.outputs.map((o) => o.param)].map((p) => `(param $${p} i32)`).join(' ');
+  const params = ['x', ...kernel.inputs, ...kernel.outputs.map((o) => o.param)]
+    .map((p) => `(param $${p} i32)`)
+    .join(' ');
   const vectors = ['v', 's', 'y', 't', 'n', 'r', 'p', 'e', ...kernel.inputs];
-  const locals = lanes.map((k) => vectors.map((v) => `(local $${v}${k} v128)`).join(' ')).join('\n    ');
+  const locals = lanes
+    .map((k) => vectors.map((v) => `(local $${v}${k} v128)`).join(' '))
+    .join('\n    ');
   const step = 16 * UNROLL;
   return `
   (func (export "${kernel.name}") ${params} (param $count i32)

@@ -86,7 +86,8 @@ function run(
   const shape = inputs[0].shape;
   for (const t of inputs) {
     if (t.dtype !== 'float32') throw new Error(`${name}: expected float32, got ${t.dtype}`);
-    if (!tf.util.arraysEqual(t.shape, shape)) throw new Error(`${name}: shapes ${t.shape} and ${shape} differ`);
+    if (!tf.util.arraysEqual(t.shape, shape))
+      throw new Error(`${name}: shapes ${t.shape} and ${shape} differ`);
   }
   const out = backend.makeOutput(shape, 'float32');
   const count = tf.util.sizeFromShape(shape);
@@ -110,7 +111,13 @@ tf.registerKernel({
   kernelName: SILU,
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend }) =>
-    run(backend as unknown as WasmBackend, [inputs.x as tf.TensorInfo], SILU, (k, [x], o, n) => k.silu(x, o, n), ([x]) => x * sig(x)),
+    run(
+      backend as unknown as WasmBackend,
+      [inputs.x as tf.TensorInfo],
+      SILU,
+      (k, [x], o, n) => k.silu(x, o, n),
+      ([x]) => x * sig(x),
+    ),
 });
 
 tf.registerKernel({
@@ -139,7 +146,8 @@ tf.registerKernel({
     ),
 });
 
-const siluGrad = (x: tf.Tensor, dy: tf.Tensor): tf.Tensor => tf.engine().runKernel(SILU_GRAD, { x, dy }) as tf.Tensor;
+const siluGrad = (x: tf.Tensor, dy: tf.Tensor): tf.Tensor =>
+  tf.engine().runKernel(SILU_GRAD, { x, dy }) as tf.Tensor;
 const siluGrad2 = (x: tf.Tensor, dy: tf.Tensor, up: tf.Tensor): tf.Tensor =>
   tf.engine().runKernel(SILU_GRAD2, { x, dy, up }) as tf.Tensor;
 
@@ -178,6 +186,7 @@ tf.registerGradient({
 
 /** SiLU (swish) x * sigmoid(x): fused kernels on wasm, composite ops elsewhere; exact at every order. */
 export function silu(x: tf.Tensor): tf.Tensor {
-  if (fusedSiluAvailable() && x.dtype === 'float32') return tf.engine().runKernel(SILU, { x }) as tf.Tensor;
+  if (fusedSiluAvailable() && x.dtype === 'float32')
+    return tf.engine().runKernel(SILU, { x }) as tf.Tensor;
   return tf.mul(x, tf.sigmoid(x));
 }

@@ -16,7 +16,9 @@ describe('evaluateArm', () => {
   it('refuses a number of restarts that is not a whole number >= 1', () => {
     const model = EnergyModel.init({ ...DEFAULT_MODEL_CONFIG, hidden: 8, codeSize: 4 }, new Rng(1));
     for (const bad of [0, -1, 1.5, Number.NaN]) {
-      expect(() => evaluateArm(model, DEFAULT_INFERENCE, o, DEFAULT_ARM, chain, bad)).toThrow(/restarts must be a whole number >= 1/);
+      expect(() => evaluateArm(model, DEFAULT_INFERENCE, o, DEFAULT_ARM, chain, bad)).toThrow(
+        /restarts must be a whole number >= 1/,
+      );
     }
     model.dispose();
   });

@@ -21,14 +21,19 @@ import { sampleEpisode, stackEpisodes, type Episode } from '../training/batch.js
 import { batchTensors, disposeBatchTensors } from '../training/loss.js';
 import type { EvalOptions, FamilyScore } from './evaluate.js';
 
-
 /** A move-between test event whose agent stands at the effector of a random pose, with a reachable goal. */
-export function armEvent(arm: ArmSpec, rng: Rng, entities?: number): { event: Event; angles: number[] } {
+export function armEvent(
+  arm: ArmSpec,
+  rng: Rng,
+  entities?: number,
+): { event: Event; angles: number[] } {
   const family = getFamily('move-between');
   for (let tries = 0; tries < 200; tries++) {
     const event = family.sample(rng, { entities });
     const agent = agentIndex(event.before);
-    const others = event.attention.map((a, i) => (a >= 0.5 && i !== agent ? i : -1)).filter((i) => i >= 0);
+    const others = event.attention
+      .map((a, i) => (a >= 0.5 && i !== agent ? i : -1))
+      .filter((i) => i >= 0);
     const [p, q] = others.map((i) => event.before.entities[i].pos);
     const mid = midpoint(p, q);
     if (norm(mid) > 0.95 * armReach(arm)) continue;
@@ -65,23 +70,37 @@ export const ARM_STEP_SIZE = 0.4;
  */
 export const ARM_RESTARTS = 4;
 
-export function armChain(settings: InferenceSettings, steps = ARM_STEPS, stepSize = ARM_STEP_SIZE): ChainSettings {
+export function armChain(
+  settings: InferenceSettings,
+  steps = ARM_STEPS,
+  stepSize = ARM_STEP_SIZE,
+): ChainSettings {
   // The arm descends over joint angles: the x-chain's pull toward the start is about scene states.
   return { ...withoutPull(settings.x), steps, stepSize };
 }
 
 /** Episode `i` of an arm evaluation: particle-world demos of move-between, and an arm event to answer. */
-export function armItems(o: EvalOptions, ids: readonly number[], arm: ArmSpec = DEFAULT_ARM): { episode: Episode; event: Event; angles: number[] }[] {
+export function armItems(
+  o: EvalOptions,
+  ids: readonly number[],
+  arm: ArmSpec = DEFAULT_ARM,
+): { episode: Episode; event: Event; angles: number[] }[] {
   const family = getFamily('move-between');
   return ids.map((i) => {
     const rng = rngFor(o.seed, 'arm', i);
-    const episode = sampleEpisode('move-between', o.demos, o.entities ?? family.defaultEntities, rng.split('demos'));
+    const episode = sampleEpisode(
+      'move-between',
+      o.demos,
+      o.entities ?? family.defaultEntities,
+      rng.split('demos'),
+    );
     return { episode, ...armEvent(arm, rng.split('query'), o.entities) };
   });
 }
 
 function checkRestarts(restarts: number): void {
-  if (!(Number.isInteger(restarts) && restarts >= 1)) throw new Error(`arm: restarts must be a whole number >= 1, got ${restarts}`);
+  if (!(Number.isInteger(restarts) && restarts >= 1))
+    throw new Error(`arm: restarts must be a whole number >= 1, got ${restarts}`);
 }
 
 /**
@@ -100,14 +119,21 @@ export function armRestarts(
 ): { starts: number[][][]; rngs: Rng[] } {
   checkRestarts(restarts);
   const starts = Array.from({ length: restarts }, (_, r) =>
-    r === 0 ? items.map((it) => it.angles) : ids.map((i) => randomPose(arm, rngFor(o.seed, 'arm-restart', i).split(String(r)))),
+    r === 0
+      ? items.map((it) => it.angles)
+      : ids.map((i) => randomPose(arm, rngFor(o.seed, 'arm-restart', i).split(String(r)))),
   );
   const rngs = Array.from({ length: restarts }, (_, r) => chainRng.split(r === 0 ? 'x' : `x${r}`));
   return { starts, rngs };
 }
 
 /** Chance for the arm: the event's start pose kept (no chain, one restart). */
-export function evaluateArmStartPose(model: EnergyModel, settings: InferenceSettings, o: EvalOptions, arm: ArmSpec = DEFAULT_ARM): FamilyScore {
+export function evaluateArmStartPose(
+  model: EnergyModel,
+  settings: InferenceSettings,
+  o: EvalOptions,
+  arm: ArmSpec = DEFAULT_ARM,
+): FamilyScore {
   return evaluateArm(model, settings, o, arm, { ...armChain(settings), steps: 0 }, 1);
 }
 
@@ -131,7 +157,9 @@ export function evaluateArm(
     const batch = stackEpisodes(items.map((it) => it.episode));
     const t = batchTensors(batch, settings.attentionLogit);
     const rng = rngFor(o.seed, 'arm-chains', start);
-    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, { rng: rng.split('w') });
+    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, {
+      rng: rng.split('w'),
+    });
     const { starts, rngs } = armRestarts(o, ids, items, rng, restarts, arm);
     const { angles } = reachBestOf(
       model,
@@ -150,8 +178,14 @@ export function evaluateArm(
       const after = cloneScene(it.event.before);
       after.entities[agentIndex(after)].pos = armEffector(arm, angles[b]);
       // The arm moves the agent's position only: the strict and lenient judges agree unless the criterion does.
-      const verdict = family.kind === 'generate' ? family.check(it.event.before, it.event.attention, after) : { ok: false, error: 0 };
-      const lenient = family.kind === 'generate' ? family.check(it.event.before, it.event.attention, after, { lenient: true }) : verdict;
+      const verdict =
+        family.kind === 'generate'
+          ? family.check(it.event.before, it.event.attention, after)
+          : { ok: false, error: 0 };
+      const lenient =
+        family.kind === 'generate'
+          ? family.check(it.event.before, it.event.attention, after, { lenient: true })
+          : verdict;
       successes += verdict.ok ? 1 : 0;
       lenientSuccesses += lenient.ok ? 1 : 0;
       errorSum += verdict.error;

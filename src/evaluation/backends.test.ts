@@ -10,12 +10,20 @@ import { EnergyModel } from '../model/model.js';
 import { Rng } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { sceneToArray } from '../world/scene.js';
-import { INFERENCE_BACKENDS, backendOf, engineBackend, kernelBackend } from '../inference/backend.js';
+import {
+  INFERENCE_BACKENDS,
+  backendOf,
+  engineBackend,
+  kernelBackend,
+} from '../inference/backend.js';
 import { DEFAULT_INFERENCE, withChains } from '../inference/settings.js';
 
 await useEngine();
 
-const model = EnergyModel.init({ ...DEFAULT_MODEL_CONFIG, codeSize: 8, hidden: 16, gLayers: 2, fLayers: 1, pairDistance: true }, new Rng(4));
+const model = EnergyModel.init(
+  { ...DEFAULT_MODEL_CONFIG, codeSize: 8, hidden: 16, gLayers: 2, fLayers: 1, pairDistance: true },
+  new Rng(4),
+);
 const settings = withChains(DEFAULT_INFERENCE, {
   w: { steps: 6 },
   x: { steps: 8, shrink: 0.3, refit: 4 },
@@ -65,9 +73,18 @@ describe('inference backends', () => {
 
   it('the engine refuses scenes beyond the format limit before wasm sees them, and keeps working', () => {
     const engine = engineBackend(model);
-    const big = { entities: Array.from({ length: 40 }, (_, i) => ({ pos: [i / 40 - 0.5, 0] as [number, number], color: [0.2, 0.4, 0.6] as [number, number, number] })) };
-    expect(() => engine.identify(big, new Float32Array(8), settings, new Rng(1))).toThrow(/identify: 40 entities; the engine backend takes at most 32/);
+    const big = {
+      entities: Array.from({ length: 40 }, (_, i) => ({
+        pos: [i / 40 - 0.5, 0] as [number, number],
+        color: [0.2, 0.4, 0.6] as [number, number, number],
+      })),
+    };
+    expect(() => engine.identify(big, new Float32Array(8), settings, new Rng(1))).toThrow(
+      /identify: 40 entities; the engine backend takes at most 32/,
+    );
     const [ep] = evalEpisodes('red', o);
-    expect('mask' in answerEvalEpisode(engine, ep, settings, episodeChainRng(o, 'red', 0))).toBe(true);
+    expect('mask' in answerEvalEpisode(engine, ep, settings, episodeChainRng(o, 'red', 0))).toBe(
+      true,
+    );
   });
 });

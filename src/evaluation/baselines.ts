@@ -23,7 +23,12 @@ export function randomMask(family: FamilyName, truth: readonly number[], rng: Rn
   return truth.map((_, i) => (chosen.has(i) ? 1 : 0));
 }
 
-export function randomMove(family: FamilyName, before: Scene, attention: readonly number[], rng: Rng): Scene {
+export function randomMove(
+  family: FamilyName,
+  before: Scene,
+  attention: readonly number[],
+  rng: Rng,
+): Scene {
   const after = cloneScene(before);
   const movers = movableMask(before, attention);
   const colours = Object.values(PALETTE);

@@ -9,7 +9,11 @@ import type { Tensor } from '../engine/index.js';
 import { getFamily } from '../concepts/index.js';
 import type { FamilyName } from '../concepts/family.js';
 import type { SceneShift } from '../concepts/scene-shift.js';
-import { kernelBackend, type InferenceBackendName, type InferenceBackend } from '../inference/backend.js';
+import {
+  kernelBackend,
+  type InferenceBackendName,
+  type InferenceBackend,
+} from '../inference/backend.js';
 import { generateBatch, identifyBatch, inferCodes } from '../inference/infer.js';
 import type { InferenceSettings } from '../inference/settings.js';
 import type { EnergyModel } from '../model/model.js';
@@ -107,7 +111,9 @@ export function forEachEvalChunk(
     const batch = stackEpisodes(part);
     const t = batchTensors(batch, settings.attentionLogit);
     const rng = rngFor(o.seed, 'eval-chains', family, start);
-    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, { rng: rng.split('w') });
+    const { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, settings.w, {
+      rng: rng.split('w'),
+    });
     try {
       visit({ episodes: part, batch, t, w, rng });
     } finally {
@@ -134,7 +140,9 @@ class Tally {
     this.successes += verdict.ok ? 1 : 0;
     this.lenientSuccesses += verdict.ok ? 1 : 0;
     this.errorSum += verdict.error;
-    mask.forEach((m, i) => (this.entityRight += m === (ep.test.attention[i] >= 0.5 ? 1 : 0) ? 1 : 0));
+    mask.forEach(
+      (m, i) => (this.entityRight += m === (ep.test.attention[i] >= 0.5 ? 1 : 0) ? 1 : 0),
+    );
     this.entityTotal += mask.length;
   }
 
@@ -144,7 +152,9 @@ class Tally {
     const verdict = f.check(ep.test.before, ep.test.attention, after);
     this.count++;
     this.successes += verdict.ok ? 1 : 0;
-    this.lenientSuccesses += f.check(ep.test.before, ep.test.attention, after, { lenient: true }).ok ? 1 : 0;
+    this.lenientSuccesses += f.check(ep.test.before, ep.test.attention, after, { lenient: true }).ok
+      ? 1
+      : 0;
     this.errorSum += verdict.error;
   }
 
@@ -160,7 +170,8 @@ class Tally {
       lenientSuccesses: this.lenientSuccesses,
       lenientScore: this.lenientSuccesses / n,
       meanError: this.errorSum / n,
-      entityAccuracy: kind === 'identify' ? this.entityRight / Math.max(1, this.entityTotal) : undefined,
+      entityAccuracy:
+        kind === 'identify' ? this.entityRight / Math.max(1, this.entityTotal) : undefined,
     };
   }
 }
@@ -181,8 +192,12 @@ export function answerEvalEpisode(
   rng: Rng,
 ): { mask: number[] } | { after: Scene } {
   const { code } = backend.inferConcept(ep.demos, settings, rng.split('w'));
-  if (getFamily(ep.family).kind === 'identify') return { mask: backend.identify(ep.test.after, code, settings, rng.split('a')).mask };
-  return { after: backend.generate(ep.test.before, ep.test.attention, code, settings, rng.split('x')).after };
+  if (getFamily(ep.family).kind === 'identify')
+    return { mask: backend.identify(ep.test.after, code, settings, rng.split('a')).mask };
+  return {
+    after: backend.generate(ep.test.before, ep.test.attention, code, settings, rng.split('x'))
+      .after,
+  };
 }
 
 export function evaluateFamily(
@@ -210,12 +225,24 @@ export function evaluateFamily(
         answerLogit: settings.attentionLogit,
       });
       const logits = T.read(a);
-      part.forEach((ep, b) => tally.identification(ep, Array.from(logits.subarray(b * N, (b + 1) * N), (v) => (sigmoid(v) > 0.5 ? 1 : 0))));
+      part.forEach((ep, b) =>
+        tally.identification(
+          ep,
+          Array.from(logits.subarray(b * N, (b + 1) * N), (v) => (sigmoid(v) > 0.5 ? 1 : 0)),
+        ),
+      );
       a.dispose();
     } else {
-      const { x } = generateBatch(model, t.before, t.logits, w, t.movable, settings.x, { rng: rng.split('x') });
+      const { x } = generateBatch(model, t.before, t.logits, w, t.movable, settings.x, {
+        rng: rng.split('x'),
+      });
       const values = T.read(x);
-      part.forEach((ep, b) => tally.generation(ep, arrayToScene(values.subarray(b * N * ATTRIBUTES, (b + 1) * N * ATTRIBUTES), N)));
+      part.forEach((ep, b) =>
+        tally.generation(
+          ep,
+          arrayToScene(values.subarray(b * N * ATTRIBUTES, (b + 1) * N * ATTRIBUTES), N),
+        ),
+      );
       x.dispose();
     }
   });

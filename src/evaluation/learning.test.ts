@@ -48,11 +48,26 @@ describe('training, then evaluation', () => {
     const source = localGradients(config, state.values);
     const now = () => 0;
     await trainStep(source, config, state, now);
-    evaluateFamily(model, 'red', config.inference, { episodes: 4, demos: 2, seed: 1, backend: 'engine' });
+    evaluateFamily(model, 'red', config.inference, {
+      episodes: 4,
+      demos: 2,
+      seed: 1,
+      backend: 'engine',
+    });
     const before = liveTensors();
     for (let i = 0; i < 3; i++) await trainStep(source, config, state, now);
-    evaluateFamily(model, 'make-red', config.inference, { episodes: 4, demos: 2, seed: 2, backend: 'engine' });
-    evaluateFamily(model, 'red', config.inference, { episodes: 4, demos: 2, seed: 3, backend: 'engine' });
+    evaluateFamily(model, 'make-red', config.inference, {
+      episodes: 4,
+      demos: 2,
+      seed: 2,
+      backend: 'engine',
+    });
+    evaluateFamily(model, 'red', config.inference, {
+      episodes: 4,
+      demos: 2,
+      seed: 3,
+      backend: 'engine',
+    });
     expect(liveTensors()).toBe(before);
     model.dispose();
     await source.dispose();
@@ -74,7 +89,11 @@ describe('training, then evaluation', () => {
       evalEvery: 0,
     });
     const losses: number[] = [];
-    const r = await runTraining({ config, outDir: dir, onStep: (s) => losses.push(s.identification) });
+    const r = await runTraining({
+      config,
+      outDir: dir,
+      onStep: (s) => losses.push(s.identification),
+    });
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(losses.slice(-10))).toBeLessThan(0.8 * mean(losses.slice(0, 10)));
 

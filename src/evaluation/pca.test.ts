@@ -29,7 +29,12 @@ describe('pca', () => {
 
   it('refuses fewer than two rows; centroid and distance are the plain ones', () => {
     expect(() => pca([[1, 2]])).toThrow(/at least 2 rows/);
-    expect(centroid([[0, 0], [2, 4]])).toEqual([1, 2]);
+    expect(
+      centroid([
+        [0, 0],
+        [2, 4],
+      ]),
+    ).toEqual([1, 2]);
     expect(euclidean([0, 0], [3, 4])).toBe(5);
   });
 });

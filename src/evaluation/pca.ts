@@ -20,10 +20,16 @@ const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, v, i) =
 export function pca(rows: readonly (readonly number[])[], k = 2, iterations = 500): Pca {
   if (rows.length < 2) throw new Error(`pca: needs at least 2 rows, got ${rows.length}`);
   const d = rows[0].length;
-  const mean = Array.from({ length: d }, (_, j) => rows.reduce((s, r) => s + r[j], 0) / rows.length);
+  const mean = Array.from(
+    { length: d },
+    (_, j) => rows.reduce((s, r) => s + r[j], 0) / rows.length,
+  );
   const centred = rows.map((r) => r.map((v, j) => v - mean[j]));
   const cov = Array.from({ length: d }, (_, i) =>
-    Array.from({ length: d }, (_, j) => centred.reduce((s, r) => s + r[i] * r[j], 0) / (rows.length - 1)),
+    Array.from(
+      { length: d },
+      (_, j) => centred.reduce((s, r) => s + r[i] * r[j], 0) / (rows.length - 1),
+    ),
   );
   const total = cov.reduce((s, row, i) => s + row[i], 0);
   const components: number[][] = [];

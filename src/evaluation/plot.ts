@@ -19,7 +19,11 @@ const CONFIG = {
 
 /** Render a Vega-Lite spec to an SVG string. */
 export async function renderSpec(spec: TopLevelSpec): Promise<string> {
-  const { spec: compiled } = compile({ config: CONFIG, background: 'white', ...spec } as TopLevelSpec);
+  const { spec: compiled } = compile({
+    config: CONFIG,
+    background: 'white',
+    ...spec,
+  } as TopLevelSpec);
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -41,22 +45,41 @@ export interface LineOptions {
 }
 
 export function lineChart(rows: Row[], o: LineOptions): Promise<string> {
-  const x = { field: o.x.field, type: 'quantitative', title: o.x.title, scale: o.x.log ? { type: 'log' } : { zero: false } };
+  const x = {
+    field: o.x.field,
+    type: 'quantitative',
+    title: o.x.title,
+    scale: o.x.log ? { type: 'log' } : { zero: false },
+  };
   const color = { field: o.series.field, type: 'nominal', title: o.series.title };
   const layers: unknown[] = [];
   if (o.band) {
     layers.push({
       mark: { type: 'area', opacity: 0.15 },
-      encoding: { x, y: { field: o.band.lo, type: 'quantitative' }, y2: { field: o.band.hi }, color },
+      encoding: {
+        x,
+        y: { field: o.band.lo, type: 'quantitative' },
+        y2: { field: o.band.hi },
+        color,
+      },
     });
   }
   layers.push({
     mark: { type: 'line', point: true },
     encoding: {
       x,
-      y: { field: o.y.field, type: 'quantitative', title: o.y.title, scale: o.y.domain ? { domain: o.y.domain } : {} },
+      y: {
+        field: o.y.field,
+        type: 'quantitative',
+        title: o.y.title,
+        scale: o.y.domain ? { domain: o.y.domain } : {},
+      },
       color,
-      tooltip: [{ field: o.series.field }, { field: o.x.field }, { field: o.y.field, format: '.2f' }],
+      tooltip: [
+        { field: o.series.field },
+        { field: o.x.field },
+        { field: o.y.field, format: '.2f' },
+      ],
     },
   });
   return renderSpec({
@@ -87,9 +110,24 @@ export function groupedBars(rows: Row[], o: BarOptions): Promise<string> {
     data: { values: rows },
     mark: 'bar',
     encoding: {
-      x: { field: o.x.field, type: 'nominal', title: o.x.title, sort: o.x.sort ?? null, axis: { labelAngle: -40 } },
-      xOffset: { field: o.group.field, type: 'nominal', ...(o.group.order ? { sort: o.group.order } : {}) },
-      y: { field: o.y.field, type: 'quantitative', title: o.y.title, scale: o.y.domain ? { domain: o.y.domain } : {} },
+      x: {
+        field: o.x.field,
+        type: 'nominal',
+        title: o.x.title,
+        sort: o.x.sort ?? null,
+        axis: { labelAngle: -40 },
+      },
+      xOffset: {
+        field: o.group.field,
+        type: 'nominal',
+        ...(o.group.order ? { sort: o.group.order } : {}),
+      },
+      y: {
+        field: o.y.field,
+        type: 'quantitative',
+        title: o.y.title,
+        scale: o.y.domain ? { domain: o.y.domain } : {},
+      },
       color: {
         field: o.group.field,
         type: 'nominal',
@@ -120,8 +158,15 @@ export function scatter(rows: Row[], o: ScatterOptions): Promise<string> {
     encoding: {
       x: { field: o.x.field, type: 'quantitative', title: o.x.title },
       y: { field: o.y.field, type: 'quantitative', title: o.y.title },
-      color: { field: o.color.field, type: 'nominal', title: o.color.title, scale: { scheme: 'tableau20' } },
-      ...(o.shape ? { shape: { field: o.shape.field, type: 'nominal', title: o.shape.title } } : {}),
+      color: {
+        field: o.color.field,
+        type: 'nominal',
+        title: o.color.title,
+        scale: { scheme: 'tableau20' },
+      },
+      ...(o.shape
+        ? { shape: { field: o.shape.field, type: 'nominal', title: o.shape.title } }
+        : {}),
     },
   } as TopLevelSpec);
 }
@@ -144,12 +189,18 @@ export function histogram(rows: Row[], o: HistogramOptions): Promise<string> {
     height: o.height ?? 200,
     mark: { type: 'bar', opacity: 0.55, binSpacing: 0 },
     encoding: {
-      x: { field: o.value.field, type: 'quantitative', title: o.value.title, bin: { maxbins: o.bins ?? 30 } },
+      x: {
+        field: o.value.field,
+        type: 'quantitative',
+        title: o.value.title,
+        bin: { maxbins: o.bins ?? 30 },
+      },
       y: { aggregate: 'count', type: 'quantitative', title: 'events', stack: null },
       color: { field: o.series.field, type: 'nominal', title: o.series.title },
     },
   };
-  if (!o.facet) return renderSpec({ title: o.title, data: { values: rows }, ...inner } as TopLevelSpec);
+  if (!o.facet)
+    return renderSpec({ title: o.title, data: { values: rows }, ...inner } as TopLevelSpec);
   return renderSpec({
     title: o.title,
     data: { values: rows },
@@ -177,17 +228,36 @@ export function heatmap(rows: Row[], o: HeatmapOptions): Promise<string> {
     width: { step: 46 },
     height: { step: 18 },
     encoding: {
-      x: { field: o.x.field, type: 'ordinal', title: o.x.title, sort: o.x.order, axis: { labelAngle: 0 } },
-      y: { field: o.y.field, type: 'ordinal', title: o.y.title, ...(o.y.order ? { sort: o.y.order } : {}) },
+      x: {
+        field: o.x.field,
+        type: 'ordinal',
+        title: o.x.title,
+        sort: o.x.order,
+        axis: { labelAngle: 0 },
+      },
+      y: {
+        field: o.y.field,
+        type: 'ordinal',
+        title: o.y.title,
+        ...(o.y.order ? { sort: o.y.order } : {}),
+      },
     },
     layer: [
       {
         mark: 'rect',
         encoding: {
-          color: { field: o.value.field, type: 'quantitative', title: o.value.title, scale: { domain: [0, 1], scheme: 'redyellowgreen' } },
+          color: {
+            field: o.value.field,
+            type: 'quantitative',
+            title: o.value.title,
+            scale: { domain: [0, 1], scheme: 'redyellowgreen' },
+          },
         },
       },
-      { mark: { type: 'text', fontSize: 10 }, encoding: { text: { field: o.value.field, type: 'quantitative', format: '.2f' } } },
+      {
+        mark: { type: 'text', fontSize: 10 },
+        encoding: { text: { field: o.value.field, type: 'quantitative', format: '.2f' } },
+      },
     ],
   } as TopLevelSpec);
 }

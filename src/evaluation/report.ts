@@ -100,10 +100,20 @@ export function evaluateModel(
     const rows = Object.values(out).filter((r) => !kind || r.kind === kind);
     return rows.length ? rows.reduce((a, r) => a + r.score, 0) / rows.length : null;
   };
-  return { options, families: out, arm, mean: { identify: mean('identify'), generate: mean('generate'), all: mean() ?? 0 } };
+  return {
+    options,
+    families: out,
+    arm,
+    mean: { identify: mean('identify'), generate: mean('generate'), all: mean() ?? 0 },
+  };
 }
 
-function armReport(model: EnergyModel, untrained: EnergyModel, settings: InferenceSettings, o: EvalOptions): ArmReport {
+function armReport(
+  model: EnergyModel,
+  untrained: EnergyModel,
+  settings: InferenceSettings,
+  o: EvalOptions,
+): ArmReport {
   const s = evaluateArm(model, settings, o);
   const u = evaluateArm(untrained, settings, o);
   // Chance: the arm's random start pose is kept (a zero-step chain).
@@ -123,8 +133,12 @@ function armReport(model: EnergyModel, untrained: EnergyModel, settings: Inferen
 export function parseFamilies(spec: string | undefined): FamilyName[] {
   if (spec === undefined || spec === 'all') return [...FAMILY_NAMES];
   const out: FamilyName[] = [];
-  if (spec.split(',').every((s) => s.trim() === '')) throw new Error('--families is empty: name families, identify, generate or all');
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  if (spec.split(',').every((s) => s.trim() === ''))
+    throw new Error('--families is empty: name families, identify, generate or all');
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (part === 'identify' || part === 'generate') {
       out.push(...FAMILY_NAMES.filter((f) => getFamily(f).kind === part));
     } else {
@@ -135,10 +149,22 @@ export function parseFamilies(spec: string | undefined): FamilyName[] {
 }
 
 /** Two decimals; '-' where a saved report has no such figure (an evaluation judged before `lenientScore` existed). */
-const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(2));
+const pct = (v: number | undefined) =>
+  v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(2);
 
 export function reportTable(r: EvalReport): string {
-  const head = ['family', 'kind', 'score', '95% CI', 'lenient', 'chance', 'untrained', 'entity acc', 'error', 'error (chance)'];
+  const head = [
+    'family',
+    'kind',
+    'score',
+    '95% CI',
+    'lenient',
+    'chance',
+    'untrained',
+    'entity acc',
+    'error',
+    'error (chance)',
+  ];
   const rows = Object.values(r.families).map((f) => [
     f.family,
     f.kind,
@@ -167,13 +193,18 @@ export function reportTable(r: EvalReport): string {
   }
   rows.push(overallRow(r));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const footer = `mean: all ${pct(r.mean.all)}` +
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const footer =
+    `mean: all ${pct(r.mean.all)}` +
     (r.mean.identify !== null ? `, identify ${pct(r.mean.identify)}` : '') +
     (r.mean.generate !== null ? `, generate ${pct(r.mean.generate)}` : '') +
     ` (${r.options.episodes} episodes per family, ${r.options.demos} demos, seed ${r.options.seed}); ` +
     'score: the strict judge (the concept and minimal change); lenient: what the concept names only';
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), footer].join('\n') + '\n';
+  return (
+    [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), footer].join('\n') +
+    '\n'
+  );
 }
 
 export interface Overall {
@@ -192,7 +223,8 @@ export function overall(r: EvalReport): Overall {
   const n = fams.reduce((s, f) => s + f.episodes, 0);
   const k = fams.reduce((s, f) => s + Math.round(f.score * f.episodes), 0);
   const lenientK = fams.reduce((s, f) => s + Math.round(f.lenientScore * f.episodes), 0);
-  const mean = (get: (f: FamilyReport) => number) => fams.reduce((s, f) => s + get(f), 0) / Math.max(1, fams.length);
+  const mean = (get: (f: FamilyReport) => number) =>
+    fams.reduce((s, f) => s + get(f), 0) / Math.max(1, fams.length);
   const ids = fams.filter((f) => f.entityAccuracy !== undefined);
   return {
     episodes: n,
@@ -201,7 +233,9 @@ export function overall(r: EvalReport): Overall {
     lenientScore: lenientK / Math.max(1, n),
     chance: mean((f) => f.chance),
     untrained: mean((f) => f.untrained),
-    entityAccuracy: ids.length ? ids.reduce((s, f) => s + (f.entityAccuracy ?? 0), 0) / ids.length : null,
+    entityAccuracy: ids.length
+      ? ids.reduce((s, f) => s + (f.entityAccuracy ?? 0), 0) / ids.length
+      : null,
   };
 }
 
@@ -234,40 +268,48 @@ export function reportMarkdown(r: EvalReport): string {
           `| arm: move-between | generate | ${pct(r.arm.score)} | [${pct(r.arm.ci[0])}, ${pct(r.arm.ci[1])}] | ${pct(r.arm.lenientScore)} | ${pct(r.arm.chance)} | ${pct(r.arm.untrained)} | - | ${r.arm.meanError.toFixed(3)} | - |`,
         ]
       : []),
-    `| ${overallRow(r).map((c, i) => (i === 0 ? `**${c}**` : c)).join(' | ')} |`,
+    `| ${overallRow(r)
+      .map((c, i) => (i === 0 ? `**${c}**` : c))
+      .join(' | ')} |`,
   ];
   return lines.join('\n') + '\n';
 }
 
 export function reportJson(r: EvalReport): string {
-  return JSON.stringify(
-    {
-      options: r.options,
-      mean: r.mean,
-      overall: overall(r),
-      ...(r.arm ? { arm: r.arm } : {}),
-      families: Object.fromEntries(
-        Object.values(r.families).map((f) => [
-          f.family,
-          {
-            kind: f.kind,
-            score: f.score,
-            ci: f.ci,
-            lenientScore: f.lenientScore,
-            chance: f.chance,
-            untrained: f.untrained,
-            episodes: f.episodes,
-            meanError: f.meanError,
-            chanceError: f.chanceError,
-            untrainedError: f.untrainedError,
-            ...(f.entityAccuracy !== undefined
-              ? { entityAccuracy: f.entityAccuracy, chanceEntityAccuracy: f.chanceEntityAccuracy, untrainedEntityAccuracy: f.untrainedEntityAccuracy }
-              : {}),
-          },
-        ]),
-      ),
-    },
-    null,
-    2,
-  ) + '\n';
+  return (
+    JSON.stringify(
+      {
+        options: r.options,
+        mean: r.mean,
+        overall: overall(r),
+        ...(r.arm ? { arm: r.arm } : {}),
+        families: Object.fromEntries(
+          Object.values(r.families).map((f) => [
+            f.family,
+            {
+              kind: f.kind,
+              score: f.score,
+              ci: f.ci,
+              lenientScore: f.lenientScore,
+              chance: f.chance,
+              untrained: f.untrained,
+              episodes: f.episodes,
+              meanError: f.meanError,
+              chanceError: f.chanceError,
+              untrainedError: f.untrainedError,
+              ...(f.entityAccuracy !== undefined
+                ? {
+                    entityAccuracy: f.entityAccuracy,
+                    chanceEntityAccuracy: f.chanceEntityAccuracy,
+                    untrainedEntityAccuracy: f.untrainedEntityAccuracy,
+                  }
+                : {}),
+            },
+          ]),
+        ),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }

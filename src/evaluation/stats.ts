@@ -12,7 +12,10 @@ export function wilson(k: number, n: number, z = 1.96): [number, number] {
 }
 
 /** Mean and a normal-approximation 95% interval of real values. */
-export function meanInterval(values: readonly number[], z = 1.96): { mean: number; lo: number; hi: number } {
+export function meanInterval(
+  values: readonly number[],
+  z = 1.96,
+): { mean: number; lo: number; hi: number } {
   const n = values.length;
   if (n === 0) return { mean: NaN, lo: NaN, hi: NaN };
   const mean = values.reduce((a, b) => a + b, 0) / n;

@@ -11,7 +11,11 @@ import type { EvalRecord, Validator } from '../training/trainer.js';
 import { EVAL_DEFAULTS, evaluateFamily, type FamilyScore } from './evaluate.js';
 
 /** Validation on fresh episodes (a seed stream disjoint from training's). */
-export const validateRun: Validator = (model: EnergyModel, config: TrainingConfig, step: number): EvalRecord => {
+export const validateRun: Validator = (
+  model: EnergyModel,
+  config: TrainingConfig,
+  step: number,
+): EvalRecord => {
   const families: Record<string, number> = {};
   const scores: FamilyScore[] = [];
   for (const name of familyMixture(config).names as FamilyName[]) {

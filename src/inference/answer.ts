@@ -43,7 +43,11 @@ export function answerEpisode(
     // The engine batches the demos as one tensor; the kernel takes them one by one.
     const n = demos[0].after.entities.length;
     const other = demos.findIndex((d) => d.after.entities.length !== n);
-    if (other >= 0) throw new InterchangeError(`${demos[other].after.entities.length} entities, demos[0] has ${n}: the engine backend needs demonstrations of one size (the kernel backend takes any)`, `demos[${other}]`);
+    if (other >= 0)
+      throw new InterchangeError(
+        `${demos[other].after.entities.length} entities, demos[0] has ${n}: the engine backend needs demonstrations of one size (the kernel backend takes any)`,
+        `demos[${other}]`,
+      );
   }
   const { inferConcept, identify, generate } = backend;
   const concept = inferConcept(demos, settings, rng.split('w'), { record });
@@ -53,7 +57,9 @@ export function answerEpisode(
       const r = identify(sceneFromJson(q.scene), concept.code, settings, qrng, { record });
       return {
         attention: r.probabilities,
-        ...(record && r.trajectory ? { trajectory: r.trajectory.probabilities, energies: r.trajectory.energies } : {}),
+        ...(record && r.trajectory
+          ? { trajectory: r.trajectory.probabilities, energies: r.trajectory.energies }
+          : {}),
       } as ResultJson;
     }
     const r = generate(sceneFromJson(q.before), q.attention, concept.code, settings, qrng, {
@@ -70,6 +76,8 @@ export function answerEpisode(
   return {
     concept: Array.from(concept.code),
     results,
-    ...(record && concept.trajectory ? { conceptEnergies: concept.trajectory.map((t) => t.energy[0]) } : {}),
+    ...(record && concept.trajectory
+      ? { conceptEnergies: concept.trajectory.map((t) => t.energy[0]) }
+      : {}),
   };
 }

@@ -32,7 +32,9 @@ describe('robot arm', () => {
     expect(e[0]).toBeCloseTo(ref[0], 5);
     expect(e[1]).toBeCloseTo(ref[1], 5);
     // d(effector.x)/d(theta_k) = -sum_{j>=k} l_j sin(phi_j)
-    const g = T.read(T.grad((v: T.Tensor) => T.sum(T.slice(effectorTensor(DEFAULT_ARM, v), [0, 0], [1, 1])))(t));
+    const g = T.read(
+      T.grad((v: T.Tensor) => T.sum(T.slice(effectorTensor(DEFAULT_ARM, v), [0, 0], [1, 1])))(t),
+    );
     const phis = [0.3, -0.4, 0.7];
     for (let k = 0; k < 3; k++) {
       let d = 0;
@@ -56,13 +58,29 @@ describe('robot arm', () => {
       [0.1, 0.2, -0.3],
       [1.0, -0.5, 0.4],
     ];
-    const single = starts.map((s, b) =>
-      reachWithArm(model, DEFAULT_ARM, scene(b * 0.1), [1, 1, 1], code, s, chain, 4, new Rng(1)).angles,
+    const single = starts.map(
+      (s, b) =>
+        reachWithArm(model, DEFAULT_ARM, scene(b * 0.1), [1, 1, 1], code, s, chain, 4, new Rng(1))
+          .angles,
     );
     const codes = T.tensor([Array.from(code), Array.from(code)]);
-    const batched = reachBatch(model, DEFAULT_ARM, [scene(0), scene(0.1)], [[1, 1, 1], [1, 1, 1]], codes, starts, chain, 4, new Rng(1));
+    const batched = reachBatch(
+      model,
+      DEFAULT_ARM,
+      [scene(0), scene(0.1)],
+      [
+        [1, 1, 1],
+        [1, 1, 1],
+      ],
+      codes,
+      starts,
+      chain,
+      4,
+      new Rng(1),
+    );
     codes.dispose();
-    for (let b = 0; b < 2; b++) for (let k = 0; k < 3; k++) expect(batched.angles[b][k]).toBeCloseTo(single[b][k], 4);
+    for (let b = 0; b < 2; b++)
+      for (let k = 0; k < 3; k++) expect(batched.angles[b][k]).toBeCloseTo(single[b][k], 4);
     model.dispose();
   });
 
@@ -75,8 +93,18 @@ describe('robot arm', () => {
         { pos: [-0.5, 0.2] as [number, number], color: [0, 0, 1] as [number, number, number] },
       ],
     };
-    const r = reachWithArm(model, DEFAULT_ARM, scene, [1, 1, 1], new Float32Array(4).fill(0.5), [0, 0, 0],
-      { steps: 20, stepSize: 1, noise: 0, gradClamp: 5 }, 4, new Rng(1), { record: true });
+    const r = reachWithArm(
+      model,
+      DEFAULT_ARM,
+      scene,
+      [1, 1, 1],
+      new Float32Array(4).fill(0.5),
+      [0, 0, 0],
+      { steps: 20, stepSize: 1, noise: 0, gradClamp: 5 },
+      4,
+      new Rng(1),
+      { record: true },
+    );
     expect(r.trajectory!.angles).toHaveLength(21);
     r.angles.forEach((a, k) => {
       expect(a).toBeGreaterThanOrEqual(DEFAULT_ARM.limits[k][0]);
@@ -104,19 +132,44 @@ describe('robot arm', () => {
     const attention = scenes.map(() => [1, 1, 1]);
     const chain = { steps: 8, stepSize: 0.5, noise: 0.01, gradClamp: 5 };
     const startSets = [
-      [[0.1, 0.2, -0.3], [1.0, -0.5, 0.4], [-0.8, 0.9, 0.2]],
-      [[1.2, -1.0, 0.5], [-0.4, 0.3, -0.9], [0.6, 0.6, 0.6]],
-      [[-1.1, 0.4, 1.0], [0.2, 1.1, -0.2], [1.4, -0.2, -1.0]],
+      [
+        [0.1, 0.2, -0.3],
+        [1.0, -0.5, 0.4],
+        [-0.8, 0.9, 0.2],
+      ],
+      [
+        [1.2, -1.0, 0.5],
+        [-0.4, 0.3, -0.9],
+        [0.6, 0.6, 0.6],
+      ],
+      [
+        [-1.1, 0.4, 1.0],
+        [0.2, 1.1, -0.2],
+        [1.4, -0.2, -1.0],
+      ],
     ];
     const setup = () => {
-      const model = EnergyModel.init({ ...DEFAULT_MODEL_CONFIG, hidden: 8, codeSize: 4, energyOutputs: 2 }, new Rng(7));
+      const model = EnergyModel.init(
+        { ...DEFAULT_MODEL_CONFIG, hidden: 8, codeSize: 4, energyOutputs: 2 },
+        new Rng(7),
+      );
       const codes = T.tensor(scenes.map((_, b) => [0.3, -0.2 + 0.1 * b, 0.5, 0.1]));
       return { model, codes };
     };
 
     it('a batched reach reports the energy of the scene it leaves', () => {
       const { model, codes } = setup();
-      const r = reachBatch(model, DEFAULT_ARM, scenes, attention, codes, startSets[0], chain, 4, new Rng(1));
+      const r = reachBatch(
+        model,
+        DEFAULT_ARM,
+        scenes,
+        attention,
+        codes,
+        startSets[0],
+        chain,
+        4,
+        new Rng(1),
+      );
       const after = scenes.map((sc, b) => {
         const v = sceneToArray(sc);
         const [x, y] = armEffector(DEFAULT_ARM, r.angles[b]);
@@ -124,7 +177,9 @@ describe('robot arm', () => {
         v[6] = y;
         return Array.from(v);
       });
-      const e = T.read(model.energy(T.tensor(after.flat(), [3, 3, 5]), attentionLogits(attention, 4), codes));
+      const e = T.read(
+        model.energy(T.tensor(after.flat(), [3, 3, 5]), attentionLogits(attention, 4), codes),
+      );
       for (let b = 0; b < 3; b++) expect(r.energies[b]).toBeCloseTo(e[b], 4);
       codes.dispose();
       model.dispose();
@@ -132,8 +187,20 @@ describe('robot arm', () => {
 
     it('keeps, per scene, the answer of the restart of lowest energy', () => {
       const { model, codes } = setup();
-      const each = startSets.map((s, r) => reachBatch(model, DEFAULT_ARM, scenes, attention, codes, s, chain, 4, new Rng(10 + r)));
-      const best = reachBestOf(model, DEFAULT_ARM, scenes, attention, codes, startSets, chain, 4, startSets.map((_, r) => new Rng(10 + r)));
+      const each = startSets.map((s, r) =>
+        reachBatch(model, DEFAULT_ARM, scenes, attention, codes, s, chain, 4, new Rng(10 + r)),
+      );
+      const best = reachBestOf(
+        model,
+        DEFAULT_ARM,
+        scenes,
+        attention,
+        codes,
+        startSets,
+        chain,
+        4,
+        startSets.map((_, r) => new Rng(10 + r)),
+      );
       expect(best.reaches).toEqual(each);
       for (let b = 0; b < 3; b++) {
         const energies = each.map((x) => x.energies[b]);
@@ -150,12 +217,38 @@ describe('robot arm', () => {
 
     it('one restart is the plain reach, and no restart or mismatched noise is refused', () => {
       const { model, codes } = setup();
-      const one = reachBestOf(model, DEFAULT_ARM, scenes, attention, codes, [startSets[1]], chain, 4, [new Rng(3)]);
-      const plain = reachBatch(model, DEFAULT_ARM, scenes, attention, codes, startSets[1], chain, 4, new Rng(3));
+      const one = reachBestOf(
+        model,
+        DEFAULT_ARM,
+        scenes,
+        attention,
+        codes,
+        [startSets[1]],
+        chain,
+        4,
+        [new Rng(3)],
+      );
+      const plain = reachBatch(
+        model,
+        DEFAULT_ARM,
+        scenes,
+        attention,
+        codes,
+        startSets[1],
+        chain,
+        4,
+        new Rng(3),
+      );
       expect(one.angles).toEqual(plain.angles);
       expect(one.chosen).toEqual([0, 0, 0]);
-      expect(() => reachBestOf(model, DEFAULT_ARM, scenes, attention, codes, [], chain, 4, [])).toThrow(/at least one start set/);
-      expect(() => reachBestOf(model, DEFAULT_ARM, scenes, attention, codes, startSets, chain, 4, [new Rng(1)])).toThrow(/3 start sets but 1 noise/);
+      expect(() =>
+        reachBestOf(model, DEFAULT_ARM, scenes, attention, codes, [], chain, 4, []),
+      ).toThrow(/at least one start set/);
+      expect(() =>
+        reachBestOf(model, DEFAULT_ARM, scenes, attention, codes, startSets, chain, 4, [
+          new Rng(1),
+        ]),
+      ).toThrow(/3 start sets but 1 noise/);
       codes.dispose();
       model.dispose();
     });

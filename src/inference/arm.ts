@@ -52,7 +52,8 @@ export function reachWithArm(
   options: { record?: boolean } = {},
 ): ArmReach {
   const agent = agentIndex(scene);
-  if (agent < 0) throw new Error('arm: the scene has no agent (gray entity) to act as the effector');
+  if (agent < 0)
+    throw new Error('arm: the scene has no agent (gray entity) to act as the effector');
   const N = scene.entities.length;
   const D = ATTRIBUTES;
   // x(theta) = base + onehot(agent) * [effector, 0, 0, 0]
@@ -117,7 +118,8 @@ export function reachBatch(
   const agentMask = new Float32Array(B * N);
   scenes.forEach((scene, b) => {
     const agent = agentIndex(scene);
-    if (agent < 0) throw new Error(`arm: scene ${b} has no agent (gray entity) to act as the effector`);
+    if (agent < 0)
+      throw new Error(`arm: scene ${b} has no agent (gray entity) to act as the effector`);
     const v = sceneToArray(scene);
     v[agent * D] = 0;
     v[agent * D + 1] = 0;
@@ -175,12 +177,16 @@ export function reachBestOf(
   rngs: readonly NormalSource[],
 ): BatchReach & { chosen: number[]; reaches: BatchReach[] } {
   if (starts.length === 0) throw new Error('arm: reachBestOf needs at least one start set');
-  if (rngs.length !== starts.length) throw new Error(`arm: ${starts.length} start sets but ${rngs.length} noise sources`);
-  const reaches = starts.map((s, r) => reachBatch(model, arm, scenes, attention, codes, s, chain, attentionLogit, rngs[r]));
+  if (rngs.length !== starts.length)
+    throw new Error(`arm: ${starts.length} start sets but ${rngs.length} noise sources`);
+  const reaches = starts.map((s, r) =>
+    reachBatch(model, arm, scenes, attention, codes, s, chain, attentionLogit, rngs[r]),
+  );
   const chosen = scenes.map((_, b) => {
     let best = 0;
     // Strictly lower: ties keep the earlier restart, so restart 0 (the given start) wins a tie.
-    for (let r = 1; r < reaches.length; r++) if (reaches[r].energies[b] < reaches[best].energies[b]) best = r;
+    for (let r = 1; r < reaches.length; r++)
+      if (reaches[r].energies[b] < reaches[best].energies[b]) best = r;
     return best;
   });
   return {

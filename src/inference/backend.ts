@@ -21,7 +21,14 @@ import type { Rng } from '../random/rng.js';
 import { EPISODE_LIMITS } from '../world/interchange.js';
 import type { Event, Scene } from '../world/types.js';
 import { fastEnergyOf, fastGenerate, fastIdentify, fastInferConcept } from './fast.js';
-import { generate, identify, inferConcept, type ConceptResult, type GenerateResult, type IdentifyResult } from './infer.js';
+import {
+  generate,
+  identify,
+  inferConcept,
+  type ConceptResult,
+  type GenerateResult,
+  type IdentifyResult,
+} from './infer.js';
 import type { ChainSettings } from './langevin.js';
 import type { InferenceSettings } from './settings.js';
 
@@ -46,7 +53,12 @@ export interface IdentifyOptions {
 export interface InferenceBackend {
   readonly name: InferenceBackendName;
   /** The concept code from M demonstrations (scored on their final states). */
-  inferConcept(demos: readonly Event[], settings: InferenceSettings, rng: Rng, options?: { record?: boolean }): ConceptResult;
+  inferConcept(
+    demos: readonly Event[],
+    settings: InferenceSettings,
+    rng: Rng,
+    options?: { record?: boolean },
+  ): ConceptResult;
   /** The final scene from `before` under `code` and `attention`. */
   generate(
     before: Scene,
@@ -57,7 +69,13 @@ export interface InferenceBackend {
     options?: GenerateOptions,
   ): GenerateResult;
   /** The attention over `scene` under `code`. */
-  identify(scene: Scene, code: Float32Array, settings: InferenceSettings, rng: Rng, options?: IdentifyOptions): IdentifyResult;
+  identify(
+    scene: Scene,
+    code: Float32Array,
+    settings: InferenceSettings,
+    rng: Rng,
+    options?: IdentifyOptions,
+  ): IdentifyResult;
 }
 
 /**
@@ -69,7 +87,9 @@ export interface InferenceBackend {
 function checkEngineScene(scene: Scene, what: string): void {
   const n = scene.entities.length;
   if (n > EPISODE_LIMITS.entities) {
-    throw new Error(`${what}: ${n} entities; the engine backend takes at most ${EPISODE_LIMITS.entities} (the kernel backend takes more)`);
+    throw new Error(
+      `${what}: ${n} entities; the engine backend takes at most ${EPISODE_LIMITS.entities} (the kernel backend takes more)`,
+    );
   }
 }
 
@@ -100,9 +120,12 @@ export function kernelBackend(model: EnergyModel): InferenceBackend {
   const fe = fastEnergyOf(model);
   return {
     name: 'kernel',
-    inferConcept: (demos, settings, rng, options) => fastInferConcept(fe, demos, settings, rng, options),
-    generate: (before, attention, code, settings, rng, options) => fastGenerate(fe, before, attention, code, settings, rng, options),
-    identify: (scene, code, settings, rng, options) => fastIdentify(fe, scene, code, settings, rng, options),
+    inferConcept: (demos, settings, rng, options) =>
+      fastInferConcept(fe, demos, settings, rng, options),
+    generate: (before, attention, code, settings, rng, options) =>
+      fastGenerate(fe, before, attention, code, settings, rng, options),
+    identify: (scene, code, settings, rng, options) =>
+      fastIdentify(fe, scene, code, settings, rng, options),
   };
 }
 

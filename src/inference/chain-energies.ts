@@ -27,11 +27,21 @@ export function conceptEnergy(
 }
 
 /** Generation: x [B, N, D] -> E(x, a, w). */
-export function stateEnergy(model: EnergyModel, a: Tensor, w: Tensor, params?: ParamTensors): (x: Tensor) => Tensor {
+export function stateEnergy(
+  model: EnergyModel,
+  a: Tensor,
+  w: Tensor,
+  params?: ParamTensors,
+): (x: Tensor) => Tensor {
   return (x: Tensor) => model.energy(x, a, w, params);
 }
 
 /** Identification: a [B, N] -> E(x, a, w). */
-export function attentionEnergy(model: EnergyModel, x: Tensor, w: Tensor, params?: ParamTensors): (a: Tensor) => Tensor {
+export function attentionEnergy(
+  model: EnergyModel,
+  x: Tensor,
+  w: Tensor,
+  params?: ParamTensors,
+): (a: Tensor) => Tensor {
   return (a: Tensor) => model.energy(x, a, w, params);
 }

@@ -47,7 +47,9 @@ describe('composition of concepts', () => {
     const eA = T.readScalar(model.energy(x, a, wA));
     const eB = T.readScalar(model.energy(x, a, wB));
     expect(T.readScalar(composedStateEnergy(model, a, wA, wB, 'and')(x))).toBeCloseTo(eA + eB, 5);
-    expect(T.readScalar(composedStateEnergy(model, a, wA, wB, 'not', { notWeight: 0.2 })(x))).toBeCloseTo(eA - 0.2 * eB, 5);
+    expect(
+      T.readScalar(composedStateEnergy(model, a, wA, wB, 'not', { notWeight: 0.2 })(x)),
+    ).toBeCloseTo(eA - 0.2 * eB, 5);
     T.dispose([x, a, wA, wB]);
     model.dispose();
   });

@@ -20,7 +20,13 @@ import type { EnergyModel } from '../model/model.js';
 import type { Rng } from '../random/rng.js';
 import { arrayToScene } from '../world/scene.js';
 import type { Scene } from '../world/types.js';
-import { attentionLogits, movableMask, movableTensor, scenesTensor, type GenerateResult } from './infer.js';
+import {
+  attentionLogits,
+  movableMask,
+  movableTensor,
+  scenesTensor,
+  type GenerateResult,
+} from './infer.js';
 import { langevin, type ChainSettings } from './langevin.js';
 import { STATE_RANGE } from './settings.js';
 
@@ -37,18 +43,30 @@ export interface ComposeOptions {
 export const DEFAULT_COMPOSE: Required<ComposeOptions> = { temperature: 1, notWeight: 0.1 };
 
 /** The options of `op` with their defaults, checked (shared by the engine and the fast kernel). */
-export function composeSettings(op: ComposeOp, options: ComposeOptions = {}): Required<ComposeOptions> {
+export function composeSettings(
+  op: ComposeOp,
+  options: ComposeOptions = {},
+): Required<ComposeOptions> {
   const s = { ...DEFAULT_COMPOSE, ...options };
   if (!COMPOSE_OPS.includes(op)) {
-    throw new Error(`compose: unknown operator "${op as string}" (known: ${COMPOSE_OPS.join(', ')})`);
+    throw new Error(
+      `compose: unknown operator "${op as string}" (known: ${COMPOSE_OPS.join(', ')})`,
+    );
   }
-  if (op === 'or' && !(s.temperature > 0)) throw new Error(`compose: OR temperature must be > 0, got ${s.temperature}`);
-  if (op === 'not' && !(s.notWeight >= 0)) throw new Error(`compose: NOT weight must be >= 0, got ${s.notWeight}`);
+  if (op === 'or' && !(s.temperature > 0))
+    throw new Error(`compose: OR temperature must be > 0, got ${s.temperature}`);
+  if (op === 'not' && !(s.notWeight >= 0))
+    throw new Error(`compose: NOT weight must be >= 0, got ${s.notWeight}`);
   return s;
 }
 
 /** Combine per-row energies [B] of concepts A and B. */
-export function combineEnergies(op: ComposeOp, ea: Tensor, eb: Tensor, options: ComposeOptions = {}): Tensor {
+export function combineEnergies(
+  op: ComposeOp,
+  ea: Tensor,
+  eb: Tensor,
+  options: ComposeOptions = {},
+): Tensor {
   const { temperature, notWeight } = composeSettings(op, options);
   switch (op) {
     case 'and':
@@ -69,7 +87,8 @@ export function composedStateEnergy(
   op: ComposeOp,
   options: ComposeOptions = {},
 ): (x: Tensor) => Tensor {
-  return (x: Tensor) => combineEnergies(op, model.energy(x, a, wA), model.energy(x, a, wB), options);
+  return (x: Tensor) =>
+    combineEnergies(op, model.energy(x, a, wA), model.energy(x, a, wB), options);
 }
 
 /** Generate from `before` under two codes combined by `op` (the "who moves" rule unless `movable`). */
@@ -85,18 +104,24 @@ export function generateComposed(
   options: ComposeOptions & { movable?: readonly number[]; record?: boolean } = {},
 ): GenerateResult {
   const n = before.entities.length;
-  if (attention.length !== n) throw new Error(`compose: attention has ${attention.length} entries for ${n} entities`);
+  if (attention.length !== n)
+    throw new Error(`compose: attention has ${attention.length} entries for ${n} entities`);
   const x0 = scenesTensor([before]);
   const a = attentionLogits([attention], attentionLogit);
   const wA = T.tensor(codes[0], [1, codes[0].length]);
   const wB = T.tensor(codes[1], [1, codes[1].length]);
   const mov = movableTensor([movableMask(before, attention, options.movable)]);
-  const { z, trajectory } = langevin(composedStateEnergy(model, a, wA, wB, op, options), x0, chain, {
-    rng,
-    mask: mov,
-    range: STATE_RANGE,
-    record: options.record,
-  });
+  const { z, trajectory } = langevin(
+    composedStateEnergy(model, a, wA, wB, op, options),
+    x0,
+    chain,
+    {
+      rng,
+      mask: mov,
+      range: STATE_RANGE,
+      record: options.record,
+    },
+  );
   const after = arrayToScene(T.read(z), n);
   T.dispose([x0, a, wA, wB, mov, z]);
   return {

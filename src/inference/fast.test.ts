@@ -121,9 +121,17 @@ const SETTINGS: Record<string, InferenceSettings> = {
     a: { steps: 6, gradClamp: 0.1, gradClipNorm: 0.15 },
   }),
   // The x-chain's pull toward the start, strong enough to matter in 6 steps.
-  anchored: withChains(DEFAULT_INFERENCE, { w: { steps: 6 }, x: { steps: 6, stepSize: 0.5, anchor: 3 }, a: { steps: 6 } }),
+  anchored: withChains(DEFAULT_INFERENCE, {
+    w: { steps: 6 },
+    x: { steps: 6, stepSize: 0.5, anchor: 3 },
+    a: { steps: 6 },
+  }),
   // Its L1 twin: a shrink that holds some elements and not others.
-  shrunk: withChains(DEFAULT_INFERENCE, { w: { steps: 6 }, x: { steps: 6, stepSize: 0.5, shrink: 0.01, refit: 3 }, a: { steps: 6 } }),
+  shrunk: withChains(DEFAULT_INFERENCE, {
+    w: { steps: 6 },
+    x: { steps: 6, stepSize: 0.5, shrink: 0.01, refit: 3 },
+    a: { steps: 6 },
+  }),
 };
 
 // Every variant, and the relational ones with the pair distance input (g0.wd).
@@ -214,7 +222,13 @@ describe.each(CASES)('fast inference matches the engine path ($name)', (c) => {
         expect(maxDiff(fast.probabilities, slow.probabilities)).toBeLessThan(1e-4);
         expect(fast.mask).toEqual(slow.mask);
         // The pick is not simply the first chain: one chain alone answers differently somewhere.
-        const one = fastIdentify(fe, scene, code, withChains(noisy, { a: { restarts: 1 } }), new Rng(seed));
+        const one = fastIdentify(
+          fe,
+          scene,
+          code,
+          withChains(noisy, { a: { restarts: 1 } }),
+          new Rng(seed),
+        );
         answers.add(maxDiff(one.probabilities, fast.probabilities) > 1e-3 ? 'differs' : 'same');
       }
       expect(answers.has('differs')).toBe(true);
@@ -238,19 +252,33 @@ describe.each(CASES)('fast inference matches the engine path ($name)', (c) => {
 });
 
 describe('composed objectives on the fast kernel match the engine (compose.ts)', () => {
-  const config: ModelConfig = { variant: 'relational', attributes: 5, codeSize: 4, hidden: 12, gLayers: 2, fLayers: 1 };
+  const config: ModelConfig = {
+    variant: 'relational',
+    attributes: 5,
+    codeSize: 4,
+    hidden: 12,
+    gLayers: 2,
+    fLayers: 1,
+  };
   const model = EnergyModel.init(config, new Rng(5), 1.5);
   const fe = fastEnergyOf(model);
   const rng = new Rng(8);
   const scene = randomScene(rng, 5, 1);
   const attention = [1, 1, 0, 0, 1];
   const movable = [0, 1, 1, 0, 0];
-  const codes = [0, 1].map(() => Float32Array.from({ length: 4 }, () => rng.range(-1, 1))) as [Float32Array, Float32Array];
+  const codes = [0, 1].map(() => Float32Array.from({ length: 4 }, () => rng.range(-1, 1))) as [
+    Float32Array,
+    Float32Array,
+  ];
   const chain = { steps: 6, stepSize: 0.3, noise: 0.01, gradClamp: 5 };
 
   it.each(['and', 'or', 'not'] as const)('%s: the same chain, step by step', (op) => {
     const options = { temperature: 0.7, notWeight: 0.2 };
-    const slow = generateComposed(model, scene, attention, codes, op, chain, 4, new Rng(4), { movable, record: true, ...options });
+    const slow = generateComposed(model, scene, attention, codes, op, chain, 4, new Rng(4), {
+      movable,
+      record: true,
+      ...options,
+    });
     const objective = composeObjectives(
       op,
       fastStateObjective(fe, scene, attention, codes[0], movable, 4, chain),
@@ -267,6 +295,11 @@ describe('composed objectives on the fast kernel match the engine (compose.ts)',
     });
     expect(maxDiff(fast.z, sceneToArray(slow.after))).toBeLessThan(1e-4);
     expect(maxDiff(fast.z, sceneToArray(scene))).toBeGreaterThan(1e-3);
-    expect(energyDiff(fast.trajectory!.map((t) => t.energy[0]), slow.trajectory!.energies)).toBeLessThan(1e-4);
+    expect(
+      energyDiff(
+        fast.trajectory!.map((t) => t.energy[0]),
+        slow.trajectory!.energies,
+      ),
+    ).toBeLessThan(1e-4);
   });
 });

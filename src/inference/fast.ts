@@ -113,7 +113,8 @@ export function fastLangevin(
   let shrinkBy = ((settings.shrink ?? 0) * settings.stepSize) / 2;
   let mask: ArrayLike<number> | undefined = options.mask;
   const home = options.anchorAt ?? z0;
-  if (home.length !== size) throw new Error(`fastLangevin: anchorAt has ${home.length} entries, z has ${size}`);
+  if (home.length !== size)
+    throw new Error(`fastLangevin: anchorAt has ${home.length} entries, z has ${size}`);
   const clampGrad = Number.isFinite(gradClamp);
   const trajectory: TrajectoryStep[] | undefined = record ? [] : undefined;
   const push = () =>
@@ -159,8 +160,14 @@ export function fastLangevin(
 }
 
 /** The refit's mask: 1 (or the chain's mask) where z moved from `home` by more than MOVED, else 0. */
-export function refitSupport(z: ArrayLike<number>, home: ArrayLike<number>, mask?: ArrayLike<number>): Float32Array {
-  return Float32Array.from({ length: z.length }, (_, q) => (Math.abs(z[q] - home[q]) > MOVED ? (mask ? mask[q] : 1) : 0));
+export function refitSupport(
+  z: ArrayLike<number>,
+  home: ArrayLike<number>,
+  mask?: ArrayLike<number>,
+): Float32Array {
+  return Float32Array.from({ length: z.length }, (_, q) =>
+    Math.abs(z[q] - home[q]) > MOVED ? (mask ? mask[q] : 1) : 0,
+  );
 }
 
 /** 0/1 attention -> logits +-L. */
@@ -172,7 +179,8 @@ function logits(attention: readonly number[], logit: number): Float32Array {
 export function stateMask(movable: readonly number[]): Float32Array {
   const n = movable.length;
   const mask = new Float32Array(n * ATTRIBUTES);
-  for (let i = 0; i < n; i++) mask.fill(movable[i] >= 0.5 ? 1 : 0, i * ATTRIBUTES, (i + 1) * ATTRIBUTES);
+  for (let i = 0; i < n; i++)
+    mask.fill(movable[i] >= 0.5 ? 1 : 0, i * ATTRIBUTES, (i + 1) * ATTRIBUTES);
   return mask;
 }
 
@@ -205,7 +213,11 @@ export function fastStateObjective(
 }
 
 /** E(a) = E(x, a, code) for an a-chain over the logits of one scene. */
-export function fastAttentionObjective(fe: FastEnergy, scene: Scene, code: Float32Array): FastObjective {
+export function fastAttentionObjective(
+  fe: FastEnergy,
+  scene: Scene,
+  code: Float32Array,
+): FastObjective {
   return fe.aChain(sceneToArray(scene), scene.entities.length, code);
 }
 
@@ -231,7 +243,12 @@ export function composeObjectives(
       const ea = A.gradient(z, grad);
       const eb = B.gradient(z, gb);
       // Weights of dEa and dEb in d(combined).
-      const [wa, wb] = op === 'and' ? [1, 1] : op === 'not' ? [1, -notWeight] : [sigmoid((eb - ea) / t), sigmoid((ea - eb) / t)];
+      const [wa, wb] =
+        op === 'and'
+          ? [1, 1]
+          : op === 'not'
+            ? [1, -notWeight]
+            : [sigmoid((eb - ea) / t), sigmoid((ea - eb) / t)];
       for (let q = 0; q < size; q++) grad[q] = wa * grad[q] + wb * gb[q];
       return combine(ea, eb);
     },
@@ -255,7 +272,15 @@ export function fastGenerate(
     throw new Error(`generate: attention has ${attention.length} entries for ${n} entities`);
   const movable = movableMask(before, attention, options.movable);
   const chain = options.chain ?? settings.x;
-  const objective = fastStateObjective(fe, before, attention, code, movable, settings.attentionLogit, chain);
+  const objective = fastStateObjective(
+    fe,
+    before,
+    attention,
+    code,
+    movable,
+    settings.attentionLogit,
+    chain,
+  );
   const { z, trajectory } = fastLangevin(objective, sceneToArray(before), chain, {
     rng,
     mask: stateMask(movable),
@@ -294,8 +319,14 @@ export function fastAttentionRestarts(
 ): FastChainResult & { chosen: number; polished: number } {
   const restarts = chain.restarts ?? 1;
   const polish = chain.polish ?? 0;
-  const run = () => fastLangevin(objective, new Float32Array(n), chain, { rng, range: { lo: -range, hi: range }, record: options.record });
-  const maskEnergy = (z: ArrayLike<number>) => (restarts === 1 && polish === 0 ? 0 : objective.energy(hardLogits(z, attentionLogit)));
+  const run = () =>
+    fastLangevin(objective, new Float32Array(n), chain, {
+      rng,
+      range: { lo: -range, hi: range },
+      record: options.record,
+    });
+  const maskEnergy = (z: ArrayLike<number>) =>
+    restarts === 1 && polish === 0 ? 0 : objective.energy(hardLogits(z, attentionLogit));
   const first: FastChainResult = options.first ? { z: options.first } : run();
   let best = { ...first, chosen: 0, polished: 0 };
   let bestEnergy = maskEnergy(first.z);
@@ -305,8 +336,15 @@ export function fastAttentionRestarts(
     if (e < bestEnergy) [best, bestEnergy] = [{ ...next, chosen: r, polished: 0 }, e];
   }
   if (polish > 0) {
-    const polished = polishMasks([maskOf(best.z)], [bestEnergy], polish, (_, masks) => masks.map(maskEnergy));
-    if (polished.moves[0] > 0) best = { ...best, z: hardLogits(polished.masks[0], attentionLogit), polished: polished.moves[0] };
+    const polished = polishMasks([maskOf(best.z)], [bestEnergy], polish, (_, masks) =>
+      masks.map(maskEnergy),
+    );
+    if (polished.moves[0] > 0)
+      best = {
+        ...best,
+        z: hardLogits(polished.masks[0], attentionLogit),
+        polished: polished.moves[0],
+      };
   }
   return best;
 }
@@ -342,7 +380,11 @@ export function fastIdentify(
 }
 
 /** E(w) = the mean energy of the demos' final states under their attention (demos may differ in size). */
-export function fastConceptObjective(fe: FastEnergy, demos: readonly Event[], attentionLogit: number): FastObjective {
+export function fastConceptObjective(
+  fe: FastEnergy,
+  demos: readonly Event[],
+  attentionLogit: number,
+): FastObjective {
   if (demos.length === 0) throw new Error('inferConcept: at least one demonstration is needed');
   const M = demos.length;
   const xs = demos.map((d) => sceneToArray(d.after));

@@ -27,7 +27,9 @@ export function scenesTensor(scenes: readonly Scene[]): Tensor {
   const data = new Float32Array(scenes.length * n * ATTRIBUTES);
   scenes.forEach((s, b) => {
     if (s.entities.length !== n) {
-      throw new Error(`a batch needs scenes of one size: scene ${b} has ${s.entities.length}, scene 0 has ${n}`);
+      throw new Error(
+        `a batch needs scenes of one size: scene ${b} has ${s.entities.length}, scene 0 has ${n}`,
+      );
     }
     data.set(sceneToArray(s), b * n * ATTRIBUTES);
   });
@@ -51,7 +53,11 @@ export function movableTensor(masks: readonly (readonly number[])[]): Tensor {
 }
 
 /** The "who moves" rule for a generation query, unless `movable` is given. */
-export function movableMask(before: Scene, attention: readonly number[], movable?: readonly number[]): number[] {
+export function movableMask(
+  before: Scene,
+  attention: readonly number[],
+  movable?: readonly number[],
+): number[] {
   if (movable) return movable.map((v) => (v >= 0.5 ? 1 : 0));
   return whoMoves(before, attention, agentIndex(before));
 }
@@ -76,7 +82,8 @@ export function inferCodes(
   options: ChainOptions = {},
 ): { w: Tensor; trajectory?: TrajectoryStep[] } {
   const batch = xd.shape[0] / demos;
-  if (!Number.isInteger(batch)) throw new Error(`inferCodes: ${xd.shape[0]} demo rows is not a multiple of ${demos}`);
+  if (!Number.isInteger(batch))
+    throw new Error(`inferCodes: ${xd.shape[0]} demo rows is not a multiple of ${demos}`);
   const w0 = T.zeros([batch, model.config.codeSize]);
   const { z, trajectory } = langevin(conceptEnergy(model, xd, ad, demos), w0, chain, options);
   if (!options.differentiable) w0.dispose();
@@ -118,7 +125,10 @@ export function identifyBatch(
   const polish = chain.polish ?? 0;
   const run = () => {
     const a0 = T.zeros([B, N]);
-    const out = langevin(attentionEnergy(model, x, w), a0, chain, { ...options, range: { lo: -range, hi: range } });
+    const out = langevin(attentionEnergy(model, x, w), a0, chain, {
+      ...options,
+      range: { lo: -range, hi: range },
+    });
     if (!options.differentiable) a0.dispose();
     return out;
   };
@@ -127,7 +137,9 @@ export function identifyBatch(
     return { a: z, trajectory };
   }
   if (options.differentiable) {
-    throw new Error('identify: restarts > 1 are not differentiable, nor is the polish (train with a.restarts = 1, a.polish = 0)');
+    throw new Error(
+      'identify: restarts > 1 are not differentiable, nor is the polish (train with a.restarts = 1, a.polish = 0)',
+    );
   }
   // Independent chains (the noise stream runs on), each answer judged by the
   // energy of its thresholded mask: the answer is the mask, not the logits.
@@ -198,7 +210,12 @@ function polishAnswers(
         cw.set(ws.subarray(b * D, (b + 1) * D), k * D);
         ca.set(hardLogits(masks[start + k], L), k * N);
       }
-      out.set(T.tidy(() => T.read(model.energy(T.tensor(cx, [C, N, A]), T.tensor(ca, [C, N]), T.tensor(cw, [C, D])))), start);
+      out.set(
+        T.tidy(() =>
+          T.read(model.energy(T.tensor(cx, [C, N, A]), T.tensor(ca, [C, N]), T.tensor(cw, [C, D]))),
+        ),
+        start,
+      );
     }
     return out;
   };
@@ -231,7 +248,10 @@ export function inferConcept(
     demos.map((d) => d.attention),
     settings.attentionLogit,
   );
-  const { w, trajectory } = inferCodes(model, xd, ad, demos.length, settings.w, { rng, record: options.record });
+  const { w, trajectory } = inferCodes(model, xd, ad, demos.length, settings.w, {
+    rng,
+    record: options.record,
+  });
   const code = Float32Array.from(T.read(w));
   T.dispose([xd, ad, w]);
   return { code, trajectory };
@@ -254,7 +274,8 @@ export function generate(
   options: { movable?: readonly number[]; record?: boolean; chain?: ChainSettings } = {},
 ): GenerateResult {
   const n = before.entities.length;
-  if (attention.length !== n) throw new Error(`generate: attention has ${attention.length} entries for ${n} entities`);
+  if (attention.length !== n)
+    throw new Error(`generate: attention has ${attention.length} entries for ${n} entities`);
   const x0 = scenesTensor([before]);
   const a = attentionLogits([attention], settings.attentionLogit);
   const w = T.tensor(code, [1, code.length]);
@@ -295,11 +316,18 @@ export function identify(
 ): IdentifyResult {
   const x = scenesTensor([scene]);
   const w = T.tensor(code, [1, code.length]);
-  const { a, trajectory } = identifyBatch(model, x, w, options.chain ?? settings.a, settings.attentionRange, {
-    rng,
-    record: options.record,
-    answerLogit: settings.attentionLogit,
-  });
+  const { a, trajectory } = identifyBatch(
+    model,
+    x,
+    w,
+    options.chain ?? settings.a,
+    settings.attentionRange,
+    {
+      rng,
+      record: options.record,
+      answerLogit: settings.attentionLogit,
+    },
+  );
   const probabilities = Array.from(T.read(a), sigmoid);
   T.dispose([x, w, a]);
   return {

@@ -27,7 +27,12 @@ describe('langevin', () => {
     const z0 = T.tensor([[1, 1, 1]]);
     const rng = new Rng(3);
     const n = new Rng(3).normals(3);
-    const { z } = langevin(quadratic, z0, { steps: 1, stepSize: 0.2, noise: 0.1, gradClamp: 0.5 }, { rng });
+    const { z } = langevin(
+      quadratic,
+      z0,
+      { steps: 1, stepSize: 0.2, noise: 0.1, gradClamp: 0.5 },
+      { rng },
+    );
     const v = T.read(z);
     for (let d = 0; d < 3; d++) {
       const g = Math.max(-0.5, Math.min(0.5, curvature[d] * (1 - target[d])));
@@ -53,16 +58,25 @@ describe('langevin', () => {
     // Many steps: the minimum of E + (anchor / 2) |z - z0|^2, between the target and the start.
     const { z: far } = langevin(quadratic, z0, { ...settings, steps: 400 });
     const f = T.read(far);
-    for (let d = 0; d < 3; d++) expect(f[d]).toBeCloseTo((curvature[d] * target[d] + 2 * 1) / (curvature[d] + 2), 4);
+    for (let d = 0; d < 3; d++)
+      expect(f[d]).toBeCloseTo((curvature[d] * target[d] + 2 * 1) / (curvature[d] + 2), 4);
     T.dispose([z0, home, still, pulled, far]);
   });
 
   it('shrink: converges to the minimum of E + shrink |z - z0|_1, holding what is pulled less than shrink', () => {
     const z0 = T.tensor([[1, 1, 1]]);
-    const { z } = langevin(quadratic, z0, { steps: 600, stepSize: 0.5, noise: 0, gradClamp: 50, shrink: 0.3 });
+    const { z } = langevin(quadratic, z0, {
+      steps: 600,
+      stepSize: 0.5,
+      noise: 0,
+      gradClamp: 50,
+      shrink: 0.3,
+    });
     const v = T.read(z);
     // Per coordinate: z0 + sign(m - z0) max(|m - z0| - shrink / c, 0).
-    const expected = target.map((m, d) => 1 + Math.sign(m - 1) * Math.max(Math.abs(m - 1) - 0.3 / curvature[d], 0));
+    const expected = target.map(
+      (m, d) => 1 + Math.sign(m - 1) * Math.max(Math.abs(m - 1) - 0.3 / curvature[d], 0),
+    );
     expect(expected[2]).toBe(1);
     for (let d = 0; d < 3; d++) expect(v[d]).toBeCloseTo(expected[d], 4);
     T.dispose([z0, z]);
@@ -70,24 +84,38 @@ describe('langevin', () => {
 
   it('refit: after the shrink, the moved elements reach the minimum of E; the held ones stay', () => {
     const z0 = T.tensor([[1, 1, 1]]);
-    const settings = { steps: 600, stepSize: 0.5, noise: 0, gradClamp: 50, shrink: 0.3, refit: 300 };
+    const settings = {
+      steps: 600,
+      stepSize: 0.5,
+      noise: 0,
+      gradClamp: 50,
+      shrink: 0.3,
+      refit: 300,
+    };
     const { z, trajectory } = langevin(quadratic, z0, settings, { record: true });
     const v = T.read(z);
     expect(v[0]).toBeCloseTo(target[0], 4);
     expect(v[1]).toBeCloseTo(target[1], 4);
     expect(v[2]).toBe(1);
     expect(trajectory).toHaveLength(901);
-    expect(() => langevin(quadratic, z0, settings, { differentiable: true })).toThrow(/refit is not differentiable/);
+    expect(() => langevin(quadratic, z0, settings, { differentiable: true })).toThrow(
+      /refit is not differentiable/,
+    );
     T.dispose([z0, z]);
   });
 
   it('holds masked elements and clamps to the range', () => {
     const z0 = T.tensor([[0, 0, 0]]);
     const mask = T.tensor([[1, 0, 1]]);
-    const { z } = langevin(quadratic, z0, { steps: 100, stepSize: 0.5, noise: 0, gradClamp: 5 }, {
-      mask,
-      range: { lo: [-1, -1, -0.2], hi: [0.2, 1, 1] },
-    });
+    const { z } = langevin(
+      quadratic,
+      z0,
+      { steps: 100, stepSize: 0.5, noise: 0, gradClamp: 5 },
+      {
+        mask,
+        range: { lo: [-1, -1, -0.2], hi: [0.2, 1, 1] },
+      },
+    );
     const v = T.read(z);
     expect(v[0]).toBeCloseTo(0.2, 5); // clamped below its minimum 0.3
     expect(v[1]).toBe(0); // held
@@ -98,10 +126,15 @@ describe('langevin', () => {
   it('is reproducible for a seed and records its trajectory', () => {
     const run = () => {
       const z0 = T.zeros([1, 3]);
-      const r = langevin(quadratic, z0, { steps: 5, stepSize: 0.1, noise: 0.3, gradClamp: 5 }, {
-        rng: new Rng(42),
-        record: true,
-      });
+      const r = langevin(
+        quadratic,
+        z0,
+        { steps: 5, stepSize: 0.1, noise: 0.3, gradClamp: 5 },
+        {
+          rng: new Rng(42),
+          record: true,
+        },
+      );
       const out = { z: Array.from(T.read(r.z)), traj: r.trajectory! };
       T.dispose([r.z, z0]);
       return out;
@@ -116,9 +149,15 @@ describe('langevin', () => {
 
   it('refuses noise without an rng and bad settings', () => {
     const z0 = T.zeros([1, 3]);
-    expect(() => langevin(quadratic, z0, { steps: 1, stepSize: 0.1, noise: 0.1, gradClamp: 5 })).toThrow(/rng/);
-    expect(() => langevin(quadratic, z0, { steps: -1, stepSize: 0.1, noise: 0, gradClamp: 5 })).toThrow(/steps/);
-    expect(() => langevin(quadratic, z0, { steps: 1, stepSize: 0.1, noise: 0, gradClamp: 5, anchor: -1 })).toThrow(/anchor/);
+    expect(() =>
+      langevin(quadratic, z0, { steps: 1, stepSize: 0.1, noise: 0.1, gradClamp: 5 }),
+    ).toThrow(/rng/);
+    expect(() =>
+      langevin(quadratic, z0, { steps: -1, stepSize: 0.1, noise: 0, gradClamp: 5 }),
+    ).toThrow(/steps/);
+    expect(() =>
+      langevin(quadratic, z0, { steps: 1, stepSize: 0.1, noise: 0, gradClamp: 5, anchor: -1 }),
+    ).toThrow(/anchor/);
     z0.dispose();
   });
 
@@ -126,11 +165,16 @@ describe('langevin', () => {
     const z0 = T.zeros([4, 3]);
     const mask = T.ones([4, 3]);
     const once = () => {
-      const { z } = langevin(quadratic, z0, { steps: 10, stepSize: 0.1, noise: 0.1, gradClamp: 5 }, {
-        rng: new Rng(1),
-        mask,
-        range: { lo: [-1, -1, -1], hi: [1, 1, 1] },
-      });
+      const { z } = langevin(
+        quadratic,
+        z0,
+        { steps: 10, stepSize: 0.1, noise: 0.1, gradClamp: 5 },
+        {
+          rng: new Rng(1),
+          mask,
+          range: { lo: [-1, -1, -1], hi: [1, 1, 1] },
+        },
+      );
       z.dispose();
     };
     once();

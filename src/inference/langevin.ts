@@ -141,13 +141,17 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
   const bad = (what: string) => {
     throw new Error(`${label}: ${what}`);
   };
-  if (typeof s !== 'object' || s === null) bad(`expected an object of chain knobs, got ${JSON.stringify(s)}`);
-  if (!Number.isInteger(s.steps) || s.steps < 0) bad(`steps must be an integer >= 0, got ${s.steps}`);
+  if (typeof s !== 'object' || s === null)
+    bad(`expected an object of chain knobs, got ${JSON.stringify(s)}`);
+  if (!Number.isInteger(s.steps) || s.steps < 0)
+    bad(`steps must be an integer >= 0, got ${s.steps}`);
   for (const key of ['steps', 'restarts', 'polish', 'refit'] as const) {
     const v = s[key];
-    if (typeof v === 'number' && v > CHAIN_LIMITS[key]) bad(`${key} must be at most ${CHAIN_LIMITS[key]}, got ${v}`);
+    if (typeof v === 'number' && v > CHAIN_LIMITS[key])
+      bad(`${key} must be at most ${CHAIN_LIMITS[key]}, got ${v}`);
   }
-  if (!(s.stepSize >= 0) || !Number.isFinite(s.stepSize)) bad(`stepSize must be >= 0, got ${s.stepSize}`);
+  if (!(s.stepSize >= 0) || !Number.isFinite(s.stepSize))
+    bad(`stepSize must be >= 0, got ${s.stepSize}`);
   if (!(s.noise >= 0) || !Number.isFinite(s.noise)) bad(`noise must be >= 0, got ${s.noise}`);
   if (!(s.gradClamp > 0)) bad(`gradClamp must be > 0 (Infinity for none), got ${s.gradClamp}`);
   if (s.gradClipNorm !== undefined && !(s.gradClipNorm > 0)) {
@@ -158,7 +162,8 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
   }
   for (const key of ['anchor', 'shrink'] as const) {
     const v = s[key];
-    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) bad(`${key} must be a finite number >= 0, got ${v}`);
+    if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
+      bad(`${key} must be a finite number >= 0, got ${v}`);
   }
   if (s.refit !== undefined && (!Number.isInteger(s.refit) || s.refit < 0)) {
     bad(`refit must be an integer >= 0, got ${s.refit}`);
@@ -181,12 +186,11 @@ export function langevin(
   validateChainSettings(settings);
   const { range, differentiable = false, record = false, rng } = options;
   const refit = settings.refit ?? 0;
-  if (refit > 0 && differentiable) throw new Error('langevin: refit is not differentiable (its support is chosen)');
+  if (refit > 0 && differentiable)
+    throw new Error('langevin: refit is not differentiable (its support is chosen)');
   if (settings.noise > 0 && !rng) throw new Error('langevin: noise > 0 needs an rng');
   const K = settings.steps;
-  const firstDiff = differentiable
-    ? Math.max(0, K - (options.differentiableSteps ?? K))
-    : K;
+  const firstDiff = differentiable ? Math.max(0, K - (options.differentiableSteps ?? K)) : K;
   const last = z0.shape[z0.rank - 1];
   const lo = range ? boundTensor(range.lo, last) : null;
   const hi = range ? boundTensor(range.hi, last) : null;
@@ -208,7 +212,8 @@ export function langevin(
   const step = (z: Tensor): Tensor => {
     let g = gradFn(z);
     if (anchor > 0) g = T.add(g, T.mul(T.sub(z, home), anchor));
-    if (Number.isFinite(settings.gradClamp)) g = T.clipByValue(g, -settings.gradClamp, settings.gradClamp);
+    if (Number.isFinite(settings.gradClamp))
+      g = T.clipByValue(g, -settings.gradClamp, settings.gradClamp);
     if (settings.gradClipNorm !== undefined) {
       const axes = Array.from({ length: g.rank - 1 }, (_, i) => i + 1);
       const norm = T.sqrt(T.add(T.sum(T.square(g), axes, true), 1e-12));
@@ -238,7 +243,11 @@ export function langevin(
       // The refit (never differentiable): no pulls, only the elements that moved.
       const moved = z;
       support = T.tidy(() => {
-        const m = T.where(T.greater(T.abs(T.sub(moved, home)), MOVED), T.onesLike(moved), T.zerosLike(moved));
+        const m = T.where(
+          T.greater(T.abs(T.sub(moved, home)), MOVED),
+          T.onesLike(moved),
+          T.zerosLike(moved),
+        );
         return options.mask ? T.mul(m, options.mask) : m;
       });
       [anchor, shrinkBy, mask] = [0, 0, support];

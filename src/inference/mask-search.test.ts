@@ -6,11 +6,17 @@ import { useEngine } from '../test-utils/engine.js';
 import { identifyBatch } from './infer.js';
 import { maskNeighbours, polishMasks } from './mask-search.js';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_INFERENCE, describeSearch, validateInferenceSettings, withChains } from './settings.js';
+import {
+  DEFAULT_INFERENCE,
+  describeSearch,
+  validateInferenceSettings,
+  withChains,
+} from './settings.js';
 
 await useEngine();
 
-const hamming = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + (v === b[i] ? 0 : 1), 0);
+const hamming = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a).reduce((s, v, i) => s + (v === b[i] ? 0 : 1), 0);
 
 describe('maskNeighbours', () => {
   it('is every mask at Hamming distance 1 or 2, each once', () => {
@@ -29,7 +35,8 @@ describe('maskNeighbours', () => {
 describe('polishMasks', () => {
   // Each scene has its own target; the energy is the Hamming distance to it.
   const targets = [Uint8Array.of(1, 1, 0, 0, 1, 0), Uint8Array.of(0, 0, 0, 0, 0, 1)];
-  const distance = (scenes: readonly number[], masks: readonly Uint8Array[]) => masks.map((m, k) => hamming(m, targets[scenes[k]]));
+  const distance = (scenes: readonly number[], masks: readonly Uint8Array[]) =>
+    masks.map((m, k) => hamming(m, targets[scenes[k]]));
 
   it('descends two flips a round, to the target, and stops there', () => {
     const start = [Uint8Array.of(0, 0, 1, 1, 0, 1), Uint8Array.of(0, 0, 0, 0, 0, 1)];
@@ -63,69 +70,122 @@ describe('polishMasks', () => {
   });
 
   it('names bad input', () => {
-    expect(() => polishMasks([new Uint8Array(3)], [0], -1, distance)).toThrow(/rounds must be a whole number >= 0/);
+    expect(() => polishMasks([new Uint8Array(3)], [0], -1, distance)).toThrow(
+      /rounds must be a whole number >= 0/,
+    );
     expect(() => polishMasks([new Uint8Array(3)], [0], 1.5, distance)).toThrow(/rounds/);
-    expect(() => polishMasks([new Uint8Array(3)], [0, 1], 1, distance)).toThrow(/1 masks but 2 energies/);
+    expect(() => polishMasks([new Uint8Array(3)], [0, 1], 1, distance)).toThrow(
+      /1 masks but 2 energies/,
+    );
   });
 });
 
 describe('identification with the polish (a.polish)', () => {
-  const config = { variant: 'relational' as const, attributes: 5, codeSize: 4, hidden: 16, gLayers: 2, fLayers: 1 };
+  const config = {
+    variant: 'relational' as const,
+    attributes: 5,
+    codeSize: 4,
+    hidden: 16,
+    gLayers: 2,
+    fLayers: 1,
+  };
   const model = EnergyModel.init(config, new Rng(7), 1.5);
   const B = 16;
   const N = 5;
   const rng = new Rng(3);
-  const x = T.tensor(Float32Array.from({ length: B * N * 5 }, () => rng.range(-1, 1)), [B, N, 5]);
-  const w = T.tensor(Float32Array.from({ length: B * 4 }, () => rng.range(-1, 1)), [B, 4]);
+  const x = T.tensor(
+    Float32Array.from({ length: B * N * 5 }, () => rng.range(-1, 1)),
+    [B, N, 5],
+  );
+  const w = T.tensor(
+    Float32Array.from({ length: B * 4 }, () => rng.range(-1, 1)),
+    [B, 4],
+  );
   // A short chain, so that the polish has something left to do.
   const chain = { ...DEFAULT_INFERENCE.a, steps: 2, noise: 0.3 };
   const L = 4;
   const maskEnergies = (a: T.Tensor) => {
-    const hard = T.tensor(Float32Array.from(T.read(a), (v) => (v > 0 ? L : -L)), a.shape);
+    const hard = T.tensor(
+      Float32Array.from(T.read(a), (v) => (v > 0 ? L : -L)),
+      a.shape,
+    );
     const e = T.tidy(() => Array.from(T.read(model.energy(x, hard, w))));
     hard.dispose();
     return e;
   };
 
   // N = 12 also checks the chunked energies: 16 scenes x 78 neighbours are three chunks.
-  it.each([5, 12])('never raises the energy of the answer, lowers it somewhere, and ends in a local minimum (N = %i)', (n) => {
-    const r = new Rng(10 + n);
-    const xn = T.tensor(Float32Array.from({ length: B * n * 5 }, () => r.range(-1, 1)), [B, n, 5]);
-    const wn = T.tensor(Float32Array.from({ length: B * 4 }, () => r.range(-1, 1)), [B, 4]);
-    const energyOf = (xs: Float32Array, ws: Float32Array, masks: readonly ArrayLike<number>[]) => {
-      const C = masks.length;
-      const cx = new Float32Array(C * n * 5);
-      const cw = new Float32Array(C * 4);
-      masks.forEach((_, k) => (cx.set(xs, k * n * 5), cw.set(ws, k * 4)));
-      const ca = Float32Array.from(masks.flatMap((m) => Array.from(m, (v) => (v ? L : -L))));
-      return T.tidy(() => Array.from(T.read(model.energy(T.tensor(cx, [C, n, 5]), T.tensor(ca, [C, n]), T.tensor(cw, [C, 4])))));
-    };
-    const X = T.read(xn);
-    const W = T.read(wn);
-    const scene = (b: number) => [X.subarray(b * n * 5, (b + 1) * n * 5), W.subarray(b * 4, (b + 1) * 4)] as const;
-    const masksOf = (a: T.Tensor) => {
-      const v = T.read(a);
-      return Array.from({ length: B }, (_, b) => Array.from(v.subarray(b * n, (b + 1) * n), (z) => (z > 0 ? 1 : 0)));
-    };
-    const plain = identifyBatch(model, xn, wn, { ...chain, restarts: 2 }, 15, { rng: new Rng(5), answerLogit: L }).a;
-    const polished = identifyBatch(model, xn, wn, { ...chain, restarts: 2, polish: 20 }, 15, { rng: new Rng(5), answerLogit: L }).a;
-    const before = masksOf(plain).map((m, b) => energyOf(...scene(b), [m])[0]);
-    const masks = masksOf(polished);
-    const after = masks.map((m, b) => energyOf(...scene(b), [m])[0]);
-    let lowered = 0;
-    for (let b = 0; b < B; b++) {
-      expect(after[b]).toBeLessThanOrEqual(before[b] + 1e-6);
-      if (after[b] < before[b] - 1e-6) lowered++;
-      // No neighbour of a polished answer is lower (20 rounds is more than these scenes need).
-      expect(Math.min(...energyOf(...scene(b), maskNeighbours(masks[b])))).toBeGreaterThanOrEqual(after[b] - 1e-5);
-    }
-    expect(lowered).toBeGreaterThan(0);
-    T.dispose([xn, wn, plain, polished]);
-  });
+  it.each([5, 12])(
+    'never raises the energy of the answer, lowers it somewhere, and ends in a local minimum (N = %i)',
+    (n) => {
+      const r = new Rng(10 + n);
+      const xn = T.tensor(
+        Float32Array.from({ length: B * n * 5 }, () => r.range(-1, 1)),
+        [B, n, 5],
+      );
+      const wn = T.tensor(
+        Float32Array.from({ length: B * 4 }, () => r.range(-1, 1)),
+        [B, 4],
+      );
+      const energyOf = (
+        xs: Float32Array,
+        ws: Float32Array,
+        masks: readonly ArrayLike<number>[],
+      ) => {
+        const C = masks.length;
+        const cx = new Float32Array(C * n * 5);
+        const cw = new Float32Array(C * 4);
+        masks.forEach((_, k) => (cx.set(xs, k * n * 5), cw.set(ws, k * 4)));
+        const ca = Float32Array.from(masks.flatMap((m) => Array.from(m, (v) => (v ? L : -L))));
+        return T.tidy(() =>
+          Array.from(
+            T.read(
+              model.energy(T.tensor(cx, [C, n, 5]), T.tensor(ca, [C, n]), T.tensor(cw, [C, 4])),
+            ),
+          ),
+        );
+      };
+      const X = T.read(xn);
+      const W = T.read(wn);
+      const scene = (b: number) =>
+        [X.subarray(b * n * 5, (b + 1) * n * 5), W.subarray(b * 4, (b + 1) * 4)] as const;
+      const masksOf = (a: T.Tensor) => {
+        const v = T.read(a);
+        return Array.from({ length: B }, (_, b) =>
+          Array.from(v.subarray(b * n, (b + 1) * n), (z) => (z > 0 ? 1 : 0)),
+        );
+      };
+      const plain = identifyBatch(model, xn, wn, { ...chain, restarts: 2 }, 15, {
+        rng: new Rng(5),
+        answerLogit: L,
+      }).a;
+      const polished = identifyBatch(model, xn, wn, { ...chain, restarts: 2, polish: 20 }, 15, {
+        rng: new Rng(5),
+        answerLogit: L,
+      }).a;
+      const before = masksOf(plain).map((m, b) => energyOf(...scene(b), [m])[0]);
+      const masks = masksOf(polished);
+      const after = masks.map((m, b) => energyOf(...scene(b), [m])[0]);
+      let lowered = 0;
+      for (let b = 0; b < B; b++) {
+        expect(after[b]).toBeLessThanOrEqual(before[b] + 1e-6);
+        if (after[b] < before[b] - 1e-6) lowered++;
+        // No neighbour of a polished answer is lower (20 rounds is more than these scenes need).
+        expect(Math.min(...energyOf(...scene(b), maskNeighbours(masks[b])))).toBeGreaterThanOrEqual(
+          after[b] - 1e-5,
+        );
+      }
+      expect(lowered).toBeGreaterThan(0);
+      T.dispose([xn, wn, plain, polished]);
+    },
+  );
 
   it('with one chain polishes that chain', () => {
     const plain = identifyBatch(model, x, w, chain, 15, { rng: new Rng(6) }).a;
-    const polished = identifyBatch(model, x, w, { ...chain, polish: 20 }, 15, { rng: new Rng(6), answerLogit: L }).a;
+    const polished = identifyBatch(model, x, w, { ...chain, polish: 20 }, 15, {
+      rng: new Rng(6),
+      answerLogit: L,
+    }).a;
     const before = maskEnergies(plain);
     const after = maskEnergies(polished);
     expect(after.some((e, b) => e < before[b] - 1e-6)).toBe(true);
@@ -133,20 +193,33 @@ describe('identification with the polish (a.polish)', () => {
   });
 
   it('is a test-time knob of the a-chain only, named in every error', () => {
-    expect(() => identifyBatch(model, x, w, { ...chain, polish: 1 }, 15, { rng: new Rng(1), differentiable: true })).toThrow(
-      /nor is the polish/,
-    );
-    expect(() => validateInferenceSettings(withChains(DEFAULT_INFERENCE, { x: { polish: 1 } }))).toThrow(/x-chain: polish applies to identification/);
-    expect(() => validateInferenceSettings(withChains(DEFAULT_INFERENCE, { a: { polish: -1 } }))).toThrow(/a-chain: polish must be an integer >= 0/);
+    expect(() =>
+      identifyBatch(model, x, w, { ...chain, polish: 1 }, 15, {
+        rng: new Rng(1),
+        differentiable: true,
+      }),
+    ).toThrow(/nor is the polish/);
+    expect(() =>
+      validateInferenceSettings(withChains(DEFAULT_INFERENCE, { x: { polish: 1 } })),
+    ).toThrow(/x-chain: polish applies to identification/);
+    expect(() =>
+      validateInferenceSettings(withChains(DEFAULT_INFERENCE, { a: { polish: -1 } })),
+    ).toThrow(/a-chain: polish must be an integer >= 0/);
   });
 
   it('is named, with the restarts, in a results page header; the shipped model uses it', () => {
     expect(describeSearch(DEFAULT_INFERENCE)).toEqual([]);
-    expect(describeSearch(withChains(DEFAULT_INFERENCE, { a: { restarts: 16 } }))).toEqual(['identification keeps the lowest-energy answer of 16 a-chains']);
+    expect(describeSearch(withChains(DEFAULT_INFERENCE, { a: { restarts: 16 } }))).toEqual([
+      'identification keeps the lowest-energy answer of 16 a-chains',
+    ]);
     const both = describeSearch(withChains(DEFAULT_INFERENCE, { a: { restarts: 4, polish: 3 } }));
     expect(both).toHaveLength(2);
     expect(both[1]).toMatch(/up to 3 rounds .*not in the paper/);
-    const shipped = JSON.parse(readFileSync(new URL('../../models/default/model.json', import.meta.url), 'utf8'));
-    expect(describeSearch(shipped.inference).join('; ')).toMatch(/16 a-chains; the answer polished by up to 3 rounds/);
+    const shipped = JSON.parse(
+      readFileSync(new URL('../../models/default/model.json', import.meta.url), 'utf8'),
+    );
+    expect(describeSearch(shipped.inference).join('; ')).toMatch(
+      /16 a-chains; the answer polished by up to 3 rounds/,
+    );
   });
 });

@@ -53,7 +53,10 @@ export function maskNeighbours(mask: ArrayLike<number>): Uint8Array[] {
  * Scores candidate masks: `masks[k]` in scene `scenes[k]`, one call per round
  * (so a batched energy sees every scene's candidates at once).
  */
-export type MaskEnergies = (scenes: readonly number[], masks: readonly Uint8Array[]) => ArrayLike<number>;
+export type MaskEnergies = (
+  scenes: readonly number[],
+  masks: readonly Uint8Array[],
+) => ArrayLike<number>;
 
 export interface PolishResult {
   masks: Uint8Array[];
@@ -72,7 +75,8 @@ export function polishMasks(
   rounds: number,
   energies: MaskEnergies,
 ): PolishResult {
-  if (!(Number.isInteger(rounds) && rounds >= 0)) throw new Error(`polish: rounds must be a whole number >= 0, got ${rounds}`);
+  if (!(Number.isInteger(rounds) && rounds >= 0))
+    throw new Error(`polish: rounds must be a whole number >= 0, got ${rounds}`);
   if (startEnergies.length !== start.length) {
     throw new Error(`polish: ${start.length} masks but ${startEnergies.length} energies`);
   }

@@ -3,7 +3,12 @@
  * step size, noise, step count and gradient clamp (method.md section 3).
  */
 import { ATTRIBUTES } from '../world/types.js';
-import { PULL_KNOBS, validateChainSettings, type ChainRange, type ChainSettings } from './langevin.js';
+import {
+  PULL_KNOBS,
+  validateChainSettings,
+  type ChainRange,
+  type ChainSettings,
+} from './langevin.js';
 
 export interface InferenceSettings {
   /** Concept inference: w starts at 0 and descends the mean demo energy. */
@@ -34,21 +39,28 @@ export const STATE_RANGE: ChainRange = {
 };
 
 export function validateInferenceSettings(s: InferenceSettings): InferenceSettings {
-  if (typeof s !== 'object' || s === null) throw new Error('inference: expected an object with w, x and a chains');
-  for (const k of ['w', 'x', 'a'] as const) if (typeof s[k] !== 'object' || s[k] === null) throw new Error(`inference.${k}: missing (every model file states its three chains)`);
+  if (typeof s !== 'object' || s === null)
+    throw new Error('inference: expected an object with w, x and a chains');
+  for (const k of ['w', 'x', 'a'] as const)
+    if (typeof s[k] !== 'object' || s[k] === null)
+      throw new Error(`inference.${k}: missing (every model file states its three chains)`);
   validateChainSettings(s.w, 'w-chain');
   validateChainSettings(s.x, 'x-chain');
   validateChainSettings(s.a, 'a-chain');
   for (const k of ['w', 'a'] as const) {
     for (const key of PULL_KNOBS) {
-      if ((s[k][key] ?? 0) !== 0) throw new Error(`${k}-chain: ${key} applies to generation (the x-chain) only`);
+      if ((s[k][key] ?? 0) !== 0)
+        throw new Error(`${k}-chain: ${key} applies to generation (the x-chain) only`);
     }
   }
   for (const k of ['w', 'x'] as const) {
-    if ((s[k].restarts ?? 1) !== 1) throw new Error(`${k}-chain: restarts apply to identification (the a-chain) only`);
-    if ((s[k].polish ?? 0) !== 0) throw new Error(`${k}-chain: polish applies to identification (the a-chain) only`);
+    if ((s[k].restarts ?? 1) !== 1)
+      throw new Error(`${k}-chain: restarts apply to identification (the a-chain) only`);
+    if ((s[k].polish ?? 0) !== 0)
+      throw new Error(`${k}-chain: polish applies to identification (the a-chain) only`);
   }
-  if (!(s.attentionLogit > 0)) throw new Error(`attentionLogit must be > 0, got ${s.attentionLogit}`);
+  if (!(s.attentionLogit > 0))
+    throw new Error(`attentionLogit must be > 0, got ${s.attentionLogit}`);
   if (!(s.attentionRange >= s.attentionLogit)) {
     throw new Error(`attentionRange must be >= attentionLogit, got ${s.attentionRange}`);
   }
@@ -63,9 +75,12 @@ export function describeSearch(s: InferenceSettings): string[] {
   const restarts = s.a.restarts ?? 1;
   const polish = s.a.polish ?? 0;
   const out: string[] = [];
-  if (restarts > 1) out.push(`identification keeps the lowest-energy answer of ${restarts} a-chains`);
+  if (restarts > 1)
+    out.push(`identification keeps the lowest-energy answer of ${restarts} a-chains`);
   if (polish > 0) {
-    out.push(`the answer polished by up to ${polish} rounds of descent over the sets one or two entities away (a.polish; not in the paper)`);
+    out.push(
+      `the answer polished by up to ${polish} rounds of descent over the sets one or two entities away (a.polish; not in the paper)`,
+    );
   }
   return out;
 }

@@ -25,5 +25,4 @@ describe('a summed model', () => {
     T.dispose([xd, ad]);
     for (const m of [ma, mb, ms]) m.dispose();
   });
-
 });

@@ -19,7 +19,8 @@ export interface TrainedModel {
 
 export function trainedFromData(data: ModelData, source: string): TrainedModel {
   // A model file states its test-time chains: one that lost them must not answer with defaults.
-  if (data.inference === undefined) throw new Error(`${source}: the model file has no "inference" block (its test-time chains)`);
+  if (data.inference === undefined)
+    throw new Error(`${source}: the model file has no "inference" block (its test-time chains)`);
   let inference: InferenceSettings;
   try {
     inference = validateInferenceSettings(data.inference as InferenceSettings);

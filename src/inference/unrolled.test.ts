@@ -30,7 +30,9 @@ function config(variant: ModelConfig['variant']): ModelConfig {
 }
 
 const rows = (flat: ArrayLike<number>, offset: number, n: number, d: number) =>
-  Array.from({ length: n }, (_, i) => Array.from({ length: d }, (_, k) => flat[offset + i * d + k]));
+  Array.from({ length: n }, (_, i) =>
+    Array.from({ length: d }, (_, k) => flat[offset + i * d + k]),
+  );
 
 /** The same update rule as langevin(), in float64 with a finite-difference sampler gradient. */
 function chain64(
@@ -124,7 +126,13 @@ describe.each(ENERGY_VARIANTS)('gradient through %s unrolled chains', (variant) 
     const loss64 = (p: Params): number => {
       const energyOfRow = (z: Float64Array, b: number): number => {
         if (name === 'x') {
-          return energy64(cfg, p, rows(z, 0, N, D), a.subarray(b * N, b * N + N), w.subarray(b * 3, b * 3 + 3));
+          return energy64(
+            cfg,
+            p,
+            rows(z, 0, N, D),
+            a.subarray(b * N, b * N + N),
+            w.subarray(b * 3, b * 3 + 3),
+          );
         }
         if (name === 'a') {
           return energy64(cfg, p, rows(x, b * N * D, N, D), z, w.subarray(b * 3, b * 3 + 3));
@@ -145,7 +153,11 @@ describe.each(ENERGY_VARIANTS)('gradient through %s unrolled chains', (variant) 
 
     for (const spec of paramSpecs(cfg)) {
       const got = Float64Array.from(T.read(grads[spec.name]));
-      const numeric = numericGradient((v) => loss64({ ...values, [spec.name]: v }), values[spec.name], 1e-4);
+      const numeric = numericGradient(
+        (v) => loss64({ ...values, [spec.name]: v }),
+        values[spec.name],
+        1e-4,
+      );
       expect(relativeError(got, numeric), `${name}-chain, ${spec.name}`).toBeLessThan(2e-3);
     }
     T.dispose(Object.values(grads));

@@ -12,5 +12,9 @@ import type { ModelManifest } from './serialize.js';
 export function modelChecksum(manifest: ModelManifest, weights: Uint8Array): string {
   const { checksum: _ignored, ...rest } = manifest;
   const weightsHash = createHash('sha256').update(weights).digest('hex');
-  return createHash('sha256').update(JSON.stringify(rest)).update('\n').update(weightsHash).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(rest))
+    .update('\n')
+    .update(weightsHash)
+    .digest('hex');
 }

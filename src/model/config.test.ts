@@ -18,11 +18,19 @@ describe('describeEnergy', () => {
     expect(text).toContain('the paper has one');
     expect(text).not.toContain('as in the paper');
     expect(text).toMatch(/(^|, )pair distance as an input of g \(not in the paper\)/);
-    expect(describeEnergy({ ...c, pairDistance: 'squared' })).toContain('squared pair distance as an input of g');
+    expect(describeEnergy({ ...c, pairDistance: 'squared' })).toContain(
+      'squared pair distance as an input of g',
+    );
   });
 
   it('reads a config saved before the optional fields existed as one output, no distance', () => {
-    const { energyOutputs: _k, pairDistance: _d, ...old } = { ...DEFAULT_MODEL_CONFIG, energyOutputs: 3, pairDistance: true };
-    expect(describeEnergy(old as ModelConfig)).toBe(describeEnergy({ ...DEFAULT_MODEL_CONFIG, energyOutputs: 1, pairDistance: false }));
+    const {
+      energyOutputs: _k,
+      pairDistance: _d,
+      ...old
+    } = { ...DEFAULT_MODEL_CONFIG, energyOutputs: 3, pairDistance: true };
+    expect(describeEnergy(old as ModelConfig)).toBe(
+      describeEnergy({ ...DEFAULT_MODEL_CONFIG, energyOutputs: 1, pairDistance: false }),
+    );
   });
 });

@@ -114,21 +114,43 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
   }
   for (const key of ['attributes', 'codeSize', 'hidden', 'gLayers', 'fLayers'] as const) {
     const v = config[key];
-    if (!Number.isInteger(v) || v < 1) problems.push(`${key}: expected a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1)
+      problems.push(`${key}: expected a positive integer, got ${v}`);
   }
-  if (config.pairDistance !== undefined && typeof config.pairDistance !== 'boolean' && config.pairDistance !== 'squared') {
-    problems.push(`pairDistance: expected true, false or "squared", got ${JSON.stringify(config.pairDistance)}`);
+  if (
+    config.pairDistance !== undefined &&
+    typeof config.pairDistance !== 'boolean' &&
+    config.pairDistance !== 'squared'
+  ) {
+    problems.push(
+      `pairDistance: expected true, false or "squared", got ${JSON.stringify(config.pairDistance)}`,
+    );
   } else if (config.pairDistance && config.variant === 'non-relational') {
-    problems.push('pairDistance: needs a relational variant (the non-relational energy has no pairs)');
+    problems.push(
+      'pairDistance: needs a relational variant (the non-relational energy has no pairs)',
+    );
   }
   const dir = config.pairDirection;
-  if (dir !== undefined && typeof dir !== 'boolean' && !(typeof dir === 'number' && Number.isFinite(dir) && dir > 0)) {
-    problems.push(`pairDirection: expected true, false or a smoothing radius > 0, got ${JSON.stringify(dir)}`);
+  if (
+    dir !== undefined &&
+    typeof dir !== 'boolean' &&
+    !(typeof dir === 'number' && Number.isFinite(dir) && dir > 0)
+  ) {
+    problems.push(
+      `pairDirection: expected true, false or a smoothing radius > 0, got ${JSON.stringify(dir)}`,
+    );
   } else if (config.pairDirection && config.variant === 'non-relational') {
-    problems.push('pairDirection: needs a relational variant (the non-relational energy has no pairs)');
+    problems.push(
+      'pairDirection: needs a relational variant (the non-relational energy has no pairs)',
+    );
   }
-  if (config.energyOutputs !== undefined && (!Number.isInteger(config.energyOutputs) || config.energyOutputs < 1)) {
-    problems.push(`energyOutputs: expected a positive integer, got ${JSON.stringify(config.energyOutputs)}`);
+  if (
+    config.energyOutputs !== undefined &&
+    (!Number.isInteger(config.energyOutputs) || config.energyOutputs < 1)
+  ) {
+    problems.push(
+      `energyOutputs: expected a positive integer, got ${JSON.stringify(config.energyOutputs)}`,
+    );
   }
   if (problems.length > 0) throw new Error(`model config: ${problems.join('; ')}`);
   return canonicalModelConfig(config);
@@ -148,11 +170,16 @@ export function describeEnergy(config: ModelConfig): string {
     `hidden ${c.hidden}`,
     `code ${c.codeSize}`,
     `${c.gLayers} g-layers`,
-    k === 1 ? 'one squared output (E = f^2, as in the paper)' : `${k} squared outputs (E = f_1^2 + ... + f_${k}^2; the paper has one)`,
+    k === 1
+      ? 'one squared output (E = f^2, as in the paper)'
+      : `${k} squared outputs (E = f_1^2 + ... + f_${k}^2; the paper has one)`,
   ];
   if (c.pairDistance) {
-    parts.push(`${c.pairDistance === 'squared' ? 'squared pair distance' : 'pair distance'} as an input of g (not in the paper)`);
+    parts.push(
+      `${c.pairDistance === 'squared' ? 'squared pair distance' : 'pair distance'} as an input of g (not in the paper)`,
+    );
   }
-  if (c.pairDirection) parts.push('pair direction (doubled angle) as an input of g (not in the paper)');
+  if (c.pairDirection)
+    parts.push('pair direction (doubled angle) as an input of g (not in the paper)');
   return parts.join(', ');
 }

@@ -35,7 +35,10 @@ async function damaged(edit: (m: ModelManifest & Record<string, unknown>) => voi
   const path = join(dir, 'model.json');
   const m = JSON.parse(await readFile(path, 'utf8'));
   edit(m);
-  if (reseal) m.checksum = { sha256: modelChecksum(m, new Uint8Array(await readFile(join(dir, m.weights.file)))) };
+  if (reseal)
+    m.checksum = {
+      sha256: modelChecksum(m, new Uint8Array(await readFile(join(dir, m.weights.file)))),
+    };
   await writeFile(path, JSON.stringify(m, null, 2));
   return dir;
 }
@@ -52,7 +55,10 @@ describe('a damaged model folder', () => {
   it('is caught by the checksum when the manifest was edited', async () => {
     await refused(await damaged((m) => (m.tensors[0].offset += 1)), /checksum does not match/);
     await refused(
-      await damaged((m) => ([m.tensors[0].offset, m.tensors[1].offset] = [m.tensors[1].offset, m.tensors[0].offset])),
+      await damaged(
+        (m) =>
+          ([m.tensors[0].offset, m.tensors[1].offset] = [m.tensors[1].offset, m.tensors[0].offset]),
+      ),
       /checksum does not match|lies outside the weights file/,
     );
     await refused(await damaged((m) => delete m.inference), /checksum does not match/);
@@ -60,14 +66,36 @@ describe('a damaged model folder', () => {
   });
 
   it('is caught by the shape, bound and structure checks even with a matching checksum', async () => {
-    const g0 = (m: ModelManifest) => m.tensors.find((t) => t.shape.length === 2 && t.shape[0] !== t.shape[1])!;
-    await refused(await damaged((m) => g0(m).shape.reverse(), true), /has shape \[.*\], the config needs \[/);
-    await refused(await damaged((m) => (m.tensors[0].name = 'nope'), true), /"nope" is not a parameter/);
-    await refused(await damaged((m) => ((m as Record<string, unknown>).extra = 5), true), /extra: expected a list/);
-    await refused(await damaged((m) => (m.tensors[1].shape = [-5]), true), /shape must be a list of sizes/);
-    await refused(await damaged((m) => (m.tensors[1].offset = 1.5), true), /offset must be an integer/);
-    await refused(await damaged((m) => ((m as Record<string, unknown>).weights = { file: 3 })), /weights: expected/);
-    await refused(await damaged((m) => ((m as Record<string, unknown>).meta = []), true), /meta: expected an object/);
+    const g0 = (m: ModelManifest) =>
+      m.tensors.find((t) => t.shape.length === 2 && t.shape[0] !== t.shape[1])!;
+    await refused(
+      await damaged((m) => g0(m).shape.reverse(), true),
+      /has shape \[.*\], the config needs \[/,
+    );
+    await refused(
+      await damaged((m) => (m.tensors[0].name = 'nope'), true),
+      /"nope" is not a parameter/,
+    );
+    await refused(
+      await damaged((m) => ((m as Record<string, unknown>).extra = 5), true),
+      /extra: expected a list/,
+    );
+    await refused(
+      await damaged((m) => (m.tensors[1].shape = [-5]), true),
+      /shape must be a list of sizes/,
+    );
+    await refused(
+      await damaged((m) => (m.tensors[1].offset = 1.5), true),
+      /offset must be an integer/,
+    );
+    await refused(
+      await damaged((m) => ((m as Record<string, unknown>).weights = { file: 3 })),
+      /weights: expected/,
+    );
+    await refused(
+      await damaged((m) => ((m as Record<string, unknown>).meta = []), true),
+      /meta: expected an object/,
+    );
   });
 
   it('refuses a weight far beyond any trained value', async () => {
@@ -83,6 +111,8 @@ describe('a damaged model folder', () => {
     const dir = await damaged((m) => delete m.checksum);
     const warnings: string[] = [];
     await loadModelDir(dir, { onWarning: (l) => warnings.push(l) });
-    expect(warnings).toEqual([expect.stringMatching(/model\.json: no checksum; the manifest cannot be verified/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/model\.json: no checksum; the manifest cannot be verified/),
+    ]);
   });
 });

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import * as T from '../engine/index.js';
 import { Rng } from '../random/rng.js';
 import { relativeError, useEngine } from '../test-utils/engine.js';
-import { ENERGY_VARIANTS, PAIR_DISTANCE_EPS, describeEnergy, validateModelConfig, type ModelConfig } from './config.js';
+import {
+  ENERGY_VARIANTS,
+  PAIR_DISTANCE_EPS,
+  describeEnergy,
+  validateModelConfig,
+  type ModelConfig,
+} from './config.js';
 import { pairDirections, pairDistances } from './energy.js';
 import { EnergyModel } from './model.js';
 import { paramSpecs, sizeOf } from './params.js';
@@ -14,7 +20,10 @@ const B = 2;
 const N = 3;
 const D = 5;
 
-function smallConfig(variant: ModelConfig['variant'], pairDistance: ModelConfig['pairDistance'] = false): ModelConfig {
+function smallConfig(
+  variant: ModelConfig['variant'],
+  pairDistance: ModelConfig['pairDistance'] = false,
+): ModelConfig {
   // Two layers in both g and f so every code path (extra layers) is exercised.
   return { variant, attributes: D, codeSize: 3, hidden: 6, gLayers: 2, fLayers: 2, pairDistance };
 }
@@ -24,12 +33,30 @@ const CASES: { name: string; config: ModelConfig }[] = [
   { name: 'relational + pairDistance', config: smallConfig('relational', true) },
   { name: 'relational-one-side + pairDistance', config: smallConfig('relational-one-side', true) },
   { name: 'relational + squared pairDistance', config: smallConfig('relational', 'squared') },
-  { name: 'relational-one-side + squared pairDistance', config: smallConfig('relational-one-side', 'squared') },
-  { name: 'relational, 3 energy outputs', config: { ...smallConfig('relational', true), energyOutputs: 3 } },
-  { name: 'relational + pairDirection', config: { ...smallConfig('relational'), pairDirection: true } },
-  { name: 'relational + pairDistance + pairDirection eps 0.2', config: { ...smallConfig('relational', true), pairDirection: 0.2 } },
-  { name: 'relational-one-side + pairDistance + pairDirection', config: { ...smallConfig('relational-one-side', true), pairDirection: true } },
-  { name: 'non-relational, 2 energy outputs', config: { ...smallConfig('non-relational'), energyOutputs: 2 } },
+  {
+    name: 'relational-one-side + squared pairDistance',
+    config: smallConfig('relational-one-side', 'squared'),
+  },
+  {
+    name: 'relational, 3 energy outputs',
+    config: { ...smallConfig('relational', true), energyOutputs: 3 },
+  },
+  {
+    name: 'relational + pairDirection',
+    config: { ...smallConfig('relational'), pairDirection: true },
+  },
+  {
+    name: 'relational + pairDistance + pairDirection eps 0.2',
+    config: { ...smallConfig('relational', true), pairDirection: 0.2 },
+  },
+  {
+    name: 'relational-one-side + pairDistance + pairDirection',
+    config: { ...smallConfig('relational-one-side', true), pairDirection: true },
+  },
+  {
+    name: 'non-relational, 2 energy outputs',
+    config: { ...smallConfig('non-relational'), energyOutputs: 2 },
+  },
 ];
 
 function randomInputs(rng: Rng, config: ModelConfig) {
@@ -64,7 +91,11 @@ function total64(
  * engine's d/d(param) of the directional derivative dE/dx . v, and the same
  * by nested central differences of the float64 energy.
  */
-function secondOrder(config: ModelConfig, seed: number, param: string): { got: Float64Array; numeric: Float64Array } {
+function secondOrder(
+  config: ModelConfig,
+  seed: number,
+  param: string,
+): { got: Float64Array; numeric: Float64Array } {
   const rng = new Rng(seed);
   const model = EnergyModel.init(config, rng.split('params'), 1.5);
   const values = model.values();
@@ -72,16 +103,38 @@ function secondOrder(config: ModelConfig, seed: number, param: string): { got: F
   const v = Float64Array.from({ length: x.length }, () => rng.range(-1, 1));
   const directional = (params: Record<string, Float64Array | Float32Array>) => {
     const h = 1e-4;
-    const up = total64(config, params, x.map((xi, i) => xi + h * v[i]), a, w);
-    const down = total64(config, params, x.map((xi, i) => xi - h * v[i]), a, w);
+    const up = total64(
+      config,
+      params,
+      x.map((xi, i) => xi + h * v[i]),
+      a,
+      w,
+    );
+    const down = total64(
+      config,
+      params,
+      x.map((xi, i) => xi - h * v[i]),
+      a,
+      w,
+    );
     return (up - down) / (2 * h);
   };
-  const numeric = numericGradient((p) => directional({ ...values, [param]: p }), Float64Array.from(values[param]), 1e-4);
+  const numeric = numericGradient(
+    (p) => directional({ ...values, [param]: p }),
+    Float64Array.from(values[param]),
+    1e-4,
+  );
   const vt = T.tensor(Float32Array.from(v), [B, N, D]);
   const { value, grads } = model.valueAndGrads(() => {
-    const gx = T.grad((xx: T.Tensor) => T.sum(model.energy(xx, T.tensor(Float32Array.from(a), [B, N]), T.tensor(Float32Array.from(w), [B, config.codeSize]))))(
-      T.tensor(Float32Array.from(x), [B, N, D]),
-    );
+    const gx = T.grad((xx: T.Tensor) =>
+      T.sum(
+        model.energy(
+          xx,
+          T.tensor(Float32Array.from(a), [B, N]),
+          T.tensor(Float32Array.from(w), [B, config.codeSize]),
+        ),
+      ),
+    )(T.tensor(Float32Array.from(x), [B, N, D]));
     return T.sum(T.mul(gx, vt)) as T.Scalar;
   });
   const got = Float64Array.from(T.read(grads[param]));
@@ -109,11 +162,9 @@ describe.each(CASES)('energy ($name)', ({ config }) => {
   });
 
   it('has the right gradient w.r.t. x, a and w', () => {
-    const gradients = T.grads((xx: T.Tensor, aa: T.Tensor, ww: T.Tensor) => T.sum(model.energy(xx, aa, ww)))([
-      xt(),
-      at(),
-      wt(),
-    ]);
+    const gradients = T.grads((xx: T.Tensor, aa: T.Tensor, ww: T.Tensor) =>
+      T.sum(model.energy(xx, aa, ww)),
+    )([xt(), at(), wt()]);
     const [gx, ga, gw] = gradients.map((g) => Float64Array.from(T.read(g)));
     T.dispose(gradients);
     const nx = numericGradient((v) => total64(config, values, v, a, w), x);
@@ -125,7 +176,9 @@ describe.each(CASES)('energy ($name)', ({ config }) => {
   });
 
   it('has the right gradient w.r.t. every parameter', () => {
-    const { value, grads } = model.valueAndGrads(() => T.sum(model.energy(xt(), at(), wt())) as T.Scalar);
+    const { value, grads } = model.valueAndGrads(
+      () => T.sum(model.energy(xt(), at(), wt())) as T.Scalar,
+    );
     value.dispose();
     for (const spec of paramSpecs(config)) {
       const got = Float64Array.from(T.read(grads[spec.name]));
@@ -157,7 +210,9 @@ describe('energy shape checks', () => {
     const config = smallConfig('relational');
     const model = EnergyModel.init(config, new Rng(1));
     for (const n of [1, 3, 12]) {
-      const e = T.tidy(() => T.read(model.energy(T.zeros([1, n, 5]), T.zeros([1, n]), T.zeros([1, 3]))));
+      const e = T.tidy(() =>
+        T.read(model.energy(T.zeros([1, n, 5]), T.zeros([1, n]), T.zeros([1, 3]))),
+      );
       expect(e.length).toBe(1);
       expect(Number.isFinite(e[0])).toBe(true);
     }
@@ -180,20 +235,31 @@ describe('pair distance feature', () => {
     x.dispose();
   });
 
-  it.each([true, 'squared'] as const)('carries second-order gradients (pairDistance %s): d/d(g0.wd) of a directional derivative dE/dx . v matches finite differences', (feature) => {
-    const { got, numeric } = secondOrder(smallConfig('relational', feature), 11, 'g0.wd');
-    expect(relativeError(got, numeric)).toBeLessThan(2e-3);
-  });
+  it.each([true, 'squared'] as const)(
+    'carries second-order gradients (pairDistance %s): d/d(g0.wd) of a directional derivative dE/dx . v matches finite differences',
+    (feature) => {
+      const { got, numeric } = secondOrder(smallConfig('relational', feature), 11, 'g0.wd');
+      expect(relativeError(got, numeric)).toBeLessThan(2e-3);
+    },
+  );
 
   it('is refused for the non-relational energy, and absent means off', () => {
-    expect(() => validateModelConfig({ ...smallConfig('non-relational'), pairDistance: true })).toThrow(/pairDistance: needs a relational variant/);
+    expect(() =>
+      validateModelConfig({ ...smallConfig('non-relational'), pairDistance: true }),
+    ).toThrow(/pairDistance: needs a relational variant/);
     const { pairDistance: _omit, ...old } = smallConfig('relational');
     expect(validateModelConfig(old).pairDistance).toBe(false);
     expect(paramSpecs(old).some((s) => s.name === 'g0.wd')).toBe(false);
-    expect(paramSpecs(smallConfig('relational', true)).find((s) => s.name === 'g0.wd')?.shape).toEqual([1, 6]);
-    expect(paramSpecs(smallConfig('relational', 'squared')).find((s) => s.name === 'g0.wd')?.shape).toEqual([1, 6]);
+    expect(
+      paramSpecs(smallConfig('relational', true)).find((s) => s.name === 'g0.wd')?.shape,
+    ).toEqual([1, 6]);
+    expect(
+      paramSpecs(smallConfig('relational', 'squared')).find((s) => s.name === 'g0.wd')?.shape,
+    ).toEqual([1, 6]);
     expect(validateModelConfig(smallConfig('relational', 'squared')).pairDistance).toBe('squared');
-    expect(() => validateModelConfig({ ...smallConfig('relational'), pairDistance: 'cubed' as never })).toThrow(/pairDistance: expected true, false or "squared", got "cubed"/);
+    expect(() =>
+      validateModelConfig({ ...smallConfig('relational'), pairDistance: 'cubed' as never }),
+    ).toThrow(/pairDistance: expected true, false or "squared", got "cubed"/);
   });
 });
 
@@ -211,7 +277,11 @@ describe('pair direction feature', () => {
     expect(at(0, 0)).toEqual([0, 0]);
     // Normalised, every pair of the straight triple points the same way.
     const unit = (p: number[]) => p.map((c) => c / Math.hypot(p[0], p[1]));
-    for (const [i, j] of [[0, 2], [1, 2], [2, 1]]) {
+    for (const [i, j] of [
+      [0, 2],
+      [1, 2],
+      [2, 1],
+    ]) {
       expect(unit(at(i, j))[0]).toBeCloseTo(unit(at(0, 1))[0], 6);
       expect(unit(at(i, j))[1]).toBeCloseTo(unit(at(0, 1))[1], 6);
     }
@@ -226,7 +296,8 @@ describe('pair direction feature', () => {
 
   it('a number is the radius eps: a pair at r = eps has half the length, a far pair about the same', () => {
     const x = T.tensor([0, 0, 1, 0, 0, 0.2, 0, 0, 1, 0, 1.2, 0, 0, 0, 1], [1, 3, 5]);
-    const len = (v: Float32Array, i: number, j: number) => Math.hypot(v[(i * 3 + j) * 2], v[(i * 3 + j) * 2 + 1]);
+    const len = (v: Float32Array, i: number, j: number) =>
+      Math.hypot(v[(i * 3 + j) * 2], v[(i * 3 + j) * 2 + 1]);
     const v05 = T.read(pairDirections(x));
     const v2 = T.read(pairDirections(x, 0.2));
     expect(len(v2, 0, 1)).toBeCloseTo(0.5, 5);
@@ -236,20 +307,36 @@ describe('pair direction feature', () => {
   });
 
   it('carries second-order gradients: d/d(g0.wv) of a directional derivative dE/dx . v matches finite differences', () => {
-    const { got, numeric } = secondOrder({ ...smallConfig('relational'), pairDirection: true }, 11, 'g0.wv');
+    const { got, numeric } = secondOrder(
+      { ...smallConfig('relational'), pairDirection: true },
+      11,
+      'g0.wv',
+    );
     expect(relativeError(got, numeric)).toBeLessThan(2e-3);
   });
 
   it('is refused for the non-relational energy; absent means off', () => {
-    expect(() => validateModelConfig({ ...smallConfig('non-relational'), pairDirection: true })).toThrow(/pairDirection: needs a relational variant/);
+    expect(() =>
+      validateModelConfig({ ...smallConfig('non-relational'), pairDirection: true }),
+    ).toThrow(/pairDirection: needs a relational variant/);
     for (const bad of [-1, 0, Number.NaN, 'yes']) {
-      expect(() => validateModelConfig({ ...smallConfig('relational'), pairDirection: bad as never })).toThrow(/pairDirection: expected true, false or a smoothing radius/);
+      expect(() =>
+        validateModelConfig({ ...smallConfig('relational'), pairDirection: bad as never }),
+      ).toThrow(/pairDirection: expected true, false or a smoothing radius/);
     }
-    expect(validateModelConfig({ ...smallConfig('relational'), pairDirection: 0.2 }).pairDirection).toBe(0.2);
+    expect(
+      validateModelConfig({ ...smallConfig('relational'), pairDirection: 0.2 }).pairDirection,
+    ).toBe(0.2);
     expect(validateModelConfig(smallConfig('relational')).pairDirection ?? false).toBe(false);
     expect(paramSpecs(smallConfig('relational')).some((s) => s.name === 'g0.wv')).toBe(false);
-    expect(paramSpecs({ ...smallConfig('relational'), pairDirection: true }).find((s) => s.name === 'g0.wv')?.shape).toEqual([2, 6]);
-    expect(describeEnergy({ ...smallConfig('relational'), pairDirection: true })).toContain('pair direction (doubled angle) as an input of g (not in the paper)');
+    expect(
+      paramSpecs({ ...smallConfig('relational'), pairDirection: true }).find(
+        (s) => s.name === 'g0.wv',
+      )?.shape,
+    ).toEqual([2, 6]);
+    expect(describeEnergy({ ...smallConfig('relational'), pairDirection: true })).toContain(
+      'pair direction (doubled angle) as an input of g (not in the paper)',
+    );
   });
 });
 
@@ -264,31 +351,59 @@ describe('energy outputs', () => {
     const H = one.hidden;
     const outW = new Float32Array(H * 3);
     for (let o = 0; o < H; o++) outW[o * 3] = v1['out.w'][o];
-    const model3 = new EnergyModel(three, { ...v1, 'out.w': outW, 'out.b': Float32Array.from([v1['out.b'][0], 0, 0]) });
+    const model3 = new EnergyModel(three, {
+      ...v1,
+      'out.w': outW,
+      'out.b': Float32Array.from([v1['out.b'][0], 0, 0]),
+    });
     const { x, a, w } = randomInputs(rng, one);
-    const args = () => [T.tensor(Float32Array.from(x), [B, N, D]), T.tensor(Float32Array.from(a), [B, N]), T.tensor(Float32Array.from(w), [B, one.codeSize])] as const;
+    const args = () =>
+      [
+        T.tensor(Float32Array.from(x), [B, N, D]),
+        T.tensor(Float32Array.from(a), [B, N]),
+        T.tensor(Float32Array.from(w), [B, one.codeSize]),
+      ] as const;
     const e1 = T.tidy(() => Array.from(T.read(model1.energy(...args()))));
     const e3 = T.tidy(() => Array.from(T.read(model3.energy(...args()))));
     for (let b = 0; b < B; b++) expect(e3[b]).toBeCloseTo(e1[b], 5);
     // A second output adds its square.
     outW[1] = 1;
-    const model3b = new EnergyModel(three, { ...v1, 'out.w': outW, 'out.b': Float32Array.from([v1['out.b'][0], 0, 0]) });
+    const model3b = new EnergyModel(three, {
+      ...v1,
+      'out.w': outW,
+      'out.b': Float32Array.from([v1['out.b'][0], 0, 0]),
+    });
     const e3b = T.tidy(() => Array.from(T.read(model3b.energy(...args()))));
     for (let b = 0; b < B; b++) expect(e3b[b]).toBeGreaterThan(e1[b]);
     for (const m of [model1, model3, model3b]) m.dispose();
   });
 
   it('carries second-order gradients: d/d(out.w) of dE/dx . v matches finite differences (3 outputs)', () => {
-    const { got, numeric } = secondOrder({ ...smallConfig('relational', true), energyOutputs: 3 }, 13, 'out.w');
+    const { got, numeric } = secondOrder(
+      { ...smallConfig('relational', true), energyOutputs: 3 },
+      13,
+      'out.w',
+    );
     expect(relativeError(got, numeric)).toBeLessThan(2e-3);
   });
 
   it('is validated, and absent means 1', () => {
-    expect(() => validateModelConfig({ ...smallConfig('relational'), energyOutputs: 0 })).toThrow(/energyOutputs: expected a positive integer, got 0/);
-    expect(() => validateModelConfig({ ...smallConfig('relational'), energyOutputs: 1.5 })).toThrow(/energyOutputs/);
-    expect(validateModelConfig(smallConfig('relational'))).toEqual(validateModelConfig({ ...smallConfig('relational'), energyOutputs: 1 }));
+    expect(() => validateModelConfig({ ...smallConfig('relational'), energyOutputs: 0 })).toThrow(
+      /energyOutputs: expected a positive integer, got 0/,
+    );
+    expect(() => validateModelConfig({ ...smallConfig('relational'), energyOutputs: 1.5 })).toThrow(
+      /energyOutputs/,
+    );
+    expect(validateModelConfig(smallConfig('relational'))).toEqual(
+      validateModelConfig({ ...smallConfig('relational'), energyOutputs: 1 }),
+    );
     expect(validateModelConfig(smallConfig('relational')).energyOutputs).toBe(1);
-    expect(validateModelConfig({ ...smallConfig('relational'), energyOutputs: 4 }).energyOutputs).toBe(4);
-    expect(paramSpecs({ ...smallConfig('relational'), energyOutputs: 4 }).find((s) => s.name === 'out.w')?.shape).toEqual([6, 4]);
+    expect(
+      validateModelConfig({ ...smallConfig('relational'), energyOutputs: 4 }).energyOutputs,
+    ).toBe(4);
+    expect(
+      paramSpecs({ ...smallConfig('relational'), energyOutputs: 4 }).find((s) => s.name === 'out.w')
+        ?.shape,
+    ).toEqual([6, 4]);
   });
 });

@@ -48,7 +48,11 @@ export function pairDistances(x: Tensor, squared = false, diff: Tensor = pairDif
  * The pairs' directions as doubled angles, (dx^2 - dy^2, 2 dx dy) / (r^2 + eps^2)
  * over the position attributes: [B, N, N, 2], 0 on the diagonal.
  */
-export function pairDirections(x: Tensor, eps = PAIR_DISTANCE_EPS, diff: Tensor = pairDiffs(x)): Tensor {
+export function pairDirections(
+  x: Tensor,
+  eps = PAIR_DISTANCE_EPS,
+  diff: Tensor = pairDiffs(x),
+): Tensor {
   const [B, N] = diff.shape;
   const dx = T.slice(diff, [0, 0, 0, 0], [B, N, N, 1]);
   const dy = T.slice(diff, [0, 0, 0, 1], [B, N, N, 1]);

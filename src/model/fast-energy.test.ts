@@ -38,7 +38,12 @@ const CASES: {
     { name: `${variant} + pairDistance`, variant, pairDistance: true },
     { name: `${variant} + squared pairDistance`, variant, pairDistance: 'squared' as const },
     { name: `${variant} + pairDirection`, variant, pairDistance: false, pairDirection: true },
-    { name: `${variant} + pairDistance + pairDirection`, variant, pairDistance: true, pairDirection: true },
+    {
+      name: `${variant} + pairDistance + pairDirection`,
+      variant,
+      pairDistance: true,
+      pairDirection: true,
+    },
   ]),
   {
     name: 'relational-one-side + squared pairDistance + pairDirection',
@@ -46,9 +51,24 @@ const CASES: {
     pairDistance: 'squared',
     pairDirection: true,
   },
-  { name: 'relational + pairDistance + pairDirection (eps 0.2)', variant: 'relational', pairDistance: true, pairDirection: 0.2 },
-  { name: 'relational + pairDistance, 3 energy outputs', variant: 'relational', pairDistance: true, energyOutputs: 3 },
-  { name: 'non-relational, 2 energy outputs', variant: 'non-relational', pairDistance: false, energyOutputs: 2 },
+  {
+    name: 'relational + pairDistance + pairDirection (eps 0.2)',
+    variant: 'relational',
+    pairDistance: true,
+    pairDirection: 0.2,
+  },
+  {
+    name: 'relational + pairDistance, 3 energy outputs',
+    variant: 'relational',
+    pairDistance: true,
+    energyOutputs: 3,
+  },
+  {
+    name: 'non-relational, 2 energy outputs',
+    variant: 'non-relational',
+    pairDistance: false,
+    energyOutputs: 2,
+  },
 ];
 
 function rows(x: ArrayLike<number>, n: number): number[][] {
@@ -113,102 +133,105 @@ function expectSimdMatchesExact(
   return { e, got };
 }
 
-describe.each(CASES)('FastEnergy ($name)', ({ variant, pairDistance, pairDirection, energyOutputs }) => {
-  describe.each(LAYERS)('gLayers %i, fLayers %i', (gLayers, fLayers) => {
-    const config: ModelConfig = {
-      variant,
-      attributes: D,
-      codeSize: DW,
-      hidden: HIDDEN,
-      gLayers,
-      fLayers,
-      pairDistance,
-      pairDirection,
-      energyOutputs,
-    };
-    const model = EnergyModel.init(config, new Rng(11 + 7 * gLayers + fLayers), 1.5);
-    const values = model.values();
-    const fe = new FastEnergy(config, values);
+describe.each(CASES)(
+  'FastEnergy ($name)',
+  ({ variant, pairDistance, pairDirection, energyOutputs }) => {
+    describe.each(LAYERS)('gLayers %i, fLayers %i', (gLayers, fLayers) => {
+      const config: ModelConfig = {
+        variant,
+        attributes: D,
+        codeSize: DW,
+        hidden: HIDDEN,
+        gLayers,
+        fLayers,
+        pairDistance,
+        pairDirection,
+        energyOutputs,
+      };
+      const model = EnergyModel.init(config, new Rng(11 + 7 * gLayers + fLayers), 1.5);
+      const values = model.values();
+      const fe = new FastEnergy(config, values);
 
-    it.each(SIZES)(
-      'N = %i: energy and gradients match float64, finite differences and the engine',
-      (n) => {
-        const { x, a, w } = inputs(new Rng(100 * n + gLayers), n);
-        const dx = new Float32Array(n * D);
-        const da = new Float32Array(n);
-        const dw = new Float32Array(DW);
+      it.each(SIZES)(
+        'N = %i: energy and gradients match float64, finite differences and the engine',
+        (n) => {
+          const { x, a, w } = inputs(new Rng(100 * n + gLayers), n);
+          const dx = new Float32Array(n * D);
+          const da = new Float32Array(n);
+          const dw = new Float32Array(DW);
 
-        const ref = e64(config, values, x, n, a, w);
-        const e = fe.gradients(x, n, a, w, { dx, da, dw });
-        expect(Math.abs(fe.energy(x, n, a, w) - ref)).toBeLessThanOrEqual(
-          1e-9 * Math.abs(ref) + 1e-12,
-        );
-        expect(Math.abs(e - ref)).toBeLessThanOrEqual(1e-9 * Math.abs(ref) + 1e-12);
+          const ref = e64(config, values, x, n, a, w);
+          const e = fe.gradients(x, n, a, w, { dx, da, dw });
+          expect(Math.abs(fe.energy(x, n, a, w) - ref)).toBeLessThanOrEqual(
+            1e-9 * Math.abs(ref) + 1e-12,
+          );
+          expect(Math.abs(e - ref)).toBeLessThanOrEqual(1e-9 * Math.abs(ref) + 1e-12);
 
-        const nx = numericGradient((v) => e64(config, values, v, n, a, w), x);
-        const na = numericGradient((v) => e64(config, values, x, n, v, w), a);
-        const nw = numericGradient((v) => e64(config, values, x, n, a, v), w);
-        expect(relativeError(dx, nx), 'dx vs finite differences').toBeLessThan(1e-5);
-        expect(relativeError(da, na), 'da vs finite differences').toBeLessThan(1e-5);
-        expect(relativeError(dw, nw), 'dw vs finite differences').toBeLessThan(1e-5);
+          const nx = numericGradient((v) => e64(config, values, v, n, a, w), x);
+          const na = numericGradient((v) => e64(config, values, x, n, v, w), a);
+          const nw = numericGradient((v) => e64(config, values, x, n, a, v), w);
+          expect(relativeError(dx, nx), 'dx vs finite differences').toBeLessThan(1e-5);
+          expect(relativeError(da, na), 'da vs finite differences').toBeLessThan(1e-5);
+          expect(relativeError(dw, nw), 'dw vs finite differences').toBeLessThan(1e-5);
 
-        const eng = engineGradients(model, x, n, a, w);
-        // The engine sums in float32: near E = 0 (out ~ 1e-3) its relative error grows, hence the floor.
-        expect(Math.abs(e - eng.e) / Math.max(Math.abs(ref), 1e-2)).toBeLessThan(1e-5);
-        expect(relativeError(dx, eng.dx), 'dx vs engine').toBeLessThan(1e-4);
-        expect(relativeError(da, eng.da), 'da vs engine').toBeLessThan(1e-4);
-        expect(relativeError(dw, eng.dw), 'dw vs engine').toBeLessThan(1e-4);
+          const eng = engineGradients(model, x, n, a, w);
+          // The engine sums in float32: near E = 0 (out ~ 1e-3) its relative error grows, hence the floor.
+          expect(Math.abs(e - eng.e) / Math.max(Math.abs(ref), 1e-2)).toBeLessThan(1e-5);
+          expect(relativeError(dx, eng.dx), 'dx vs engine').toBeLessThan(1e-4);
+          expect(relativeError(da, eng.da), 'da vs engine').toBeLessThan(1e-4);
+          expect(relativeError(dw, eng.dw), 'dw vs engine').toBeLessThan(1e-4);
 
-        // Each gradient alone (different code paths: da skips the backward pass through g).
-        for (const key of ['dx', 'da', 'dw'] as const) {
-          const full = { dx, da, dw }[key];
-          const alone = new Float32Array(full.length);
-          expect(fe.gradients(x, n, a, w, { [key]: alone })).toBe(e);
-          expect(Array.from(alone), key).toEqual(Array.from(full));
-        }
+          // Each gradient alone (different code paths: da skips the backward pass through g).
+          for (const key of ['dx', 'da', 'dw'] as const) {
+            const full = { dx, da, dw }[key];
+            const alone = new Float32Array(full.length);
+            expect(fe.gradients(x, n, a, w, { [key]: alone })).toBe(e);
+            expect(Array.from(alone), key).toEqual(Array.from(full));
+          }
 
-        // The chain views: the a-chain caches all of g, the x-chain the pairs among held entities.
-        // (Float32 outputs from float64 sums in another order: equal up to a rounding flip.)
-        const close = (u: ArrayLike<number>, v: ArrayLike<number>) =>
-          expect(relativeError(u, v)).toBeLessThan(1e-6);
-        const aView = fe.aChain(x, n, w);
-        const daView = new Float32Array(n);
-        expect(Math.abs(aView.gradient(a, daView) - e)).toBeLessThanOrEqual(1e-12 * e);
-        close(daView, da);
-        expect(Math.abs(aView.energy(a) - e)).toBeLessThanOrEqual(1e-12 * e);
-        const movable = Array.from({ length: n }, (_, i) => (i % 3 === 1 || n === 1 ? 1 : 0));
-        const xView = fe.xChain(x, n, a, w, movable);
-        const dxView = new Float32Array(n * D);
-        expect(Math.abs(xView.gradient(x, dxView) - e)).toBeLessThanOrEqual(1e-12 * e);
-        close(
-          dxView,
-          dx.map((v, q) => v * movable[Math.floor(q / D)]),
-        );
-        // Moving a movable entity: still the full energy and gradient at the new state.
-        const x2 = x.map((v, q) => v + (movable[Math.floor(q / D)] ? 0.05 * Math.sin(q) : 0));
-        const dx2 = new Float32Array(n * D);
-        const e2 = fe.gradients(x2, n, a, w, { dx: dx2 });
-        expect(Math.abs(xView.gradient(x2, dxView) - e2)).toBeLessThanOrEqual(1e-12 * e2);
-        close(
-          dxView,
-          dx2.map((v, q) => v * movable[Math.floor(q / D)]),
-        );
-        expect(Math.abs(xView.energy(x2) - e2)).toBeLessThanOrEqual(1e-12 * e2);
-        // A held entity that changes (a range clamp could do it) refreshes the cached part.
-        if (n > 1) {
-          const x3 = x2.map((v, q) => (q < D ? v + 0.1 : v));
-          const dx3 = new Float32Array(n * D);
-          const e3 = fe.gradients(x3, n, a, w, { dx: dx3 });
-          expect(Math.abs(xView.gradient(x3, dxView) - e3)).toBeLessThanOrEqual(1e-12 * e3);
+          // The chain views: the a-chain caches all of g, the x-chain the pairs among held entities.
+          // (Float32 outputs from float64 sums in another order: equal up to a rounding flip.)
+          const close = (u: ArrayLike<number>, v: ArrayLike<number>) =>
+            expect(relativeError(u, v)).toBeLessThan(1e-6);
+          const aView = fe.aChain(x, n, w);
+          const daView = new Float32Array(n);
+          expect(Math.abs(aView.gradient(a, daView) - e)).toBeLessThanOrEqual(1e-12 * e);
+          close(daView, da);
+          expect(Math.abs(aView.energy(a) - e)).toBeLessThanOrEqual(1e-12 * e);
+          const movable = Array.from({ length: n }, (_, i) => (i % 3 === 1 || n === 1 ? 1 : 0));
+          const xView = fe.xChain(x, n, a, w, movable);
+          const dxView = new Float32Array(n * D);
+          expect(Math.abs(xView.gradient(x, dxView) - e)).toBeLessThanOrEqual(1e-12 * e);
           close(
             dxView,
-            dx3.map((v, q) => v * movable[Math.floor(q / D)]),
+            dx.map((v, q) => v * movable[Math.floor(q / D)]),
           );
-        }
-      },
-    );
-  });
-});
+          // Moving a movable entity: still the full energy and gradient at the new state.
+          const x2 = x.map((v, q) => v + (movable[Math.floor(q / D)] ? 0.05 * Math.sin(q) : 0));
+          const dx2 = new Float32Array(n * D);
+          const e2 = fe.gradients(x2, n, a, w, { dx: dx2 });
+          expect(Math.abs(xView.gradient(x2, dxView) - e2)).toBeLessThanOrEqual(1e-12 * e2);
+          close(
+            dxView,
+            dx2.map((v, q) => v * movable[Math.floor(q / D)]),
+          );
+          expect(Math.abs(xView.energy(x2) - e2)).toBeLessThanOrEqual(1e-12 * e2);
+          // A held entity that changes (a range clamp could do it) refreshes the cached part.
+          if (n > 1) {
+            const x3 = x2.map((v, q) => (q < D ? v + 0.1 : v));
+            const dx3 = new Float32Array(n * D);
+            const e3 = fe.gradients(x3, n, a, w, { dx: dx3 });
+            expect(Math.abs(xView.gradient(x3, dxView) - e3)).toBeLessThanOrEqual(1e-12 * e3);
+            close(
+              dxView,
+              dx3.map((v, q) => v * movable[Math.floor(q / D)]),
+            );
+          }
+        },
+      );
+    });
+  },
+);
 
 describe('FastEnergy buffers and checks', () => {
   const config: ModelConfig = {
@@ -356,7 +379,8 @@ describe('FastEnergy with the pair distance (g0.wd) and direction (g0.wv) inputs
         const movable = [0, 1, 0, 0, 1, 0];
         const xView = fe.xChain(x, n, a, w, movable);
         // float32: the squared feature reaches 8 (|d| up to 2.8) where the distance reaches 2.8, and rounding scales with it.
-        const tol = (e: number) => (simd ? (feature === 'squared' ? 4e-6 : 1e-6) : 1e-12) * Math.abs(e) + 1e-12;
+        const tol = (e: number) =>
+          (simd ? (feature === 'squared' ? 4e-6 : 1e-6) : 1e-12) * Math.abs(e) + 1e-12;
         // Move the movable entities' positions only (colours fixed), then one held entity (refreshes the cache).
         const x2 = x.map(
           (v, q) => v + (movable[Math.floor(q / D)] && q % D < 2 ? 0.07 * Math.cos(q) : 0),
@@ -401,30 +425,60 @@ describe('FastEnergy with the pair distance (g0.wd) and direction (g0.wv) inputs
 
 describe('FastEnergy on WebAssembly SIMD (float32 products and activations)', () => {
   // hidden 32: two register blocks; N = 7: an odd number of pair rows (49).
-  describe.each([...ENERGY_VARIANTS.map((v) => [v, 1] as const), ['relational', 4] as const])('%s, %i energy outputs', (variant, energyOutputs) => {
-    it.each(LAYERS)('gLayers %i, fLayers %i: matches the float64 loops to float32 rounding, views included', (gLayers, fLayers) => {
-      const config: ModelConfig = { variant, attributes: D, codeSize: DW, hidden: 32, gLayers, fLayers, energyOutputs };
-      const values = EnergyModel.init(config, new Rng(3 + gLayers + 5 * fLayers), 1.5).values();
-      const simd = new FastEnergy(config, values);
-      const exact = new FastEnergy(config, values, { simd: false });
-      expect(simd.precision).toBe(gLayers > 1 ? 'float32-simd' : 'float64');
-      expect(exact.precision).toBe('float64');
-      for (const n of [1, 6, 7]) {
-        const { x, a, w } = inputs(new Rng(50 + n), n);
-        const { e, got } = expectSimdMatchesExact(simd, exact, { x, a, w }, n);
-        const movable = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 0));
-        const dxView = new Float32Array(n * D);
-        expect(Math.abs(simd.xChain(x, n, a, w, movable).gradient(x, dxView) - e)).toBeLessThanOrEqual(1e-6 * Math.abs(e) + 1e-9);
-        expect(relativeError(dxView, got.dx.map((v, q) => v * movable[Math.floor(q / D)]))).toBeLessThan(1e-5);
-        const daView = new Float32Array(n);
-        expect(Math.abs(simd.aChain(x, n, w).gradient(a, daView) - e)).toBeLessThanOrEqual(1e-6 * Math.abs(e) + 1e-9);
-        expect(relativeError(daView, got.da)).toBeLessThan(1e-5);
-      }
-    });
-  });
+  describe.each([...ENERGY_VARIANTS.map((v) => [v, 1] as const), ['relational', 4] as const])(
+    '%s, %i energy outputs',
+    (variant, energyOutputs) => {
+      it.each(LAYERS)(
+        'gLayers %i, fLayers %i: matches the float64 loops to float32 rounding, views included',
+        (gLayers, fLayers) => {
+          const config: ModelConfig = {
+            variant,
+            attributes: D,
+            codeSize: DW,
+            hidden: 32,
+            gLayers,
+            fLayers,
+            energyOutputs,
+          };
+          const values = EnergyModel.init(config, new Rng(3 + gLayers + 5 * fLayers), 1.5).values();
+          const simd = new FastEnergy(config, values);
+          const exact = new FastEnergy(config, values, { simd: false });
+          expect(simd.precision).toBe(gLayers > 1 ? 'float32-simd' : 'float64');
+          expect(exact.precision).toBe('float64');
+          for (const n of [1, 6, 7]) {
+            const { x, a, w } = inputs(new Rng(50 + n), n);
+            const { e, got } = expectSimdMatchesExact(simd, exact, { x, a, w }, n);
+            const movable = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 0));
+            const dxView = new Float32Array(n * D);
+            expect(
+              Math.abs(simd.xChain(x, n, a, w, movable).gradient(x, dxView) - e),
+            ).toBeLessThanOrEqual(1e-6 * Math.abs(e) + 1e-9);
+            expect(
+              relativeError(
+                dxView,
+                got.dx.map((v, q) => v * movable[Math.floor(q / D)]),
+              ),
+            ).toBeLessThan(1e-5);
+            const daView = new Float32Array(n);
+            expect(Math.abs(simd.aChain(x, n, w).gradient(a, daView) - e)).toBeLessThanOrEqual(
+              1e-6 * Math.abs(e) + 1e-9,
+            );
+            expect(relativeError(daView, got.da)).toBeLessThan(1e-5);
+          }
+        },
+      );
+    },
+  );
 
   it('grows its WebAssembly memory on demand across scene sizes and stays repeatable', () => {
-    const config: ModelConfig = { variant: 'relational', attributes: D, codeSize: DW, hidden: 48, gLayers: 3, fLayers: 2 };
+    const config: ModelConfig = {
+      variant: 'relational',
+      attributes: D,
+      codeSize: DW,
+      hidden: 48,
+      gLayers: 3,
+      fLayers: 2,
+    };
     const values = EnergyModel.init(config, new Rng(8), 1.5).values();
     const simd = new FastEnergy(config, values);
     const exact = new FastEnergy(config, values, { simd: false });
@@ -445,7 +499,14 @@ describe('FastEnergy on WebAssembly SIMD (float32 products and activations)', ()
   });
 
   it('is the default only where hidden is a whole number of register blocks', () => {
-    const config: ModelConfig = { variant: 'relational', attributes: D, codeSize: DW, hidden: 24, gLayers: 3, fLayers: 1 };
+    const config: ModelConfig = {
+      variant: 'relational',
+      attributes: D,
+      codeSize: DW,
+      hidden: 24,
+      gLayers: 3,
+      fLayers: 1,
+    };
     const values = EnergyModel.init(config, new Rng(1), 1).values();
     expect(new FastEnergy(config, values).precision).toBe('float64');
     expect(() => new FastEnergy(config, values, { simd: true })).toThrow(/not a multiple of 16/);

@@ -572,7 +572,10 @@ export class FastEnergy {
       forward,
       backward,
       poolT: k.matrix(wp, H, H, null, true),
-      outW: (this.K === 1 ? k.matrix(values['out.w'], 1, H, null) : k.matrix(new Float32Array(H), 1, H, null)).w,
+      outW: (this.K === 1
+        ? k.matrix(values['out.w'], 1, H, null)
+        : k.matrix(new Float32Array(H), 1, H, null)
+      ).w,
       in: k.alloc(2 * (H + DW)),
       pre: row(),
       der: layers(),

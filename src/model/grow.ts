@@ -34,18 +34,26 @@ export function growthProblem(from: ModelConfig, to: ModelConfig): string | null
   const a = canonicalModelConfig(from);
   const b = canonicalModelConfig(to);
   const same =
-    JSON.stringify({ ...a, pairDistance: b.pairDistance, pairDirection: b.pairDirection, hidden: b.hidden }) ===
-    JSON.stringify(b);
-  if (!same) return `its model (${JSON.stringify(a)}) differs from the config's (${JSON.stringify(b)})`;
-  if (b.hidden < a.hidden) return `its model has hidden ${a.hidden} and the config ${b.hidden} (a model can be widened, not narrowed)`;
+    JSON.stringify({
+      ...a,
+      pairDistance: b.pairDistance,
+      pairDirection: b.pairDirection,
+      hidden: b.hidden,
+    }) === JSON.stringify(b);
+  if (!same)
+    return `its model (${JSON.stringify(a)}) differs from the config's (${JSON.stringify(b)})`;
+  if (b.hidden < a.hidden)
+    return `its model has hidden ${a.hidden} and the config ${b.hidden} (a model can be widened, not narrowed)`;
   if (a.pairDistance && b.pairDistance && a.pairDistance !== b.pairDistance) {
     return `its model's pair feature is pairDistance ${JSON.stringify(a.pairDistance)} and the config's ${JSON.stringify(b.pairDistance)} (a trained input cannot be swapped)`;
   }
-  if (a.pairDistance && !b.pairDistance) return 'its model uses pairDistance and the config does not (a trained input cannot be dropped)';
+  if (a.pairDistance && !b.pairDistance)
+    return 'its model uses pairDistance and the config does not (a trained input cannot be dropped)';
   if (a.pairDirection && b.pairDirection && a.pairDirection !== b.pairDirection) {
     return `its model's pair direction has eps ${JSON.stringify(a.pairDirection)} and the config's ${JSON.stringify(b.pairDirection)} (a trained input cannot be swapped)`;
   }
-  if (a.pairDirection && !b.pairDirection) return 'its model uses pairDirection and the config does not (a trained input cannot be dropped)';
+  if (a.pairDirection && !b.pairDirection)
+    return 'its model uses pairDirection and the config does not (a trained input cannot be dropped)';
   return null;
 }
 
@@ -72,7 +80,13 @@ function rms(v: Float32Array): number {
  * other new entries ~ N(0, scale^2), or zero when `scale` is 0 (biases, Adam
  * moments).
  */
-function widen(old: Float32Array, spec: ParamSpec, from: ModelConfig, scale: number, rng: Rng | null): Float32Array {
+function widen(
+  old: Float32Array,
+  spec: ParamSpec,
+  from: ModelConfig,
+  scale: number,
+  rng: Rng | null,
+): Float32Array {
   const axes = hiddenAxes(spec);
   const [R, C] = asMatrix(spec);
   const r0 = axes.rows ? from.hidden : R;
@@ -81,7 +95,8 @@ function widen(old: Float32Array, spec: ParamSpec, from: ModelConfig, scale: num
   for (let i = 0; i < R; i++) {
     for (let j = 0; j < C; j++) {
       if (i < r0 && j < c0) out[i * C + j] = old[i * c0 + j];
-      else if (i >= r0 && j < c0) out[i * C + j] = 0; // a new unit feeding an old one (or the output)
+      else if (i >= r0 && j < c0)
+        out[i * C + j] = 0; // a new unit feeding an old one (or the output)
       else out[i * C + j] = scale > 0 && rng ? scale * rng.normal() : 0;
     }
   }
@@ -99,9 +114,12 @@ export function growModel(data: ModelData, to: ModelConfig, rng?: Rng): ModelDat
   const from = canonicalModelConfig(data.config);
   const config = canonicalModelConfig(to);
   if (JSON.stringify(from) === JSON.stringify(config)) return { ...data, config };
-  if (config.hidden > from.hidden && !rng) throw new Error('growModel: widening draws new weights and needs an rng');
+  if (config.hidden > from.hidden && !rng)
+    throw new Error('growModel: widening draws new weights and needs an rng');
 
-  const withAdam = Boolean(data.extra && Object.keys(data.extra).some((k) => k.startsWith('adam.')));
+  const withAdam = Boolean(
+    data.extra && Object.keys(data.extra).some((k) => k.startsWith('adam.')),
+  );
   const values: ParamValues = {};
   const extra: NonNullable<ModelData['extra']> = { ...data.extra };
   const widening = config.hidden > from.hidden;
@@ -117,7 +135,10 @@ export function growModel(data: ModelData, to: ModelConfig, rng?: Rng): ModelDat
         const key = `${moment}/${spec.name}`;
         const prev = data.extra?.[key]?.values;
         const grown = prev && widening ? widen(prev, spec, from, 0, null) : prev;
-        extra[key] = { shape: spec.shape, values: grown ?? new Float32Array(values[spec.name].length) };
+        extra[key] = {
+          shape: spec.shape,
+          values: grown ?? new Float32Array(values[spec.name].length),
+        };
       }
     }
   }

@@ -12,7 +12,12 @@ const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const silu = (v: number) => v * sigmoid(v);
 
 /** y = x W (+ b): x [in], W [in, out] row-major. */
-function affine(x: ArrayLike<number>, W: ArrayLike<number>, out: number, acc?: Float64Array): Float64Array {
+function affine(
+  x: ArrayLike<number>,
+  W: ArrayLike<number>,
+  out: number,
+  acc?: Float64Array,
+): Float64Array {
   const y = acc ?? new Float64Array(out);
   for (let i = 0; i < x.length; i++) {
     const xi = x[i];
@@ -94,7 +99,11 @@ export function energy64(
 }
 
 /** Central finite-difference gradient of a scalar function of a flat vector. */
-export function numericGradient(f: (v: Float64Array) => number, at: ArrayLike<number>, h = 1e-5): Float64Array {
+export function numericGradient(
+  f: (v: Float64Array) => number,
+  at: ArrayLike<number>,
+  h = 1e-5,
+): Float64Array {
   const v = Float64Array.from(at);
   const g = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) {

@@ -74,7 +74,8 @@ export function encodeModel(data: ModelData): { manifest: ModelManifest; bytes: 
     offset += sizeOf(spec.shape);
   }
   for (const [name, arr] of Object.entries(data.extra ?? {})) {
-    if (arr.values.length !== sizeOf(arr.shape)) throw new Error(`encodeModel: extra "${name}" has the wrong size`);
+    if (arr.values.length !== sizeOf(arr.shape))
+      throw new Error(`encodeModel: extra "${name}" has the wrong size`);
     extra.push({ name, shape: arr.shape, offset });
     chunks.push(arr.values);
     offset += arr.values.length;
@@ -114,28 +115,55 @@ export function parseManifest(text: string, source = 'model.json'): ModelManifes
   }
   const m = raw as Partial<ModelManifest> | null;
   if (!m || typeof m !== 'object' || m.format !== MODEL_FORMAT) {
-    throw new ModelFileError(`${source}: not a concept-ebm model (missing "format": "${MODEL_FORMAT}")`);
+    throw new ModelFileError(
+      `${source}: not a concept-ebm model (missing "format": "${MODEL_FORMAT}")`,
+    );
   }
   if (m.version !== MODEL_VERSION) {
-    throw new ModelFileError(`${source}: model format version ${m.version} is not supported (this build reads ${MODEL_VERSION})`);
+    throw new ModelFileError(
+      `${source}: model format version ${m.version} is not supported (this build reads ${MODEL_VERSION})`,
+    );
   }
   if (!m.config || !m.weights || !Array.isArray(m.tensors)) {
     throw new ModelFileError(`${source}: incomplete manifest (needs config, weights and tensors)`);
   }
   const w = m.weights as Partial<ModelManifest['weights']>;
-  if (typeof w !== 'object' || typeof w.file !== 'string' || !Number.isSafeInteger(w.bytes) || (w.bytes as number) < 0 || typeof w.crc32 !== 'string') {
-    throw new ModelFileError(`${source}: weights: expected {"file": name, "bytes": count, "crc32": hex}`);
+  if (
+    typeof w !== 'object' ||
+    typeof w.file !== 'string' ||
+    !Number.isSafeInteger(w.bytes) ||
+    (w.bytes as number) < 0 ||
+    typeof w.crc32 !== 'string'
+  ) {
+    throw new ModelFileError(
+      `${source}: weights: expected {"file": name, "bytes": count, "crc32": hex}`,
+    );
   }
-  if (m.extra !== undefined && !Array.isArray(m.extra)) throw new ModelFileError(`${source}: extra: expected a list of tensors`);
-  for (const [list, entries] of [['tensors', m.tensors], ['extra', m.extra ?? []]] as const) {
+  if (m.extra !== undefined && !Array.isArray(m.extra))
+    throw new ModelFileError(`${source}: extra: expected a list of tensors`);
+  for (const [list, entries] of [
+    ['tensors', m.tensors],
+    ['extra', m.extra ?? []],
+  ] as const) {
     entries.forEach((e: Partial<TensorEntry>, i: number) => {
       const where = `${source}: ${list}[${i}]${typeof e?.name === 'string' ? ` ("${e.name}")` : ''}`;
-      if (typeof e !== 'object' || e === null || typeof e.name !== 'string') throw new ModelFileError(`${where}: expected {"name", "shape", "offset"}`);
-      if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ModelFileError(`${where}: shape must be a list of sizes, got ${JSON.stringify(e.shape)}`);
-      if (!Number.isSafeInteger(e.offset) || (e.offset as number) < 0) throw new ModelFileError(`${where}: offset must be an integer >= 0, got ${JSON.stringify(e.offset)}`);
+      if (typeof e !== 'object' || e === null || typeof e.name !== 'string')
+        throw new ModelFileError(`${where}: expected {"name", "shape", "offset"}`);
+      if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+        throw new ModelFileError(
+          `${where}: shape must be a list of sizes, got ${JSON.stringify(e.shape)}`,
+        );
+      if (!Number.isSafeInteger(e.offset) || (e.offset as number) < 0)
+        throw new ModelFileError(
+          `${where}: offset must be an integer >= 0, got ${JSON.stringify(e.offset)}`,
+        );
     });
   }
-  if (m.meta !== undefined && (typeof m.meta !== 'object' || m.meta === null || Array.isArray(m.meta))) throw new ModelFileError(`${source}: meta: expected an object`);
+  if (
+    m.meta !== undefined &&
+    (typeof m.meta !== 'object' || m.meta === null || Array.isArray(m.meta))
+  )
+    throw new ModelFileError(`${source}: meta: expected an object`);
   let config: ModelConfig;
   try {
     config = validateModelConfig(m.config);
@@ -145,14 +173,22 @@ export function parseManifest(text: string, source = 'model.json'): ModelManifes
   return { ...m, config, meta: m.meta ?? {}, extra: m.extra ?? [] } as ModelManifest;
 }
 
-export function decodeModel(manifest: ModelManifest, bytes: Uint8Array, source = 'model'): ModelData {
+export function decodeModel(
+  manifest: ModelManifest,
+  bytes: Uint8Array,
+  source = 'model',
+): ModelData {
   const w = manifest.weights;
   if (bytes.length !== w.bytes) {
-    throw new ModelFileError(`${source}: weights file ${w.file} has ${bytes.length} bytes, the manifest says ${w.bytes} (truncated?)`);
+    throw new ModelFileError(
+      `${source}: weights file ${w.file} has ${bytes.length} bytes, the manifest says ${w.bytes} (truncated?)`,
+    );
   }
   const crc = crc32Hex(bytes);
   if (crc !== w.crc32) {
-    throw new ModelFileError(`${source}: weights file ${w.file} is corrupt (crc32 ${crc}, expected ${w.crc32})`);
+    throw new ModelFileError(
+      `${source}: weights file ${w.file} is corrupt (crc32 ${crc}, expected ${w.crc32})`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const total = bytes.length / 4;
@@ -169,13 +205,21 @@ export function decodeModel(manifest: ModelManifest, bytes: Uint8Array, source =
   const values: ParamValues = {};
   for (const e of manifest.tensors) {
     const want = specs.get(e.name);
-    if (!want) throw new ModelFileError(`${source}: tensor "${e.name}" is not a parameter of this model's config`);
+    if (!want)
+      throw new ModelFileError(
+        `${source}: tensor "${e.name}" is not a parameter of this model's config`,
+      );
     if (want.length !== e.shape.length || want.some((d, i) => d !== e.shape[i])) {
-      throw new ModelFileError(`${source}: tensor "${e.name}" has shape [${e.shape}], the config needs [${want}]`);
+      throw new ModelFileError(
+        `${source}: tensor "${e.name}" has shape [${e.shape}], the config needs [${want}]`,
+      );
     }
     const v = read(e);
     const bad = v.findIndex((x) => !(Math.abs(x) <= MAX_WEIGHT));
-    if (bad >= 0) throw new ModelFileError(`${source}: tensor "${e.name}" holds ${v[bad]} at ${bad}, beyond ${MAX_WEIGHT} (a corrupt file)`);
+    if (bad >= 0)
+      throw new ModelFileError(
+        `${source}: tensor "${e.name}" holds ${v[bad]} at ${bad}, beyond ${MAX_WEIGHT} (a corrupt file)`,
+      );
     values[e.name] = v;
   }
   try {
@@ -185,5 +229,11 @@ export function decodeModel(manifest: ModelManifest, bytes: Uint8Array, source =
   }
   const extra: Record<string, { shape: number[]; values: Float32Array }> = {};
   for (const e of manifest.extra) extra[e.name] = { shape: e.shape, values: read(e) };
-  return { config: manifest.config, values, inference: manifest.inference, meta: manifest.meta, extra };
+  return {
+    config: manifest.config,
+    values,
+    inference: manifest.inference,
+    meta: manifest.meta,
+    extra,
+  };
 }

@@ -34,7 +34,8 @@ describe('model files', () => {
     const back = await loadModelDir(dir);
     expect(back.config).toEqual(canonicalModelConfig(config));
     expect(back.meta).toEqual(data.meta);
-    for (const [k, v] of Object.entries(values)) expect(Array.from(back.values[k])).toEqual(Array.from(v));
+    for (const [k, v] of Object.entries(values))
+      expect(Array.from(back.values[k])).toEqual(Array.from(v));
     expect(Array.from(back.extra!['adam.m/out.b'].values)).toEqual([0.25]);
   });
 
@@ -78,7 +79,10 @@ describe('model files', () => {
     await expect(loadModelDir(dir)).rejects.toThrow(/not valid JSON/);
     await writeFile(join(dir, 'model.json'), JSON.stringify({ ...manifest, version: 99 }));
     await expect(loadModelDir(dir)).rejects.toThrow(/version 99/);
-    await writeFile(join(dir, 'model.json'), JSON.stringify({ ...manifest, config: { ...config, hidden: -1 } }));
+    await writeFile(
+      join(dir, 'model.json'),
+      JSON.stringify({ ...manifest, config: { ...config, hidden: -1 } }),
+    );
     await expect(loadModelDir(dir)).rejects.toThrow(/hidden/);
     await expect(loadModelDir(join(dir, 'nope'))).rejects.toThrow(/no such file/);
     for (const e of [ModelFileError]) expect(e.name).toBe('ModelFileError');
@@ -86,9 +90,9 @@ describe('model files', () => {
 
   it('refuses parameters that do not fit the config', async () => {
     const dir = await tempDir();
-    await expect(saveModelDir(dir, { ...data, values: { ...values, 'out.b': new Float32Array(3) } })).rejects.toThrow(
-      /out\.b/,
-    );
+    await expect(
+      saveModelDir(dir, { ...data, values: { ...values, 'out.b': new Float32Array(3) } }),
+    ).rejects.toThrow(/out\.b/);
     await expect(
       saveModelDir(dir, { ...data, values: { ...values, 'out.b': Float32Array.from([NaN]) } }),
     ).rejects.toThrow(/not finite/);

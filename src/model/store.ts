@@ -8,7 +8,14 @@ import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
 import { modelChecksum } from './checksum.js';
-import { decodeModel, encodeModel, ModelFileError, parseManifest, type ModelData, type ModelManifest } from './serialize.js';
+import {
+  decodeModel,
+  encodeModel,
+  ModelFileError,
+  parseManifest,
+  type ModelData,
+  type ModelManifest,
+} from './serialize.js';
 
 export const MANIFEST_FILE = 'model.json';
 
@@ -40,7 +47,9 @@ export async function loadModelDir(dir: string, options: LoadOptions = {}): Prom
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelFileError(
-      code === 'ENOENT' ? `${manifestPath}: no such file (is ${dir} a model folder?)` : `${manifestPath}: ${(e as Error).message}`,
+      code === 'ENOENT'
+        ? `${manifestPath}: no such file (is ${dir} a model folder?)`
+        : `${manifestPath}: ${(e as Error).message}`,
     );
   }
   const manifest = parseManifest(text, manifestPath);
@@ -59,9 +68,17 @@ export async function loadModelDir(dir: string, options: LoadOptions = {}): Prom
   const raw = JSON.parse(text) as ModelManifest;
   const checksum = raw.checksum;
   if (checksum === undefined) {
-    (options.onWarning ?? warnOnStderr)(`${manifestPath}: no checksum; the manifest cannot be verified (save it again to add one)`);
-  } else if (typeof checksum !== 'object' || checksum === null || checksum.sha256 !== modelChecksum(raw, bytes)) {
-    throw new ModelFileError(`${manifestPath}: checksum does not match: the manifest or the weights were changed after saving`);
+    (options.onWarning ?? warnOnStderr)(
+      `${manifestPath}: no checksum; the manifest cannot be verified (save it again to add one)`,
+    );
+  } else if (
+    typeof checksum !== 'object' ||
+    checksum === null ||
+    checksum.sha256 !== modelChecksum(raw, bytes)
+  ) {
+    throw new ModelFileError(
+      `${manifestPath}: checksum does not match: the manifest or the weights were changed after saving`,
+    );
   }
   return data;
 }

@@ -85,7 +85,8 @@ export class Rng {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    if (!(n >= 1) || !Number.isInteger(n)) throw new Error(`Rng.int needs a positive integer, got ${n}`);
+    if (!(n >= 1) || !Number.isInteger(n))
+      throw new Error(`Rng.int needs a positive integer, got ${n}`);
     return Math.floor(this.uniform() * n);
   }
 
@@ -177,7 +178,8 @@ export class RowStreams implements NormalSource {
 
   normals(n: number): Float32Array {
     const per = n / this.rows.length;
-    if (!Number.isInteger(per)) throw new Error(`RowStreams: ${n} values do not split into ${this.rows.length} rows`);
+    if (!Number.isInteger(per))
+      throw new Error(`RowStreams: ${n} values do not split into ${this.rows.length} rows`);
     const out = new Float32Array(n);
     this.rows.forEach((r, i) => out.set(r.normals(per), i * per));
     return out;

@@ -37,7 +37,12 @@ export function globalNorm(grads: Readonly<Record<string, ArrayLike<number>>>): 
 }
 
 /** One step in place on `params` and `state`; returns the gradient norm before clipping. */
-export function adamStep(params: ParamValues, grads: ParamValues, state: AdamState, s: AdamSettings): number {
+export function adamStep(
+  params: ParamValues,
+  grads: ParamValues,
+  state: AdamState,
+  s: AdamSettings,
+): number {
   const norm = globalNorm(grads);
   const scale = Number.isFinite(s.clipNorm) && norm > s.clipNorm ? s.clipNorm / norm : 1;
   const eps = s.epsilon ?? 1e-8;

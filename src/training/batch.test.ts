@@ -7,7 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { getFamily } from '../concepts/index.js';
 import { PALETTE } from '../world/scene.js';
 import { batchShape, sampleBatch, type Distribution } from './batch.js';
-import { DEFAULT_TRAINING, familyMixture, resolveTrainingConfig, trainingDistribution } from './config.js';
+import {
+  DEFAULT_TRAINING,
+  familyMixture,
+  resolveTrainingConfig,
+  trainingDistribution,
+} from './config.js';
 
 const wide = (patch: object): Distribution => trainingDistribution(resolveTrainingConfig(patch));
 
@@ -27,23 +32,32 @@ describe('batchShape', () => {
       seenN.add(s.entities);
       seenM.add(s.demos);
       expect(s.mixture.names.length).toBeGreaterThan(0);
-      for (const n of s.mixture.names) expect(getFamily(n).minEntities).toBeLessThanOrEqual(s.entities);
+      for (const n of s.mixture.names)
+        expect(getFamily(n).minEntities).toBeLessThanOrEqual(s.entities);
       expect(s.mixture.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     }
     expect([...seenN].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(seenM.size).toBe(10);
     // at N = 2 only the families that fit two entities remain
-    const two = Array.from({ length: 400 }, (_, step) => batchShape(d, 5, step)).find((s) => s.entities === 2)!;
+    const two = Array.from({ length: 400 }, (_, step) => batchShape(d, 5, step)).find(
+      (s) => s.entities === 2,
+    )!;
     expect(new Set(two.mixture.names)).toEqual(new Set(['make-red', 'move-close', 'move-far']));
   });
 
   it('rejects ranges that are malformed or below every family', () => {
     expect(() => resolveTrainingConfig({ entities: [8, 4] })).toThrow(/min > max/);
     expect(() => resolveTrainingConfig({ entities: [4] })).toThrow(/range \[min, max\]/);
-    expect(() => resolveTrainingConfig({ demos: [0, 3] })).toThrow(/demos\[0\]: expected a positive integer/);
+    expect(() => resolveTrainingConfig({ demos: [0, 3] })).toThrow(
+      /demos\[0\]: expected a positive integer/,
+    );
     expect(() => resolveTrainingConfig({ entities: 1 })).toThrow(/below every family's minimum/);
-    expect(() => resolveTrainingConfig({ shift: { colours: 1.5 } })).toThrow(/shift.colours: a probability/);
-    expect(() => resolveTrainingConfig({ entities: [4, 12], loss: { maskRank: 1 } })).toThrow(/entities up to 12 > 10/);
+    expect(() => resolveTrainingConfig({ shift: { colours: 1.5 } })).toThrow(
+      /shift.colours: a probability/,
+    );
+    expect(() => resolveTrainingConfig({ entities: [4, 12], loss: { maskRank: 1 } })).toThrow(
+      /entities up to 12 > 10/,
+    );
   });
 });
 
@@ -66,7 +80,9 @@ describe('sampleBatch over a distribution', () => {
     const offPalette = (d: Distribution) => {
       const b = sampleBatch(d, [...Array(32).keys()], 1, 0);
       let off = 0;
-      for (const ep of b.episodes) for (const e of ep.test.before.entities) if (!palette.includes(e.color.join()) && e.color.join() !== '0.5,0.5,0.5') off++;
+      for (const ep of b.episodes)
+        for (const e of ep.test.before.entities)
+          if (!palette.includes(e.color.join()) && e.color.join() !== '0.5,0.5,0.5') off++;
       return off;
     };
     expect(offPalette(wide({}))).toBe(0);
@@ -77,9 +93,15 @@ describe('sampleBatch over a distribution', () => {
       const d = wide({ families: { 'make-square': 1 }, shift });
       const b = sampleBatch(d, [...Array(40).keys()], 2, 0);
       return b.episodes.map((ep) => {
-        const pos = ep.test.after.entities.filter((_, i) => ep.test.attention[i] > 0.5).map((e) => e.pos);
+        const pos = ep.test.after.entities
+          .filter((_, i) => ep.test.attention[i] > 0.5)
+          .map((e) => e.pos);
         // a square's side is its shortest pairwise distance (it may be turned)
-        return Math.min(...pos.flatMap((p, i) => pos.slice(i + 1).map((q) => Math.hypot(p[0] - q[0], p[1] - q[1]))));
+        return Math.min(
+          ...pos.flatMap((p, i) =>
+            pos.slice(i + 1).map((q) => Math.hypot(p[0] - q[0], p[1] - q[1])),
+          ),
+        );
       });
     };
     const [lo, hi] = getFamily('make-square').geometry!.training;

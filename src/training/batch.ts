@@ -84,13 +84,16 @@ export function stackEpisodes(episodes: Episode[]): Batch {
     movable: new Float32Array(B * N),
   };
   episodes.forEach((ep, b) => {
-    if (ep.demos.length !== M) throw new Error(`batch: episode ${b} has ${ep.demos.length} demos, expected ${M}`);
+    if (ep.demos.length !== M)
+      throw new Error(`batch: episode ${b} has ${ep.demos.length} demos, expected ${M}`);
     ep.demos.forEach((d, m) => {
-      if (d.after.entities.length !== N) throw new Error(`batch: scenes must all have ${N} entities`);
+      if (d.after.entities.length !== N)
+        throw new Error(`batch: scenes must all have ${N} entities`);
       batch.demoStates.set(sceneToArray(d.after), (b * M + m) * N * D);
       batch.demoMasks.set(d.attention, (b * M + m) * N);
     });
-    if (ep.test.before.entities.length !== N) throw new Error(`batch: scenes must all have ${N} entities`);
+    if (ep.test.before.entities.length !== N)
+      throw new Error(`batch: scenes must all have ${N} entities`);
     batch.before.set(sceneToArray(ep.test.before), b * N * D);
     batch.after.set(sceneToArray(ep.test.after), b * N * D);
     batch.attention.set(ep.test.attention, b * N);
@@ -121,8 +124,13 @@ function drawCount(r: IntRange, rng: Rng): number {
  * step) so that every worker's shard agrees; and the mixture restricted to
  * the families that fit scenes of that size (renormalised).
  */
-export function batchShape(d: Distribution, seed: number, step: number): { entities: number; demos: number; mixture: Mixture } {
-  if (typeof d.entities === 'number' && typeof d.demos === 'number') return { entities: d.entities, demos: d.demos, mixture: d.mixture };
+export function batchShape(
+  d: Distribution,
+  seed: number,
+  step: number,
+): { entities: number; demos: number; mixture: Mixture } {
+  if (typeof d.entities === 'number' && typeof d.demos === 'number')
+    return { entities: d.entities, demos: d.demos, mixture: d.mixture };
   const rng = rngFor(seed, 'batch-shape', step);
   const entities = drawCount(d.entities, rng);
   const demos = drawCount(d.demos, rng);
@@ -141,7 +149,8 @@ function episodeShift(family: FamilyName, s: TrainingShift, rng: Rng): SceneShif
   if (rng.uniform() < s.colours) shift.colours = { kind: 'jitter', amount: s.jitter };
   const spec = getFamily(family).geometry;
   const bands = GEOMETRY_BANDS.filter((b) => spec?.[b]);
-  if (rng.uniform() < s.geometry && bands.length > 0) shift.geometry = bands[Math.floor(rng.uniform() * bands.length)];
+  if (rng.uniform() < s.geometry && bands.length > 0)
+    shift.geometry = bands[Math.floor(rng.uniform() * bands.length)];
   return shift;
 }
 
@@ -150,7 +159,12 @@ function episodeShift(family: FamilyName, s: TrainingShift, rng: Rng): SceneShif
  * index), so any subset of a batch (a worker's shard) is drawn exactly as the
  * whole batch would draw it.
  */
-export function trainingEpisode(d: Distribution, seed: number, step: number, index: number): Episode {
+export function trainingEpisode(
+  d: Distribution,
+  seed: number,
+  step: number,
+  index: number,
+): Episode {
   const { entities, demos, mixture } = batchShape(d, seed, step);
   const rng = rngFor(seed, 'episode', step, index);
   const family = mixture.names[pick(mixture.weights, rng)];
@@ -161,6 +175,11 @@ export function trainingEpisode(d: Distribution, seed: number, step: number, ind
 }
 
 /** The episodes `indices` of a training batch, stacked. */
-export function sampleBatch(d: Distribution, indices: readonly number[], seed: number, step: number): Batch {
+export function sampleBatch(
+  d: Distribution,
+  indices: readonly number[],
+  seed: number,
+  step: number,
+): Batch {
   return stackEpisodes(indices.map((i) => trainingEpisode(d, seed, step, i)));
 }

@@ -7,7 +7,11 @@ import { getFamily } from '../concepts/index.js';
 import { DEFAULT_MODEL_CONFIG, validateModelConfig, type ModelConfig } from '../model/config.js';
 import { validateChainSettings } from '../inference/langevin.js';
 import { MASK_RANK_MAX_ENTITIES } from './mask-rank.js';
-import { DEFAULT_INFERENCE, validateInferenceSettings, type InferenceSettings } from '../inference/settings.js';
+import {
+  DEFAULT_INFERENCE,
+  validateInferenceSettings,
+  type InferenceSettings,
+} from '../inference/settings.js';
 
 export interface LossWeights {
   /** |x1_hat - x1|^2 summed over entities and attributes, mean over episodes. */
@@ -152,7 +156,18 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   adamBeta2: 0.999,
   gradClipNorm: 1,
   initGain: 1,
-  loss: { generation: 1, identification: 1, kl: 0, contrastive: 0, energyL2: 0, positiveEnergy: 0, generationRelativeFloor: 0, maskRank: 0, maskRankTemperature: 0.1, contrastiveSteps: 0 },
+  loss: {
+    generation: 1,
+    identification: 1,
+    kl: 0,
+    contrastive: 0,
+    energyL2: 0,
+    positiveEnergy: 0,
+    generationRelativeFloor: 0,
+    maskRank: 0,
+    maskRankTemperature: 0.1,
+    contrastiveSteps: 0,
+  },
   familyLoss: {},
   gradientSurgery: false,
   truncation: { wSteps: null, xSteps: null, aSteps: null, firstOrderW: false },
@@ -177,7 +192,11 @@ function merge(base: unknown, patch: unknown, path: string, openKeys: boolean): 
 }
 
 /** `patch` deep-merged over `base` (the defaults unless given), families replaced whole, then validated. */
-export function resolveTrainingConfig(patch: unknown, source = 'config', base: TrainingConfig = DEFAULT_TRAINING): TrainingConfig {
+export function resolveTrainingConfig(
+  patch: unknown,
+  source = 'config',
+  base: TrainingConfig = DEFAULT_TRAINING,
+): TrainingConfig {
   if (!isObject(patch)) throw new Error(`${source}: expected a JSON object`);
   let merged: TrainingConfig;
   try {
@@ -188,7 +207,8 @@ export function resolveTrainingConfig(patch: unknown, source = 'config', base: T
       merged.families = families as TrainingConfig['families'];
     }
     if (familyLoss !== undefined) {
-      if (!isObject(familyLoss)) throw new Error('familyLoss: expected an object {name: {generation?, identification?}}');
+      if (!isObject(familyLoss))
+        throw new Error('familyLoss: expected an object {name: {generation?, identification?}}');
       merged.familyLoss = familyLoss as TrainingConfig['familyLoss'];
     }
   } catch (e) {
@@ -206,36 +226,47 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   };
   const intRange = (v: IntRange, name: string) => {
     if (Array.isArray(v)) {
-      if (v.length !== 2) fail(`${name}: expected a positive integer or a range [min, max], got ${JSON.stringify(v)}`);
+      if (v.length !== 2)
+        fail(
+          `${name}: expected a positive integer or a range [min, max], got ${JSON.stringify(v)}`,
+        );
       posInt(v[0], `${name}[0]`);
       posInt(v[1], `${name}[1]`);
       if (v[0] > v[1]) fail(`${name}: range [${v[0]}, ${v[1]}] has min > max`);
     } else posInt(v as number, name);
   };
   const nonNeg = (v: number, name: string) => {
-    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) fail(`${name}: expected a number >= 0, got ${v}`);
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v))
+      fail(`${name}: expected a number >= 0, got ${v}`);
   };
   try {
     validateModelConfig(c.model);
     validateInferenceSettings(c.inference);
-    for (const k of ['w', 'x', 'a'] as const) validateChainSettings(c.inference[k], `inference.${k}`);
+    for (const k of ['w', 'x', 'a'] as const)
+      validateChainSettings(c.inference[k], `inference.${k}`);
   } catch (e) {
     fail((e as Error).message);
   }
   if ((c.inference.a.restarts ?? 1) !== 1) {
-    fail('inference.a.restarts: training differentiates through one a-chain; restarts are a test-time knob (export --chain a.restarts=R)');
+    fail(
+      'inference.a.restarts: training differentiates through one a-chain; restarts are a test-time knob (export --chain a.restarts=R)',
+    );
   }
   if ((c.inference.a.polish ?? 0) !== 0) {
-    fail('inference.a.polish: training differentiates through the a-chain; the polish is a test-time knob (export --chain a.polish=R)');
+    fail(
+      'inference.a.polish: training differentiates through the a-chain; the polish is a test-time knob (export --chain a.polish=R)',
+    );
   }
   if (!Number.isInteger(c.seed)) fail(`seed: expected an integer, got ${c.seed}`);
   const names = Object.keys(c.families);
   if (names.length === 0) fail('families: at least one family is needed');
   for (const name of names) {
-    if (!isFamilyName(name)) fail(`families.${name}: unknown concept (known: ${FAMILY_NAMES.join(', ')})`);
+    if (!isFamilyName(name))
+      fail(`families.${name}: unknown concept (known: ${FAMILY_NAMES.join(', ')})`);
     nonNeg(c.families[name as FamilyName]!, `families.${name}`);
   }
-  if (!names.some((n) => (c.families[n as FamilyName] ?? 0) > 0)) fail('families: every weight is 0');
+  if (!names.some((n) => (c.families[n as FamilyName] ?? 0) > 0))
+    fail('families: every weight is 0');
   intRange(c.entities, 'entities');
   intRange(c.demos, 'demos');
   if (!isObject(c.shift)) fail('shift: expected an object {colours, jitter, geometry}');
@@ -244,17 +275,24 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
     if (c.shift[k] > 1) fail(`shift.${k}: a probability, expected <= 1, got ${c.shift[k]}`);
   }
   nonNeg(c.shift.jitter, 'shift.jitter');
-  const smallest = Math.min(...names.filter((n) => (c.families[n as FamilyName] ?? 0) > 0).map((n) => getFamily(n as FamilyName).minEntities));
-  if (rangeOf(c.entities)[1] < smallest) fail(`entities: at most ${rangeOf(c.entities)[1]}, below every family's minimum (${smallest})`);
+  const smallest = Math.min(
+    ...names
+      .filter((n) => (c.families[n as FamilyName] ?? 0) > 0)
+      .map((n) => getFamily(n as FamilyName).minEntities),
+  );
+  if (rangeOf(c.entities)[1] < smallest)
+    fail(`entities: at most ${rangeOf(c.entities)[1]}, below every family's minimum (${smallest})`);
   posInt(c.batchSize, 'batchSize');
-  if (!Number.isInteger(c.steps) || c.steps < 0) fail(`steps: expected an integer >= 0, got ${c.steps}`);
+  if (!Number.isInteger(c.steps) || c.steps < 0)
+    fail(`steps: expected an integer >= 0, got ${c.steps}`);
   nonNeg(c.learningRate, 'learningRate');
   if (c.learningRateDecay !== null) {
     const d = c.learningRateDecay;
     if (!isObject(d)) fail('learningRateDecay: expected null or {"start": step, "final": rate}');
     const extra = Object.keys(d).filter((k) => k !== 'start' && k !== 'final');
     if (extra.length > 0) fail(`learningRateDecay.${extra[0]}: unknown setting`);
-    if (!Number.isInteger(d.start) || d.start < 0) fail(`learningRateDecay.start: expected an integer >= 0, got ${d.start}`);
+    if (!Number.isInteger(d.start) || d.start < 0)
+      fail(`learningRateDecay.start: expected an integer >= 0, got ${d.start}`);
     nonNeg(d.final, 'learningRateDecay.final');
   }
   nonNeg(c.adamBeta1, 'adamBeta1');
@@ -262,27 +300,37 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
   if (c.adamBeta1 >= 1 || c.adamBeta2 >= 1) fail('adamBeta1 and adamBeta2 must be < 1');
   if (!(c.gradClipNorm > 0)) fail(`gradClipNorm: expected > 0, got ${c.gradClipNorm}`);
   nonNeg(c.initGain, 'initGain');
-  if (typeof c.gradientSurgery !== 'boolean') fail(`gradientSurgery: expected true or false, got ${c.gradientSurgery}`);
+  if (typeof c.gradientSurgery !== 'boolean')
+    fail(`gradientSurgery: expected true or false, got ${c.gradientSurgery}`);
   for (const k of Object.keys(c.loss) as (keyof LossWeights)[]) nonNeg(c.loss[k], `loss.${k}`);
-  if (!Number.isInteger(c.loss.contrastiveSteps)) fail(`loss.contrastiveSteps: expected an integer >= 0, got ${c.loss.contrastiveSteps}`);
-  if (!(c.loss.maskRankTemperature > 0)) fail(`loss.maskRankTemperature: expected > 0, got ${c.loss.maskRankTemperature}`);
+  if (!Number.isInteger(c.loss.contrastiveSteps))
+    fail(`loss.contrastiveSteps: expected an integer >= 0, got ${c.loss.contrastiveSteps}`);
+  if (!(c.loss.maskRankTemperature > 0))
+    fail(`loss.maskRankTemperature: expected > 0, got ${c.loss.maskRankTemperature}`);
   if (c.loss.maskRank > 0 && rangeOf(c.entities)[1] > MASK_RANK_MAX_ENTITIES)
-    fail(`loss.maskRank: enumerates 2^entities masks per episode; entities up to ${rangeOf(c.entities)[1]} > ${MASK_RANK_MAX_ENTITIES}`);
-  if (!isObject(c.familyLoss)) fail('familyLoss: expected an object {name: {generation?, identification?}}');
+    fail(
+      `loss.maskRank: enumerates 2^entities masks per episode; entities up to ${rangeOf(c.entities)[1]} > ${MASK_RANK_MAX_ENTITIES}`,
+    );
+  if (!isObject(c.familyLoss))
+    fail('familyLoss: expected an object {name: {generation?, identification?}}');
   for (const [name, w] of Object.entries(c.familyLoss)) {
-    if (!isFamilyName(name)) fail(`familyLoss.${name}: unknown concept (known: ${FAMILY_NAMES.join(', ')})`);
+    if (!isFamilyName(name))
+      fail(`familyLoss.${name}: unknown concept (known: ${FAMILY_NAMES.join(', ')})`);
     if (!isObject(w)) fail(`familyLoss.${name}: expected an object {generation?, identification?}`);
     for (const [k, v] of Object.entries(w as Record<string, unknown>)) {
-      if (k !== 'generation' && k !== 'identification') fail(`familyLoss.${name}.${k}: unknown setting (generation, identification)`);
+      if (k !== 'generation' && k !== 'identification')
+        fail(`familyLoss.${name}.${k}: unknown setting (generation, identification)`);
       nonNeg(v as number, `familyLoss.${name}.${k}`);
     }
   }
   for (const k of ['wSteps', 'xSteps', 'aSteps'] as const) {
     const v = c.truncation[k];
-    if (v !== null && (!Number.isInteger(v) || v < 0)) fail(`truncation.${k}: expected null or an integer >= 0, got ${v}`);
+    if (v !== null && (!Number.isInteger(v) || v < 0))
+      fail(`truncation.${k}: expected null or an integer >= 0, got ${v}`);
   }
   posInt(c.checkpointEvery, 'checkpointEvery');
-  if (!Number.isInteger(c.evalEvery) || c.evalEvery < 0) fail(`evalEvery: expected an integer >= 0, got ${c.evalEvery}`);
+  if (!Number.isInteger(c.evalEvery) || c.evalEvery < 0)
+    fail(`evalEvery: expected an integer >= 0, got ${c.evalEvery}`);
   posInt(c.evalEpisodes, 'evalEpisodes');
   return c;
 }
@@ -301,7 +349,12 @@ export function learningRateAt(c: TrainingConfig, step: number): number {
 }
 
 /** What a run's episodes are drawn from. */
-export function trainingDistribution(c: TrainingConfig): { mixture: ReturnType<typeof familyMixture>; entities: IntRange; demos: IntRange; shift: TrainingShift } {
+export function trainingDistribution(c: TrainingConfig): {
+  mixture: ReturnType<typeof familyMixture>;
+  entities: IntRange;
+  demos: IntRange;
+  shift: TrainingShift;
+} {
   return { mixture: familyMixture(c), entities: c.entities, demos: c.demos, shift: c.shift };
 }
 
@@ -322,11 +375,20 @@ export function describeLossDepartures(training: unknown): string[] {
   const out: string[] = [];
   const rank = training.loss.maskRank;
   if (typeof rank === 'number' && rank > 0) {
-    out.push(`trained with the mask-ranking term (loss.maskRank ${rank} in its last stage; not in the paper)`);
+    out.push(
+      `trained with the mask-ranking term (loss.maskRank ${rank} in its last stage; not in the paper)`,
+    );
   }
   const longer = training.loss.contrastiveSteps;
-  if (typeof longer === 'number' && longer > 0 && typeof training.loss.contrastive === 'number' && training.loss.contrastive > 0) {
-    out.push(`the contrastive negative carried ${longer} more x-chain steps (loss.contrastiveSteps in its last stage; not in the paper)`);
+  if (
+    typeof longer === 'number' &&
+    longer > 0 &&
+    typeof training.loss.contrastive === 'number' &&
+    training.loss.contrastive > 0
+  ) {
+    out.push(
+      `the contrastive negative carried ${longer} more x-chain steps (loss.contrastiveSteps in its last stage; not in the paper)`,
+    );
   }
   return out;
 }

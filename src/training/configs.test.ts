@@ -11,7 +11,9 @@ import { readConfigFile } from './run.js';
 const root = fileURLToPath(new URL('../../configs/', import.meta.url));
 const files = [
   ...readdirSync(root).filter((f) => f.endsWith('.json')),
-  ...readdirSync(`${root}sweep`).filter((f) => f.endsWith('.json')).map((f) => `sweep/${f}`),
+  ...readdirSync(`${root}sweep`)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => `sweep/${f}`),
 ];
 
 describe('committed training configs', () => {

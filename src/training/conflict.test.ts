@@ -64,12 +64,16 @@ describe('familyConflict', () => {
     expect(r.batches).toBe(2);
   });
 
-  it('is the cosine of the two families\' mean gradients, each from batches of that family alone', () => {
+  it("is the cosine of the two families' mean gradients, each from batches of that family alone", () => {
     const model = new EnergyModel(config.model, values);
     const all = [0, 1, 2, 3];
     const mean = (family: string) => {
-      const [a, b] = [4, 5].map((s) => lossGradients(model, onlyFamily(config, family), s, all).grads);
-      return Object.fromEntries(Object.keys(a).map((k) => [k, a[k].map((x, i) => (x + b[k][i]) / 2)]));
+      const [a, b] = [4, 5].map(
+        (s) => lossGradients(model, onlyFamily(config, family), s, all).grads,
+      );
+      return Object.fromEntries(
+        Object.keys(a).map((k) => [k, a[k].map((x, i) => (x + b[k][i]) / 2)]),
+      );
     };
     const red = mean('red');
     const target = mean('move-close');

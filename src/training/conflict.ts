@@ -33,7 +33,10 @@ export interface TermConflict {
 export function onlyTerm(config: TrainingConfig, term: LossTerm): TrainingConfig {
   const other: LossTerm = term === 'generation' ? 'identification' : 'generation';
   const rank = term === 'identification' ? config.loss.maskRank : 0;
-  return { ...config, loss: { ...config.loss, [other]: 0, kl: 0, contrastive: 0, energyL2: 0, maskRank: rank } };
+  return {
+    ...config,
+    loss: { ...config.loss, [other]: 0, kl: 0, contrastive: 0, energyL2: 0, maskRank: rank },
+  };
 }
 
 /** `into` += `g`, in float64 (the running sum of a few batches' gradients). */
@@ -45,11 +48,18 @@ function accumulate(into: Record<string, Float64Array>, g: ParamValues): void {
 }
 
 /** Compare the two terms' gradients at `values` over the batches of training steps `steps`. */
-export function termConflict(config: TrainingConfig, values: ParamValues, steps: readonly number[]): TermConflict {
+export function termConflict(
+  config: TrainingConfig,
+  values: ParamValues,
+  steps: readonly number[],
+): TermConflict {
   if (steps.length === 0) throw new Error('termConflict: at least one batch is needed');
   const model = new EnergyModel(config.model, values);
   const all = Array.from({ length: config.batchSize }, (_, i) => i);
-  const sums: Record<LossTerm, Record<string, Float64Array>> = { generation: {}, identification: {} };
+  const sums: Record<LossTerm, Record<string, Float64Array>> = {
+    generation: {},
+    identification: {},
+  };
   const norms: Record<LossTerm, number> = { generation: 0, identification: 0 };
   let cosine = 0;
   try {
@@ -57,7 +67,10 @@ export function termConflict(config: TrainingConfig, values: ParamValues, steps:
       const g = lossGradients(model, onlyTerm(config, 'generation'), step, all).grads;
       const i = lossGradients(model, onlyTerm(config, 'identification'), step, all).grads;
       cosine += dot(g, i) / (globalNorm(g) * globalNorm(i) || 1);
-      for (const [term, v] of [['generation', g], ['identification', i]] as const) {
+      for (const [term, v] of [
+        ['generation', g],
+        ['identification', i],
+      ] as const) {
         norms[term] += globalNorm(v);
         accumulate(sums[term], v);
       }
@@ -70,7 +83,10 @@ export function termConflict(config: TrainingConfig, values: ParamValues, steps:
   return {
     norms: { generation: norms.generation / n, identification: norms.identification / n },
     cosine: cosine / n,
-    consistency: { generation: consistency('generation'), identification: consistency('identification') },
+    consistency: {
+      generation: consistency('generation'),
+      identification: consistency('identification'),
+    },
     batches: n,
   };
 }
@@ -105,14 +121,16 @@ export function familyConflict(
   steps: readonly number[],
 ): FamilyConflict {
   if (steps.length === 0) throw new Error('familyConflict: at least one batch is needed');
-  if (!(target in config.families)) throw new Error(`familyConflict: ${target} is not in the config's families`);
+  if (!(target in config.families))
+    throw new Error(`familyConflict: ${target} is not in the config's families`);
   const model = new EnergyModel(config.model, values);
   const all = Array.from({ length: config.batchSize }, (_, i) => i);
   const means: Record<string, Record<string, Float64Array>> = {};
   try {
     for (const family of Object.keys(config.families)) {
       const sum: Record<string, Float64Array> = {};
-      for (const step of steps) accumulate(sum, lossGradients(model, onlyFamily(config, family), step, all).grads);
+      for (const step of steps)
+        accumulate(sum, lossGradients(model, onlyFamily(config, family), step, all).grads);
       means[family] = sum;
     }
   } finally {

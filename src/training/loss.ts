@@ -83,7 +83,8 @@ export interface BatchTensors {
 export function batchTensors(batch: Batch, attentionLogit: number): BatchTensors {
   const { size: B, demos: M, entities: N } = batch;
   const D = ATTRIBUTES;
-  const logit = (m: Float32Array) => Float32Array.from(m, (v) => (v >= 0.5 ? attentionLogit : -attentionLogit));
+  const logit = (m: Float32Array) =>
+    Float32Array.from(m, (v) => (v >= 0.5 ? attentionLogit : -attentionLogit));
   return {
     demoStates: T.tensor(batch.demoStates, [B * M, N, D]),
     demoLogits: T.tensor(logit(batch.demoMasks), [B * M, N]),
@@ -117,7 +118,12 @@ export function identificationTargets(batch: Batch, logits: Float32Array): Float
   return target;
 }
 
-function byFamily(parts: LossParts, batch: Batch, rows: Float32Array, key: 'generation' | 'identification'): void {
+function byFamily(
+  parts: LossParts,
+  batch: Batch,
+  rows: Float32Array,
+  key: 'generation' | 'identification',
+): void {
   batch.families.forEach((f, b) => (parts.families[f][key] += rows[b]));
 }
 
@@ -186,7 +192,15 @@ function contrastiveNegative(
   const start = T.stopGradient(xhat);
   const K = config.loss.contrastiveSteps;
   if (K === 0) return start;
-  const { x } = generateBatch(model, start, t.logits, T.stopGradient(w), t.movable, { ...config.inference.x, steps: K }, { rng: noise.xLong });
+  const { x } = generateBatch(
+    model,
+    start,
+    t.logits,
+    T.stopGradient(w),
+    t.movable,
+    { ...config.inference.x, steps: K },
+    { rng: noise.xLong },
+  );
   return T.stopGradient(x);
 }
 
@@ -221,7 +235,16 @@ export interface LossInputs {
 }
 
 export function trainingLoss(inputs: LossInputs): T.Scalar {
-  const { model, batch, t, config, noise, parts, batchTotal = inputs.batch.size, side = 'both' } = inputs;
+  const {
+    model,
+    batch,
+    t,
+    config,
+    noise,
+    parts,
+    batchTotal = inputs.batch.size,
+    side = 'both',
+  } = inputs;
   const { inference: inf, loss: weights, truncation } = config;
   const B = batch.size;
   const steps = (k: number | null) => (k === null ? undefined : k);
@@ -229,7 +252,13 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
   const familyWeighted = (rows: Tensor, key: 'generation' | 'identification'): Tensor =>
     batch.families.every((f) => (config.familyLoss[f]?.[key] ?? 1) === 1)
       ? rows
-      : T.mul(rows, T.tensor(Float32Array.from(batch.families, (f) => config.familyLoss[f]?.[key] ?? 1), [B]));
+      : T.mul(
+          rows,
+          T.tensor(
+            Float32Array.from(batch.families, (f) => config.familyLoss[f]?.[key] ?? 1),
+            [B],
+          ),
+        );
   countFamilies(parts, batch);
 
   let { w } = inferCodes(model, t.demoStates, t.demoLogits, batch.demos, inf.w, {
@@ -244,7 +273,11 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
   let total: Tensor = T.scalar(0);
 
   const needX =
-    side !== 'a' && (weights.generation > 0 || weights.kl > 0 || weights.contrastive > 0 || weights.positiveEnergy > 0);
+    side !== 'a' &&
+    (weights.generation > 0 ||
+      weights.kl > 0 ||
+      weights.contrastive > 0 ||
+      weights.positiveEnergy > 0);
   if (needX) {
     const { x: xhat } = generateBatch(model, t.before, t.logits, w, t.movable, inf.x, {
       rng: noise.x,
@@ -269,8 +302,11 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
     }
     const ePos = model.energy(t.after, t.logits, w);
     parts.energyPositive = T.readScalar(rowMean(ePos));
-    if (weights.positiveEnergy > 0) total = T.add(total, T.mul(rowMean(ePos), weights.positiveEnergy));
-    parts.energyStart = T.readScalar(rowMean(model.energy(t.before, t.logits, T.stopGradient(w), fz)));
+    if (weights.positiveEnergy > 0)
+      total = T.add(total, T.mul(rowMean(ePos), weights.positiveEnergy));
+    parts.energyStart = T.readScalar(
+      rowMean(model.energy(t.before, t.logits, T.stopGradient(w), fz)),
+    );
     if (weights.contrastive > 0 || weights.energyL2 > 0) {
       const eNeg = model.energy(contrastiveNegative(model, xhat, t, w, config, noise), t.logits, w);
       const c = rowMean(T.softplus(T.sub(ePos, eNeg)));
@@ -291,7 +327,10 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
     const idRows = T.mean(T.bceWithLogits(ahat, target), 1);
     parts.identification = T.readScalar(rowMean(idRows));
     byFamily(parts, batch, T.read(idRows), 'identification');
-    total = T.add(total, T.mul(rowMean(familyWeighted(idRows, 'identification')), weights.identification));
+    total = T.add(
+      total,
+      T.mul(rowMean(familyWeighted(idRows, 'identification')), weights.identification),
+    );
     if (weights.kl > 0) {
       const kl = rowMean(model.energy(t.after, ahat, w, fz));
       parts.kl += T.readScalar(kl);
@@ -309,10 +348,19 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
     const rows = maskRankRows(batch);
     if (rows.length > 0) {
       const right = rows.map((b) => rightMasks(batch, b));
-      let rank = maskRankLoss(model, t.after, w, rows, right, inf.attentionLogit, weights.maskRankTemperature);
+      let rank = maskRankLoss(
+        model,
+        t.after,
+        w,
+        rows,
+        right,
+        inf.attentionLogit,
+        weights.maskRankTemperature,
+      );
       // Scaled by the family's identification weight, as its BCE rows are.
       const scale = rows.map((b) => config.familyLoss[batch.families[b]]?.identification ?? 1);
-      if (scale.some((v) => v !== 1)) rank = T.mul(rank, T.tensor(Float32Array.from(scale), [rows.length]));
+      if (scale.some((v) => v !== 1))
+        rank = T.mul(rank, T.tensor(Float32Array.from(scale), [rows.length]));
       const term = rowMean(rank);
       parts.maskRank += T.readScalar(term);
       total = T.add(total, T.mul(term, weights.maskRank));

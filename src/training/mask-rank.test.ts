@@ -13,7 +13,10 @@ import { adamInit, adamStep } from './adam.js';
 
 await useEngine();
 
-const tinyBase = { model: { hidden: 8, codeSize: 4, gLayers: 2 }, inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } } };
+const tinyBase = {
+  model: { hidden: 8, codeSize: 4, gLayers: 2 },
+  inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } },
+};
 const L = 4;
 
 function batchOf(families: FamilyName[], entities: number, seed: number): Batch {
@@ -21,7 +24,13 @@ function batchOf(families: FamilyName[], entities: number, seed: number): Batch 
 }
 
 /** -log p(right) of batch row b, from each mask's energy computed one scene at a time, in float64. */
-function referenceRow(model: EnergyModel, batch: Batch, b: number, w: Float32Array, tau: number): number {
+function referenceRow(
+  model: EnergyModel,
+  batch: Batch,
+  b: number,
+  w: Float32Array,
+  tau: number,
+): number {
   const N = batch.entities;
   const D = batch.after.length / (batch.size * N);
   const C = w.length / batch.size;
@@ -30,7 +39,10 @@ function referenceRow(model: EnergyModel, batch: Batch, b: number, w: Float32Arr
   const right = rightMasks(batch, b);
   const z: number[] = [];
   for (let m = 0; m < 1 << N; m++) {
-    const mask = T.tensor(Float32Array.from({ length: N }, (_, i) => ((m >> i) & 1 ? L : -L)), [1, N]);
+    const mask = T.tensor(
+      Float32Array.from({ length: N }, (_, i) => ((m >> i) & 1 ? L : -L)),
+      [1, N],
+    );
     z.push(-T.tidy(() => T.readScalar(model.energy(x, mask, wb))) / tau);
     mask.dispose();
   }
@@ -46,7 +58,9 @@ describe('the mask-ranking term', () => {
   it('enumerates every hard mask once, bit i of m at entity i', () => {
     const masks = allMaskLogits(3, L);
     expect(masks.length).toBe(8 * 3);
-    const rows = Array.from({ length: 8 }, (_, m) => Array.from(masks.subarray(m * 3, m * 3 + 3)).join(','));
+    const rows = Array.from({ length: 8 }, (_, m) =>
+      Array.from(masks.subarray(m * 3, m * 3 + 3)).join(','),
+    );
     expect(new Set(rows).size).toBe(8);
     expect(rows[5]).toBe(`${L},${-L},${L}`);
     expect(rows[0]).toBe(`${-L},${-L},${-L}`);
@@ -56,12 +70,19 @@ describe('the mask-ranking term', () => {
     const batch = batchOf(['red', 'count-2', 'move-close', 'closest'], 6, 3);
     expect(maskRankRows(batch)).toEqual([0, 1, 3]);
     const red = rightMasks(batch, 0);
-    const truth = batch.episodes[0].test.attention.reduce((c, v, i) => c | ((v >= 0.5 ? 1 : 0) << i), 0);
+    const truth = batch.episodes[0].test.attention.reduce(
+      (c, v, i) => c | ((v >= 0.5 ? 1 : 0) << i),
+      0,
+    );
     expect(red.filter(Boolean).length).toBe(1);
     expect(red[truth]).toBe(true);
     // count-2: every pair of the 6 entities, and nothing else.
     const count = rightMasks(batch, 1);
-    const popcount = (m: number) => m.toString(2).split('').filter((c) => c === '1').length;
+    const popcount = (m: number) =>
+      m
+        .toString(2)
+        .split('')
+        .filter((c) => c === '1').length;
     expect(count.filter(Boolean).length).toBe(15);
     count.forEach((ok, m) => expect(ok).toBe(popcount(m) === 2));
     expect(() => rightMasks(batch, 2)).toThrow(/not an identification family/);
@@ -71,10 +92,23 @@ describe('the mask-ranking term', () => {
     const model = EnergyModel.init(resolveTrainingConfig(tinyBase).model, rngFor(5, 'init'));
     const batch = batchOf(['red', 'move-close', 'count-2', 'square'], 6, 4);
     const t = batchTensors(batch, L);
-    const w = T.tensor(Float32Array.from({ length: batch.size * 4 }, (_, i) => Math.sin(i + 1)), [batch.size, 4]);
+    const w = T.tensor(
+      Float32Array.from({ length: batch.size * 4 }, (_, i) => Math.sin(i + 1)),
+      [batch.size, 4],
+    );
     const rows = maskRankRows(batch);
     for (const tau of [1, 0.1]) {
-      const got = T.read(maskRankLoss(model, t.after, w, rows, rows.map((b) => rightMasks(batch, b)), L, tau));
+      const got = T.read(
+        maskRankLoss(
+          model,
+          t.after,
+          w,
+          rows,
+          rows.map((b) => rightMasks(batch, b)),
+          L,
+          tau,
+        ),
+      );
       rows.forEach((b, r) => {
         const expected = referenceRow(model, batch, b, T.read(w), tau);
         expect(expected).toBeGreaterThan(0);
@@ -95,9 +129,17 @@ describe('the mask-ranking term', () => {
     const tau = 0.5;
     const w0 = Float32Array.from({ length: batch.size * 4 }, (_, i) => 0.5 * Math.cos(2 * i + 1));
     const value = (w: Float32Array) =>
-      T.tidy(() => T.readScalar(T.sum(maskRankLoss(model, t.after, T.tensor(w, [batch.size, 4]), rows, right, L, tau))));
+      T.tidy(() =>
+        T.readScalar(
+          T.sum(maskRankLoss(model, t.after, T.tensor(w, [batch.size, 4]), rows, right, L, tau)),
+        ),
+      );
     const gw = T.tidy(() =>
-      T.read(T.grad((w: T.Tensor) => T.sum(maskRankLoss(model, t.after, w, rows, right, L, tau)))(T.tensor(w0, [batch.size, 4]))),
+      T.read(
+        T.grad((w: T.Tensor) => T.sum(maskRankLoss(model, t.after, w, rows, right, L, tau)))(
+          T.tensor(w0, [batch.size, 4]),
+        ),
+      ),
     );
     const h = 1e-2;
     for (let i = 0; i < w0.length; i++) {
@@ -110,7 +152,9 @@ describe('the mask-ranking term', () => {
     }
     // One parameter tensor, a few coordinates.
     const wt = T.tensor(w0, [batch.size, 4]);
-    const { value: v, grads } = model.valueAndGrads(() => T.sum(maskRankLoss(model, t.after, wt, rows, right, L, tau)) as T.Scalar);
+    const { value: v, grads } = model.valueAndGrads(
+      () => T.sum(maskRankLoss(model, t.after, wt, rows, right, L, tau)) as T.Scalar,
+    );
     const name = Object.keys(grads)[0];
     const g = T.read(grads[name]);
     const base = model.values();
@@ -132,13 +176,20 @@ describe('the mask-ranking term', () => {
 
   it('adds maskRank times its mean over the batch to the loss, on the a side only', () => {
     const plain = resolveTrainingConfig(tinyBase);
-    const withIt = resolveTrainingConfig({ ...tinyBase, loss: { maskRank: 0.5, maskRankTemperature: 0.2 } });
+    const withIt = resolveTrainingConfig({
+      ...tinyBase,
+      loss: { maskRank: 0.5, maskRankTemperature: 0.2 },
+    });
     const model = EnergyModel.init(plain.model, rngFor(5, 'init'));
     const batch = batchOf(['red', 'move-close', 'closest'], 6, 11);
     const measure = (config: TrainingConfig, side: 'both' | 'x' | 'a' = 'both') => {
       const t = batchTensors(batch, L);
       const parts = emptyParts();
-      const loss = T.tidy(() => T.readScalar(trainingLoss({ model, batch, t, config, noise: chainNoise(batch, 1, 0), parts, side })));
+      const loss = T.tidy(() =>
+        T.readScalar(
+          trainingLoss({ model, batch, t, config, noise: chainNoise(batch, 1, 0), parts, side }),
+        ),
+      );
       disposeBatchTensors(t);
       return { loss, parts };
     };
@@ -153,7 +204,9 @@ describe('the mask-ranking term', () => {
     const gen = stackEpisodes([sampleEpisode('move-close', 2, 6, rngFor(1, 'g'))]);
     const t = batchTensors(gen, L);
     const parts = emptyParts();
-    T.tidy(() => trainingLoss({ model, batch: gen, t, config: withIt, noise: chainNoise(gen, 1, 0), parts }));
+    T.tidy(() =>
+      trainingLoss({ model, batch: gen, t, config: withIt, noise: chainNoise(gen, 1, 0), parts }),
+    );
     expect(parts.maskRank).toBe(0);
     disposeBatchTensors(t);
     model.dispose();
@@ -167,19 +220,28 @@ describe('the mask-ranking term', () => {
     expect(named).toHaveLength(1);
     expect(named[0]).toMatch(/mask-ranking term \(loss\.maskRank 0\.25 .*not in the paper\)/);
     // The shipped model was trained with it, and its file says so.
-    const shipped = JSON.parse(readFileSync(new URL('../../models/default/model.json', import.meta.url), 'utf8'));
+    const shipped = JSON.parse(
+      readFileSync(new URL('../../models/default/model.json', import.meta.url), 'utf8'),
+    );
     expect(describeLossDepartures(shipped.meta.training)[0]).toContain('mask-ranking term');
   });
 
   it('refuses a temperature <= 0 and scenes too large to enumerate', () => {
-    expect(() => resolveTrainingConfig({ loss: { maskRankTemperature: 0 } })).toThrow(/maskRankTemperature/);
-    expect(() => resolveTrainingConfig({ entities: 12, loss: { maskRank: 1 } })).toThrow(/maskRank.*entities up to 12/);
+    expect(() => resolveTrainingConfig({ loss: { maskRankTemperature: 0 } })).toThrow(
+      /maskRankTemperature/,
+    );
+    expect(() => resolveTrainingConfig({ entities: 12, loss: { maskRank: 1 } })).toThrow(
+      /maskRank.*entities up to 12/,
+    );
     expect(() => resolveTrainingConfig({ entities: 12 })).not.toThrow();
   });
 
   it('teaches the energy to rank the red entities first: the argmin mask beats chance after 40 steps', () => {
     // Only this term, one family, a fixed code: the energy must learn to rank masks by colour.
-    const config = resolveTrainingConfig({ ...tinyBase, loss: { generation: 0, identification: 0, maskRank: 1, maskRankTemperature: 0.5 } });
+    const config = resolveTrainingConfig({
+      ...tinyBase,
+      loss: { generation: 0, identification: 0, maskRank: 1, maskRankTemperature: 0.5 },
+    });
     const model = EnergyModel.init(config.model, rngFor(2, 'init'));
     const w = T.tensor(new Float32Array(8 * 4).fill(0.5), [8, 4]);
     const accuracy = (seed: number) => {
@@ -188,7 +250,17 @@ describe('the mask-ranking term', () => {
         const batch = batchOf(Array(8).fill('red'), 6, seed + k);
         const t = batchTensors(batch, L);
         const rows = maskRankRows(batch);
-        const nll = T.read(maskRankLoss(model, t.after, w, rows, rows.map((b) => rightMasks(batch, b)), L, 1e-3));
+        const nll = T.read(
+          maskRankLoss(
+            model,
+            t.after,
+            w,
+            rows,
+            rows.map((b) => rightMasks(batch, b)),
+            L,
+            1e-3,
+          ),
+        );
         // At a near-zero temperature p is one-hot on the argmin: nll ~ 0 iff the argmin is right.
         nll.forEach((v) => (ok += v < 1e-2 ? 1 : 0));
         disposeBatchTensors(t);
@@ -204,7 +276,10 @@ describe('the mask-ranking term', () => {
       const rows = maskRankRows(batch);
       const right = rows.map((b) => rightMasks(batch, b));
       const { value, grads } = model.valueAndGrads(
-        () => T.mean(maskRankLoss(model, t.after, w, rows, right, L, config.loss.maskRankTemperature)) as T.Scalar,
+        () =>
+          T.mean(
+            maskRankLoss(model, t.after, w, rows, right, L, config.loss.maskRankTemperature),
+          ) as T.Scalar,
       );
       const g: Record<string, Float32Array> = {};
       for (const [k, v] of Object.entries(grads)) g[k] = Float32Array.from(T.read(v));

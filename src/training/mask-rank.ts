@@ -35,10 +35,18 @@ export function allMaskLogits(N: number, L: number): Float32Array {
 /** Which of the 2^N masks the family's checker accepts on batch row b's test scene. */
 export function rightMasks(batch: Batch, b: number): boolean[] {
   const f = getFamily(batch.families[b]);
-  if (f.kind !== 'identify') throw new Error(`maskRank: ${batch.families[b]} is not an identification family`);
+  if (f.kind !== 'identify')
+    throw new Error(`maskRank: ${batch.families[b]} is not an identification family`);
   const N = batch.entities;
   const scene = batch.episodes[b].test.after;
-  return Array.from({ length: 1 << N }, (_, m) => f.check(scene, Array.from({ length: N }, (_, i) => (m >> i) & 1)).ok);
+  return Array.from(
+    { length: 1 << N },
+    (_, m) =>
+      f.check(
+        scene,
+        Array.from({ length: N }, (_, i) => (m >> i) & 1),
+      ).ok,
+  );
 }
 
 /** The batch rows the term applies to: identification families. */
@@ -67,7 +75,10 @@ export function allMaskEnergies(
   rows.forEach((b, r) => (pick[r * B + b] = 1));
   const S = T.tensor(pick, [R, B]);
   const broadcast = T.zeros([R, M, 1]);
-  const xs = T.reshape(T.add(T.reshape(T.matMul(S, T.reshape(after, [B, N * D])), [R, 1, N * D]), broadcast), [R * M, N, D]);
+  const xs = T.reshape(
+    T.add(T.reshape(T.matMul(S, T.reshape(after, [B, N * D])), [R, 1, N * D]), broadcast),
+    [R * M, N, D],
+  );
   const ws = T.reshape(T.add(T.reshape(T.matMul(S, w), [R, 1, C]), broadcast), [R * M, C]);
   const masks = allMaskLogits(N, attentionLogit);
   const logits = new Float32Array(R * M * N);

@@ -21,7 +21,11 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { validateInferenceSettings, withChains, type InferenceSettings } from '../inference/settings.js';
+import {
+  validateInferenceSettings,
+  withChains,
+  type InferenceSettings,
+} from '../inference/settings.js';
 import { loadModelDir, saveModelDir } from '../model/store.js';
 import { sumModels } from '../model/sum.js';
 import type { ModelData } from '../model/serialize.js';
@@ -58,33 +62,49 @@ export function parseRecipe(raw: unknown, source = 'recipe'): Recipe {
   const fail = (what: string): never => {
     throw new Error(`${source}: ${what}`);
   };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('expected a JSON object {"stages": [...], "model": {...}}');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail('expected a JSON object {"stages": [...], "model": {...}}');
   const r = raw as Partial<Recipe>;
   if (!Array.isArray(r.stages) || r.stages.length === 0) fail('stages: expected a non-empty list');
   const seen = new Map<string, Stage>();
   r.stages!.forEach((s, i) => {
     const at = `stages[${i}]`;
-    if (typeof s !== 'object' || s === null || typeof s.name !== 'string' || !/^[\w.-]+$/.test(s.name)) fail(`${at}.name: expected a folder name (letters, digits, . _ -)`);
+    if (
+      typeof s !== 'object' ||
+      s === null ||
+      typeof s.name !== 'string' ||
+      !/^[\w.-]+$/.test(s.name)
+    )
+      fail(`${at}.name: expected a folder name (letters, digits, . _ -)`);
     if (seen.has(s.name)) fail(`${at}.name: "${s.name}" names two stages`);
     if (isExport(s)) {
       const src = seen.get(s.export);
-      if (!src || isExport(src)) fail(`${at}.export: "${s.export}" is not an earlier training stage`);
-      if (s.chains !== undefined && (typeof s.chains !== 'object' || s.chains === null)) fail(`${at}.chains: expected {"x": {...}, "a": {...}}`);
+      if (!src || isExport(src))
+        fail(`${at}.export: "${s.export}" is not an earlier training stage`);
+      if (s.chains !== undefined && (typeof s.chains !== 'object' || s.chains === null))
+        fail(`${at}.chains: expected {"x": {...}, "a": {...}}`);
     } else {
       const t = s as Partial<TrainStage>;
       if (typeof t.config !== 'string') fail(`${at}.config: expected a config file path`);
-      if (t.from !== undefined && !seen.has(t.from)) fail(`${at}.from: "${t.from}" is not an earlier stage`);
-      if (t.set !== undefined && (typeof t.set !== 'object' || t.set === null || Array.isArray(t.set))) fail(`${at}.set: expected {"dotted.path": value}`);
+      if (t.from !== undefined && !seen.has(t.from))
+        fail(`${at}.from: "${t.from}" is not an earlier stage`);
+      if (
+        t.set !== undefined &&
+        (typeof t.set !== 'object' || t.set === null || Array.isArray(t.set))
+      )
+        fail(`${at}.set: expected {"dotted.path": value}`);
     }
     seen.set(s.name, s);
   });
   const m = r.model;
-  if (typeof m !== 'object' || m === null) fail('model: expected {"from": stage, "add"?, "addWeight"?, "chains"?}');
+  if (typeof m !== 'object' || m === null)
+    fail('model: expected {"from": stage, "add"?, "addWeight"?, "chains"?}');
   for (const k of ['from', 'add'] as const) {
     if (m![k] !== undefined && !seen.has(m![k]!)) fail(`model.${k}: "${m![k]}" is not a stage`);
   }
   if (m!.from === undefined) fail('model.from: missing');
-  if (m!.addWeight !== undefined && (m!.add === undefined || !(m!.addWeight > 0))) fail('model.addWeight: a positive number, with model.add');
+  if (m!.addWeight !== undefined && (m!.add === undefined || !(m!.addWeight > 0)))
+    fail('model.addWeight: a positive number, with model.add');
   return r as Recipe;
 }
 
@@ -117,9 +137,18 @@ function nested(set: Record<string, unknown>): Record<string, unknown> {
 }
 
 function deepMerge(base: unknown, patch: unknown): unknown {
-  if (typeof base !== 'object' || base === null || Array.isArray(base) || typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  if (
+    typeof base !== 'object' ||
+    base === null ||
+    Array.isArray(base) ||
+    typeof patch !== 'object' ||
+    patch === null ||
+    Array.isArray(patch)
+  )
+    return patch;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(patch)) out[k] = k === 'families' || k === 'familyLoss' ? v : deepMerge(out[k], v);
+  for (const [k, v] of Object.entries(patch))
+    out[k] = k === 'families' || k === 'familyLoss' ? v : deepMerge(out[k], v);
   return out;
 }
 
@@ -148,9 +177,21 @@ export interface RecipeResult {
 
 const DONE = 'stage.done';
 
-async function exportModel(data: ModelData, out: string, chains: ChainPatch | undefined, meta: Record<string, unknown>): Promise<string> {
-  const inference = chains ? validateInferenceSettings(withChains(data.inference as InferenceSettings, chains)) : data.inference;
-  return saveModelDir(out, { config: data.config, values: data.values, inference, meta: { ...data.meta, ...meta, ...(chains ? { testTimeChains: chains } : {}) } });
+async function exportModel(
+  data: ModelData,
+  out: string,
+  chains: ChainPatch | undefined,
+  meta: Record<string, unknown>,
+): Promise<string> {
+  const inference = chains
+    ? validateInferenceSettings(withChains(data.inference as InferenceSettings, chains))
+    : data.inference;
+  return saveModelDir(out, {
+    config: data.config,
+    values: data.values,
+    inference,
+    meta: { ...data.meta, ...meta, ...(chains ? { testTimeChains: chains } : {}) },
+  });
 }
 
 /** Run `recipe` into `o.out`, carrying on from whatever stages are done. */
@@ -160,7 +201,8 @@ export async function runRecipe(recipe: Recipe, o: RecipeOptions): Promise<Recip
   const folder = (name: string) => join(o.out, name);
   const byName = new Map(recipe.stages.map((s) => [s.name, s]));
   /** A stage's model: an export's folder, or a training stage's checkpoint. */
-  const modelOf = (name: string) => (isExport(byName.get(name)!) ? folder(name) : join(folder(name), 'checkpoint'));
+  const modelOf = (name: string) =>
+    isExport(byName.get(name)!) ? folder(name) : join(folder(name), 'checkpoint');
   for (const [i, stage] of recipe.stages.entries()) {
     const dir = folder(stage.name);
     if (existsSync(join(dir, DONE))) {
@@ -169,22 +211,51 @@ export async function runRecipe(recipe: Recipe, o: RecipeOptions): Promise<Recip
     }
     if (isExport(stage)) {
       o.onStage?.(i, total, stage, `export of ${stage.export}`);
-      await exportModel(await loadModelDir(modelOf(stage.export)), dir, stage.chains, { exportedFrom: stage.export });
+      await exportModel(await loadModelDir(modelOf(stage.export)), dir, stage.chains, {
+        exportedFrom: stage.export,
+      });
     } else {
       const resume = existsSync(join(dir, 'checkpoint', 'model.json'));
-      o.onStage?.(i, total, stage, resume ? 'resuming' : stage.from ? `from ${stage.from}` : 'from scratch');
+      o.onStage?.(
+        i,
+        total,
+        stage,
+        resume ? 'resuming' : stage.from ? `from ${stage.from}` : 'from scratch',
+      );
       const file = await readConfigFile(resolve(o.root, stage.config));
-      const config = resolveTrainingConfig(deepMerge(deepMerge(file, nested(stage.set ?? {})), nested(o.set ?? {})), stage.config);
-      const r = await runTraining({ ...o.run, config, outDir: dir, resume, ...(resume || !stage.from ? {} : { from: modelOf(stage.from) }) });
-      if (r.stoppedBy !== 'done') return { stoppedBy: r.stoppedBy, error: r.error, stage: stage.name, seconds: (performance.now() - started) / 1000 };
+      const config = resolveTrainingConfig(
+        deepMerge(deepMerge(file, nested(stage.set ?? {})), nested(o.set ?? {})),
+        stage.config,
+      );
+      const r = await runTraining({
+        ...o.run,
+        config,
+        outDir: dir,
+        resume,
+        ...(resume || !stage.from ? {} : { from: modelOf(stage.from) }),
+      });
+      if (r.stoppedBy !== 'done')
+        return {
+          stoppedBy: r.stoppedBy,
+          error: r.error,
+          stage: stage.name,
+          seconds: (performance.now() - started) / 1000,
+        };
     }
     await writeFile(join(dir, DONE), new Date().toISOString() + '\n');
   }
   const m = recipe.model;
-  o.onStage?.(total - 1, total, null, m.add ? `the model: ${m.from} + ${m.addWeight ?? 1} ${m.add}` : `the model: ${m.from}`);
+  o.onStage?.(
+    total - 1,
+    total,
+    null,
+    m.add ? `the model: ${m.from} + ${m.addWeight ?? 1} ${m.add}` : `the model: ${m.from}`,
+  );
   let data = await loadModelDir(modelOf(m.from));
   if (m.add) data = sumModels(data, await loadModelDir(modelOf(m.add)), m.addWeight ?? 1);
   const out = o.modelOut ?? folder('model');
-  await exportModel(data, out, m.chains, { recipe: { from: m.from, ...(m.add ? { add: m.add, addWeight: m.addWeight ?? 1 } : {}) } });
+  await exportModel(data, out, m.chains, {
+    recipe: { from: m.from, ...(m.add ? { add: m.add, addWeight: m.addWeight ?? 1 } : {}) },
+  });
   return { stoppedBy: 'done', model: out, seconds: (performance.now() - started) / 1000 };
 }

@@ -22,7 +22,11 @@ describe('committed recipes', () => {
     const shipped = JSON.parse(readFileSync(`${root}models/default/model.json`, 'utf8'));
     expect(shipped.inference.x).toMatchObject(recipe.model.chains!.x!);
     const lineage = recipe.stages.find((s) => s.name === recipe.model.from)!;
-    expect('export' in lineage && lineage.chains?.a).toMatchObject({ restarts: shipped.inference.a.restarts, polish: shipped.inference.a.polish, noise: shipped.inference.a.noise });
+    expect('export' in lineage && lineage.chains?.a).toMatchObject({
+      restarts: shipped.inference.a.restarts,
+      polish: shipped.inference.a.polish,
+      noise: shipped.inference.a.noise,
+    });
     expect(recipe.model.addWeight).toBe(0.75);
   });
 });

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../test-utils/engine.js';
 import { resolveTrainingConfig } from './config.js';
-import { FolderLockedError, LOCK_FILE, lockRunFolder, removeStaleTemps, truncateLog } from './run-folder.js';
+import {
+  FolderLockedError,
+  LOCK_FILE,
+  lockRunFolder,
+  removeStaleTemps,
+  truncateLog,
+} from './run-folder.js';
 import { runTraining } from './run.js';
 import { deadModel, DEAD_GRADIENT_STEPS, type EvalRecord, type StepRecord } from './trainer.js';
 
@@ -41,26 +47,37 @@ const tiny = (patch: object = {}) =>
   });
 
 /** A validator that records when it ran (scores are the step, so best/ follows the last). */
-const recording = (calls: number[]) => (_m: unknown, _c: unknown, step: number): EvalRecord => {
-  calls.push(step);
-  return { step, mean: step / 100, families: {}, lenientMean: 0 };
-};
+const recording =
+  (calls: number[]) =>
+  (_m: unknown, _c: unknown, step: number): EvalRecord => {
+    calls.push(step);
+    return { step, mean: step / 100, families: {}, lenientMean: 0 };
+  };
 
-const lines = async (path: string) => (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { step: number });
+const lines = async (path: string) =>
+  (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { step: number });
 
 describe('the run folder lock', () => {
   it('refuses a second owner while the first lives, and takes over from a dead one', async () => {
     const dir = await tempDir();
     const release = await lockRunFolder(dir);
     await expect(lockRunFolder(dir)).rejects.toThrow(FolderLockedError);
-    await expect(lockRunFolder(dir)).rejects.toThrow(new RegExp(`in use by another training run \\(pid ${process.pid} on ${hostname()}`));
+    await expect(lockRunFolder(dir)).rejects.toThrow(
+      new RegExp(`in use by another training run \\(pid ${process.pid} on ${hostname()}`),
+    );
     await release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
 
     // a lock whose process is gone: a child that has exited
     const child = spawn(process.execPath, ['-e', '0']);
     await new Promise((r) => child.on('exit', r));
-    await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid: child.pid, host: hostname(), started: 'then' }));
+    await writeFile(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: child.pid, host: hostname(), started: 'then' }),
+    );
     const notices: string[] = [];
     const again = await lockRunFolder(dir, (l) => notices.push(l));
     expect(notices[0]).toMatch(/taking over a lock left by a run that is gone/);
@@ -71,7 +88,9 @@ describe('the run folder lock', () => {
     const dir = await tempDir();
     const first = runTraining({ config: tiny({ steps: 6 }), outDir: dir });
     await new Promise((r) => setTimeout(r, 50));
-    await expect(runTraining({ config: tiny({ seed: 9 }), outDir: dir })).rejects.toThrow(/in use by another training run/);
+    await expect(runTraining({ config: tiny({ seed: 9 }), outDir: dir })).rejects.toThrow(
+      /in use by another training run/,
+    );
     const r = await first;
     expect(r.state.step).toBe(6);
     expect((await lines(join(dir, 'log.jsonl'))).map((l) => l.step)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -125,14 +144,21 @@ describe('a dead model', () => {
 
   it('is named by its energies or by a gradient that stays zero', () => {
     expect(deadModel(record({}), 0)).toBeNull();
-    expect(deadModel(record({ energySample: 3e36 }), 0)).toMatch(/energy of the samples is 3.00e\+36, beyond 1e\+6/);
+    expect(deadModel(record({ energySample: 3e36 }), 0)).toMatch(
+      /energy of the samples is 3.00e\+36, beyond 1e\+6/,
+    );
     expect(deadModel(record({ gradNorm: 0 }), DEAD_GRADIENT_STEPS - 1)).toBeNull();
-    expect(deadModel(record({ gradNorm: 0 }), DEAD_GRADIENT_STEPS)).toMatch(/gradient has been zero for 20 steps/);
+    expect(deadModel(record({ gradNorm: 0 }), DEAD_GRADIENT_STEPS)).toMatch(
+      /gradient has been zero for 20 steps/,
+    );
   });
 
   it('stops the run with its reason, keeping the checkpoint it had', async () => {
     const dir = await tempDir();
-    const r = await runTraining({ config: tiny({ steps: 60, learningRate: 1e3, checkpointEvery: 1 }), outDir: dir });
+    const r = await runTraining({
+      config: tiny({ steps: 60, learningRate: 1e3, checkpointEvery: 1 }),
+      outDir: dir,
+    });
     expect(r.stoppedBy).toBe('dead');
     expect(r.error).toMatch(/energy of the (positives|samples) is .*beyond 1e\+6/);
     expect(r.state.step).toBeLessThan(60);

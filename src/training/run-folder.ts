@@ -33,7 +33,10 @@ export class FolderLockedError extends Error {}
  * owner. A lock left by a dead process on this host is taken over, and
  * `onNotice` says so. Returns the release function.
  */
-export async function lockRunFolder(dir: string, onNotice: (line: string) => void = () => undefined): Promise<() => Promise<void>> {
+export async function lockRunFolder(
+  dir: string,
+  onNotice: (line: string) => void = () => undefined,
+): Promise<() => Promise<void>> {
   const path = join(dir, LOCK_FILE);
   const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -60,14 +63,19 @@ export async function lockRunFolder(dir: string, onNotice: (line: string) => voi
           `choose another --out, or remove ${path} if that run is gone`,
       );
     }
-    onNotice(`${path}: taking over a lock left by a run that is gone (pid ${owner.pid ?? '?'} on ${owner.host ?? '?'})`);
+    onNotice(
+      `${path}: taking over a lock left by a run that is gone (pid ${owner.pid ?? '?'} on ${owner.host ?? '?'})`,
+    );
     await rm(path, { force: true });
   }
   throw new FolderLockedError(`${path}: could not take the lock`);
 }
 
 /** Removes the temporary files an interrupted atomic write left in `dir` and its model folders. */
-export async function removeStaleTemps(dir: string, subfolders: readonly string[] = ['checkpoint', 'best']): Promise<number> {
+export async function removeStaleTemps(
+  dir: string,
+  subfolders: readonly string[] = ['checkpoint', 'best'],
+): Promise<number> {
   let removed = 0;
   for (const folder of [dir, ...subfolders.map((s) => join(dir, s))]) {
     let names: string[];

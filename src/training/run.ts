@@ -101,7 +101,8 @@ async function branchState(config: TrainingConfig, dir: string): Promise<TrainSt
   }
   // An exported model has no optimiser state: branch with fresh Adam moments.
   const state = hasOptimizerState(data) ? stateFromCheckpoint(config, data) : stateFromExport(data);
-  if (state.step >= config.steps) throw new Error(`${dir}: already at step ${state.step}; the config stops at ${config.steps}`);
+  if (state.step >= config.steps)
+    throw new Error(`${dir}: already at step ${state.step}; the config stops at ${config.steps}`);
   return { ...state, best: null };
 }
 
@@ -119,12 +120,18 @@ async function runLocked(o: RunOptions): Promise<RunResult> {
   const now = o.now ?? (() => performance.now());
   const ckptDir = join(o.outDir, 'checkpoint');
   const stale = await removeStaleTemps(o.outDir);
-  if (stale > 0) o.onNotice?.(`${o.outDir}: removed ${stale} temporary file${stale > 1 ? 's' : ''} an interrupted save left`);
+  if (stale > 0)
+    o.onNotice?.(
+      `${o.outDir}: removed ${stale} temporary file${stale > 1 ? 's' : ''} an interrupted save left`,
+    );
   let config = o.config;
   let state: TrainState;
   if (o.resume) {
     const data = await loadModelDir(ckptDir);
-    const saved = resolveTrainingConfig((data.meta as { training?: unknown }).training, `${ckptDir}/model.json`);
+    const saved = resolveTrainingConfig(
+      (data.meta as { training?: unknown }).training,
+      `${ckptDir}/model.json`,
+    );
     // The saved step count unless one is given: a resume without --steps
     // once took the default config's 2,000 and stopped a longer run early.
     config = { ...saved, steps: o.steps ?? saved.steps };
@@ -140,7 +147,10 @@ async function runLocked(o: RunOptions): Promise<RunResult> {
   await writeFileAtomic(join(o.outDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const model = modelFromState(config, state);
   const workers = o.workers ?? 1;
-  const source = workers > 1 ? await workerGradients(config, state.values, workers) : localGradients(config, state.values);
+  const source =
+    workers > 1
+      ? await workerGradients(config, state.values, workers)
+      : localGradients(config, state.values);
   let last: StepRecord | null = null;
 
   const save = async () => {
@@ -161,7 +171,12 @@ async function runLocked(o: RunOptions): Promise<RunResult> {
   let zeroSteps = 0;
   try {
     // A kill between a checkpoint and its validation lost that validation: run it now.
-    if (o.resume && config.evalEvery > 0 && state.step > 0 && (state.step % config.evalEvery === 0 || state.step === config.steps)) {
+    if (
+      o.resume &&
+      config.evalEvery > 0 &&
+      state.step > 0 &&
+      (state.step % config.evalEvery === 0 || state.step === config.steps)
+    ) {
       if (!(await loggedSteps(join(o.outDir, 'eval.jsonl'))).has(state.step)) await evaluate();
     }
     while (state.step < config.steps) {
@@ -194,7 +209,11 @@ async function runLocked(o: RunOptions): Promise<RunResult> {
         return { state, stoppedBy: 'dead', error: dead };
       }
       if (state.step % config.checkpointEvery === 0 || state.step === config.steps) await save();
-      if (config.evalEvery > 0 && (state.step % config.evalEvery === 0 || state.step === config.steps)) await evaluate();
+      if (
+        config.evalEvery > 0 &&
+        (state.step % config.evalEvery === 0 || state.step === config.steps)
+      )
+        await evaluate();
     }
     if (state.step === 0 || state.step % config.checkpointEvery !== 0) await save();
     return { state, stoppedBy: 'done' };

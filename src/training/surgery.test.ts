@@ -21,9 +21,13 @@ describe('projectConflicting (PCGrad)', () => {
 
   it('never steps against either gradient, across parameter tensors', () => {
     for (let seed = 1; seed <= 50; seed++) {
-      const rand = (k: number) => Float32Array.from({ length: k }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 2);
+      const rand = (k: number) =>
+        Float32Array.from({ length: k }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 2);
       const a = { w: rand(5), b: rand(3) };
-      const b = { w: Float32Array.from(a.w, (x, i) => -x + Math.cos(seed + i)), b: rand(3).map((x) => -x) };
+      const b = {
+        w: Float32Array.from(a.w, (x, i) => -x + Math.cos(seed + i)),
+        b: rand(3).map((x) => -x),
+      };
       const { grads } = projectConflicting(a, b);
       const along = (g: typeof a) => dot(grads.w, g.w) + dot(grads.b, g.b);
       expect(along(a)).toBeGreaterThanOrEqual(-1e-4);

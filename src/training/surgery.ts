@@ -12,7 +12,10 @@
 import type { ParamValues } from '../model/params.js';
 
 /** The dot product of two gradients over all parameter tensors. */
-export function dot(a: Readonly<Record<string, ArrayLike<number>>>, b: Readonly<Record<string, ArrayLike<number>>>): number {
+export function dot(
+  a: Readonly<Record<string, ArrayLike<number>>>,
+  b: Readonly<Record<string, ArrayLike<number>>>,
+): number {
   let s = 0;
   for (const name of Object.keys(a)) {
     const x = a[name];

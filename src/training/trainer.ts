@@ -95,9 +95,11 @@ export function deadModel(record: StepRecord, zeroSteps: number): string | null 
     ['positives', record.energyPositive],
     ['samples', record.energySample],
   ] as const) {
-    if (Math.abs(v) > DEAD_ENERGY) return `step ${record.step}: the energy of the ${name} is ${v.toExponential(2)}, beyond ${DEAD_ENERGY.toExponential(0)}`;
+    if (Math.abs(v) > DEAD_ENERGY)
+      return `step ${record.step}: the energy of the ${name} is ${v.toExponential(2)}, beyond ${DEAD_ENERGY.toExponential(0)}`;
   }
-  if (zeroSteps >= DEAD_GRADIENT_STEPS) return `step ${record.step}: the gradient has been zero for ${zeroSteps} steps`;
+  if (zeroSteps >= DEAD_GRADIENT_STEPS)
+    return `step ${record.step}: the gradient has been zero for ${zeroSteps} steps`;
   return null;
 }
 
@@ -131,7 +133,8 @@ export function lossGradients(
     trainingLoss({ model, batch, t, config, noise, parts, batchTotal: config.batchSize, side }),
   );
   const gradValues: ParamValues = {};
-  for (const spec of paramSpecs(config.model)) gradValues[spec.name] = Float32Array.from(T.read(grads[spec.name]));
+  for (const spec of paramSpecs(config.model))
+    gradValues[spec.name] = Float32Array.from(T.read(grads[spec.name]));
   const loss = T.readScalar(value);
   T.dispose([value, ...Object.values(grads)]);
   disposeBatchTensors(t);
@@ -155,7 +158,8 @@ export function shardGradients(
   parts.kl += a.parts.kl;
   parts.contrastive += a.parts.contrastive;
   parts.maskRank = a.parts.maskRank;
-  for (const [f, e] of Object.entries(a.parts.families)) parts.families[f].identification = e.identification;
+  for (const [f, e] of Object.entries(a.parts.families))
+    parts.families[f].identification = e.identification;
   return { parts, loss: x.loss + a.loss, sides: { x: x.grads, a: a.grads } };
 }
 
@@ -198,9 +202,13 @@ export async function trainStep(
   finalizeFamilies(parts);
   const surgery = computed.sides ? projectConflicting(computed.sides.x, computed.sides.a) : null;
   const grads = surgery ? surgery.grads : computed.grads!;
-  if (!Number.isFinite(loss)) throw new NonFiniteError(`step ${state.step + 1}: the loss is not finite (${loss})`);
+  if (!Number.isFinite(loss))
+    throw new NonFiniteError(`step ${state.step + 1}: the loss is not finite (${loss})`);
   const bad = Object.entries(grads).find(([, g]) => !finite(g));
-  if (bad) throw new NonFiniteError(`step ${state.step + 1}: the gradient of ${bad[0]} is not finite (the loss was ${loss})`);
+  if (bad)
+    throw new NonFiniteError(
+      `step ${state.step + 1}: the gradient of ${bad[0]} is not finite (the loss was ${loss})`,
+    );
   // Step on copies: a step that would make the parameters non-finite leaves the state as it was.
   const values = cloneValues(state.values);
   const adam = { t: state.adam.t, m: cloneValues(state.adam.m), v: cloneValues(state.adam.v) };
@@ -215,7 +223,10 @@ export async function trainStep(
     throw new NonFiniteError(`step ${state.step + 1}: parameters became non-finite`);
   }
   const wild = Object.entries(values).find(([, v]) => v.some((x) => Math.abs(x) > MAX_WEIGHT));
-  if (wild) throw new DeadModelError(`step ${state.step + 1}: the parameters of ${wild[0]} left +-${MAX_WEIGHT.toExponential(0)}`);
+  if (wild)
+    throw new DeadModelError(
+      `step ${state.step + 1}: the parameters of ${wild[0]} left +-${MAX_WEIGHT.toExponential(0)}`,
+    );
   state.values = values;
   state.adam = adam;
   state.step += 1;
@@ -236,7 +247,11 @@ export async function trainStep(
 export type Validator = (model: EnergyModel, config: TrainingConfig, step: number) => EvalRecord;
 
 /** A checkpoint: the model file plus the optimiser state and run metadata. */
-export function checkpointData(config: TrainingConfig, state: TrainState, metrics: Record<string, unknown>): ModelData {
+export function checkpointData(
+  config: TrainingConfig,
+  state: TrainState,
+  metrics: Record<string, unknown>,
+): ModelData {
   const extra: ModelData['extra'] = {};
   for (const spec of paramSpecs(config.model)) {
     extra[`adam.m/${spec.name}`] = { shape: spec.shape, values: state.adam.m[spec.name] };

@@ -35,6 +35,10 @@ parentPort!.on('message', async (msg: Request) => {
       ),
     );
   } catch (e) {
-    parentPort!.postMessage({ kind: 'error', message: (e as Error).message, stack: (e as Error).stack });
+    parentPort!.postMessage({
+      kind: 'error',
+      message: (e as Error).message,
+      stack: (e as Error).stack,
+    });
   }
 });

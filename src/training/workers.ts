@@ -61,7 +61,9 @@ export async function workerGradients(
   return {
     async compute(step, values) {
       const results = await Promise.all(
-        workers.map((w, i) => request<Result>(w, { kind: 'compute', step, values, indices: parts[i] })),
+        workers.map((w, i) =>
+          request<Result>(w, { kind: 'compute', step, values, indices: parts[i] }),
+        ),
       );
       const total = emptyParts();
       for (const r of results) addParts(total, r.parts);

@@ -12,9 +12,12 @@ import { Worker } from 'node:worker_threads';
 export function spawnWorker(entry: URL): Worker {
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
   const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } | string }> };
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+    exports: Record<string, { import: { default: string } | string }>;
+  };
   const target = pkg.exports['./esm/api'].import;
-  const api = new URL(typeof target === 'string' ? target : target.default, pathToFileURL(pkgPath)).href;
+  const api = new URL(typeof target === 'string' ? target : target.default, pathToFileURL(pkgPath))
+    .href;
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(boot, { eval: true });
 }

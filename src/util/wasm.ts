@@ -7,7 +7,9 @@
 export function compileWasm(base64: string): WebAssembly.Module | null {
   try {
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    return typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    return typeof WebAssembly === 'object' && WebAssembly.validate(bytes)
+      ? new WebAssembly.Module(bytes)
+      : null;
   } catch {
     return null;
   }

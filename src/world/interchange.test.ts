@@ -338,7 +338,9 @@ describe('episodes within bounds', () => {
     const attention = [1, 0, 1];
     delete (attention as (number | undefined)[])[1];
     holed.demos[0].attention = attention;
-    expect(() => validateEpisode(holed)).toThrow(/demos\[0\]\.attention\[1\]: missing \(the list has a hole here\)/);
+    expect(() => validateEpisode(holed)).toThrow(
+      /demos\[0\]\.attention\[1\]: missing \(the list has a hole here\)/,
+    );
     const sparse = goodEpisode();
     sparse.queries = new Array(2) as EpisodeJson['queries'];
     sparse.queries[1] = { task: 'identify', scene: scene() };
@@ -347,19 +349,34 @@ describe('episodes within bounds', () => {
 
   it('refuses scenes, demonstrations, queries and files beyond the documented limits', () => {
     const scene = (n: number): SceneJson => ({
-      entities: Array.from({ length: n }, (_, i) => ({ pos: [i / n - 0.5, 0] as [number, number], color: [1, 0, 0] as [number, number, number] })),
+      entities: Array.from({ length: n }, (_, i) => ({
+        pos: [i / n - 0.5, 0] as [number, number],
+        color: [1, 0, 0] as [number, number, number],
+      })),
     });
     const big = goodEpisode();
     big.queries = [{ task: 'identify', scene: scene(EPISODE_LIMITS.entities + 1) }];
-    expect(() => validateEpisode(big)).toThrow(/queries\[0\]\.scene\.entities: 33 entities; at most 32 per scene/);
-    expect(() => validateEpisode({ ...goodEpisode(), queries: [{ task: 'identify', scene: scene(EPISODE_LIMITS.entities) }] })).not.toThrow();
+    expect(() => validateEpisode(big)).toThrow(
+      /queries\[0\]\.scene\.entities: 33 entities; at most 32 per scene/,
+    );
+    expect(() =>
+      validateEpisode({
+        ...goodEpisode(),
+        queries: [{ task: 'identify', scene: scene(EPISODE_LIMITS.entities) }],
+      }),
+    ).not.toThrow();
     const many = goodEpisode();
     many.demos = Array.from({ length: EPISODE_LIMITS.demos + 1 }, () => goodEpisode().demos[0]);
     expect(() => validateEpisode(many)).toThrow(/demos: 101 demonstrations; at most 100/);
     const queries = goodEpisode();
-    queries.queries = Array.from({ length: EPISODE_LIMITS.queries + 1 }, () => goodEpisode().queries[0]);
+    queries.queries = Array.from(
+      { length: EPISODE_LIMITS.queries + 1 },
+      () => goodEpisode().queries[0],
+    );
     expect(() => validateEpisode(queries)).toThrow(/queries: 1001 queries; at most 1000/);
-    expect(() => parseEpisode(' '.repeat(EPISODE_LIMITS.characters + 1), 'big.json')).toThrow(/big\.json: 16,000,001 characters; at most 16,000,000/);
+    expect(() => parseEpisode(' '.repeat(EPISODE_LIMITS.characters + 1), 'big.json')).toThrow(
+      /big\.json: 16,000,001 characters; at most 16,000,000/,
+    );
   });
 
   it('reads a leading byte-order mark as nothing', () => {

@@ -35,7 +35,12 @@ import type { Entity, Event, Rgb, Scene, Vec2 } from './types.js';
  * an answer takes seconds; far beyond, minutes. The other limits keep one
  * file's work and memory bounded.
  */
-export const EPISODE_LIMITS = { entities: 32, demos: 100, queries: 1000, characters: 16e6 } as const;
+export const EPISODE_LIMITS = {
+  entities: 32,
+  demos: 100,
+  queries: 1000,
+  characters: 16e6,
+} as const;
 
 // ---------------------------------------------------------------- types
 
@@ -201,7 +206,8 @@ function expectArray(ctx: Ctx, v: unknown, path: string, what: string): unknown[
   if (v === undefined) ctx.fail(path, `missing (expected ${what})`);
   if (!Array.isArray(v)) ctx.fail(path, `expected ${what}, got ${kindOf(v)}`);
   // A sparse array (from the library, never from JSON) would be skipped over by map.
-  for (let i = 0; i < v.length; i++) if (!(i in v)) ctx.fail(index(path, i), 'missing (the list has a hole here)');
+  for (let i = 0; i < v.length; i++)
+    if (!(i in v)) ctx.fail(index(path, i), 'missing (the list has a hole here)');
   return v;
 }
 
@@ -226,7 +232,9 @@ function expectTuple(
   if (!Array.isArray(v) || v.length !== n)
     ctx.fail(path, `expected ${what}, got ${describeValue(v)}`);
   // a loop, not map: map skips the holes of a sparse array
-  return Array.from({ length: n }, (_, i) => expectFinite(ctx, (v as unknown[])[i], index(path, i), lo, hi));
+  return Array.from({ length: n }, (_, i) =>
+    expectFinite(ctx, (v as unknown[])[i], index(path, i), lo, hi),
+  );
 }
 
 // ---------------------------------------------------------------- scenes and events
@@ -249,7 +257,8 @@ function checkScene(
   const epath = key(path, 'entities');
   const list = expectArray(ctx, o.entities, epath, 'a list of entities');
   if (list.length === 0) ctx.fail(epath, 'expected at least one entity, got []');
-  if (list.length > EPISODE_LIMITS.entities) ctx.fail(epath, `${list.length} entities; at most ${EPISODE_LIMITS.entities} per scene`);
+  if (list.length > EPISODE_LIMITS.entities)
+    ctx.fail(epath, `${list.length} entities; at most ${EPISODE_LIMITS.entities} per scene`);
   if (expectedCount !== undefined && list.length !== expectedCount) {
     ctx.fail(epath, `expected ${expectedCount} entities (as in ${like}), got ${list.length}`);
   }
@@ -315,9 +324,14 @@ function checkEpisode(ctx: Ctx, v: unknown): EpisodeJson {
   const o = expectObject(ctx, v, '', 'an episode {"demos": [...], "queries": [...]}');
   const demos = expectArray(ctx, o.demos, 'demos', 'a list of demonstration events');
   if (demos.length === 0) ctx.fail('demos', 'expected at least one demonstration, got []');
-  if (demos.length > EPISODE_LIMITS.demos) ctx.fail('demos', `${demos.length} demonstrations; at most ${EPISODE_LIMITS.demos}`);
+  if (demos.length > EPISODE_LIMITS.demos)
+    ctx.fail('demos', `${demos.length} demonstrations; at most ${EPISODE_LIMITS.demos}`);
   const queries = expectArray(ctx, o.queries, 'queries', 'a list of queries');
-  if (queries.length > EPISODE_LIMITS.queries) ctx.fail('queries', `${queries.length} queries; at most ${EPISODE_LIMITS.queries} (split the episode)`);
+  if (queries.length > EPISODE_LIMITS.queries)
+    ctx.fail(
+      'queries',
+      `${queries.length} queries; at most ${EPISODE_LIMITS.queries} (split the episode)`,
+    );
   return {
     demos: demos.map((d, i) => checkEvent(ctx, d, index('demos', i))),
     queries: queries.map((q, i) => checkQuery(ctx, q, index('queries', i))),
@@ -442,7 +456,11 @@ function checkAnswer(ctx: Ctx, v: unknown, episode?: EpisodeJson): AnswerJson {
 
 function parseJson(text: string, source?: string): unknown {
   if (text.length > EPISODE_LIMITS.characters) {
-    throw new InterchangeError(`${text.length.toLocaleString('en-US')} characters; at most ${EPISODE_LIMITS.characters.toLocaleString('en-US')}`, '', source);
+    throw new InterchangeError(
+      `${text.length.toLocaleString('en-US')} characters; at most ${EPISODE_LIMITS.characters.toLocaleString('en-US')}`,
+      '',
+      source,
+    );
   }
   try {
     // A leading byte-order mark is not JSON, but editors write one.

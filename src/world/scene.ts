@@ -75,7 +75,8 @@ export function meanDisplacement(before: Scene, after: Scene, mask?: readonly nu
   let count = 0;
   before.entities.forEach((e, i) => {
     if (mask && !(mask[i] >= 0.5)) return;
-    total += distance(e.pos, after.entities[i].pos) + colorDistance(e.color, after.entities[i].color);
+    total +=
+      distance(e.pos, after.entities[i].pos) + colorDistance(e.color, after.entities[i].color);
     count++;
   });
   return count === 0 ? 0 : total / count;

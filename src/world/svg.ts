@@ -128,7 +128,13 @@ function panelSize(size: number): { width: number; height: number } {
  * box's top-left corner, so that an interactive page can map pointer positions
  * back to world coordinates.
  */
-export function panelLayout(size = 200): { width: number; height: number; boxX: number; boxY: number; size: number } {
+export function panelLayout(size = 200): {
+  width: number;
+  height: number;
+  boxX: number;
+  boxY: number;
+  size: number;
+} {
   return { ...panelSize(size), boxX: PAD, boxY: TITLE_H + PAD, size };
 }
 

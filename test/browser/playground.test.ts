@@ -15,7 +15,17 @@
  * Skips (with a message) when /usr/bin/chromium is absent.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +43,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = join(ROOT, 'web', 'dist');
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.warn(`playground browser test skipped: ${CHROMIUM} is absent (install it with: apt-get install -y chromium)`);
+  console.warn(
+    `playground browser test skipped: ${CHROMIUM} is absent (install it with: apt-get install -y chromium)`,
+  );
 }
 
 /** Newest modification time of the files under `path` (a file or a folder). */
@@ -59,10 +71,14 @@ function ensureBuilt(): void {
   );
   if (built > sources) return;
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--config', join(ROOT, 'web', 'vite.config.ts'), '--logLevel', 'warn'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', join(ROOT, 'web', 'vite.config.ts'), '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`vite build failed: ${r.stderr || r.stdout}`);
 }
 
@@ -106,15 +122,21 @@ describe.skipIf(!hasChromium)('the playground in headless chromium', () => {
   const errors: string[] = [];
 
   const phase = (p: Page, want: string) =>
-    p.waitForFunction((w) => document.getElementById('scene')?.dataset.phase === w, want, { timeout: 20_000 });
+    p.waitForFunction((w) => document.getElementById('scene')?.dataset.phase === w, want, {
+      timeout: 20_000,
+    });
 
   async function open(url: string): Promise<Page> {
     const p = await context.newPage();
     p.on('pageerror', (e) => errors.push(e.message));
     await p.goto(url);
-    await p.waitForFunction(() => document.getElementById('model-status')?.dataset.ready !== '0', null, {
-      timeout: 30_000,
-    });
+    await p.waitForFunction(
+      () => document.getElementById('model-status')?.dataset.ready !== '0',
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
     expect(await p.getAttribute('#model-status', 'data-ready')).toBe('1');
     return p;
   }
@@ -151,21 +173,30 @@ describe.skipIf(!hasChromium)('the playground in headless chromium', () => {
     // The answer is the checker-relevant mask of the final attention.
     expect(mask).toEqual(probabilities.map((p) => (p > 0.5 ? 1 : 0)));
     // What the scene highlights is exactly that set, and the page says so in words.
-    const highlighted = await page.$$eval('#scene .answer-mark', (els) => els.map((e) => Number(e.getAttribute('data-index'))));
+    const highlighted = await page.$$eval('#scene .answer-mark', (els) =>
+      els.map((e) => Number(e.getAttribute('data-index'))),
+    );
     const set = mask.flatMap((v, i) => (v ? [i] : []));
     expect(highlighted.sort((a, b) => a - b)).toEqual(set);
     expect(await answer.textContent()).toContain(`model's answer: {${set.join(', ')}}`);
     // With several a-chains (the shipped model has 16), the page keeps the lowest-energy answer, as eval does, and says which.
-    const servedModel = JSON.parse(readFileSync(join(served.dir, 'models', 'default', 'model.json'), 'utf8'));
+    const servedModel = JSON.parse(
+      readFileSync(join(served.dir, 'models', 'default', 'model.json'), 'utf8'),
+    );
     const restarts = (servedModel.inference?.a?.restarts ?? 1) as number;
-    if (restarts > 1) expect(await answer.textContent()).toMatch(new RegExp(`the lowest-energy answer of ${restarts} a-chains: chain \\d+`));
+    if (restarts > 1)
+      expect(await answer.textContent()).toMatch(
+        new RegExp(`the lowest-energy answer of ${restarts} a-chains: chain \\d+`),
+      );
     else expect(await answer.textContent()).not.toContain('a-chains');
     if (!served.untrained) expect(restarts).toBe(16);
     // The square checker judged it, and the verdict is on the page.
     expect(['0', '1']).toContain(await page.getAttribute('#verdict', 'data-ok'));
     expect(await page.textContent('#verdict')).toMatch(/^checker \(square\): (ok|wrong)/);
     // The a-chain drew its energy per step.
-    expect(await page.getAttribute('#scene', 'data-step')).toBe(await page.getAttribute('#scene', 'data-steps'));
+    expect(await page.getAttribute('#scene', 'data-step')).toBe(
+      await page.getAttribute('#scene', 'data-steps'),
+    );
   });
 
   let finalScene = '';
@@ -178,7 +209,9 @@ describe.skipIf(!hasChromium)('the playground in headless chromium', () => {
     await page.click('#generate');
     await phase(page, 'generate-done');
     // The knob's 20 steps, then the shipped model's refit steps on what moved (x.refit).
-    const servedModel = JSON.parse(readFileSync(join(served.dir, 'models', 'default', 'model.json'), 'utf8'));
+    const servedModel = JSON.parse(
+      readFileSync(join(served.dir, 'models', 'default', 'model.json'), 'utf8'),
+    );
     const refit = (servedModel.inference?.x?.refit ?? 0) as number;
     expect(await page.getAttribute('#scene', 'data-steps')).toBe(String(20 + refit));
     expect(await page.getAttribute('#scene', 'data-step')).toBe(String(20 + refit));
@@ -187,23 +220,41 @@ describe.skipIf(!hasChromium)('the playground in headless chromium', () => {
     expect(['0', '1']).toContain(await page.getAttribute('#verdict', 'data-ok'));
     expect(await page.textContent('#verdict')).toMatch(/^checker \(move-between\): (ok|wrong)/);
     // The landscape finishes in the background.
-    await page.waitForFunction(() => document.getElementById('landscape')?.dataset.rows === '24', null, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => document.getElementById('landscape')?.dataset.rows === '24',
+      null,
+      { timeout: 20_000 },
+    );
     finalScene = await page.innerHTML('#scene');
 
     // Every step is timed. The median itself can be 0: headless chromium coarsens performance.now()
     // (to 0.1 ms without cross-origin isolation), and an idle machine runs a step of N = 6 in less.
     const ms = Number(await page.getAttribute('#timing', 'data-ms-x'));
     expect(ms).toBeGreaterThanOrEqual(0);
-    expect(await page.textContent('#timing')).toMatch(new RegExp(`x-chain \\(N = 6\\): median [\\d.]+ ms, mean [\\d.]+ ms over ${20 + refit} steps`));
-    console.log(`playground: one Langevin step of the x-chain (N = 6) takes ${ms.toFixed(2)} ms in headless chromium (median of ${20 + refit})` +
-      (served.untrained ? ' [untrained model]' : ''));
+    expect(await page.textContent('#timing')).toMatch(
+      new RegExp(
+        `x-chain \\(N = 6\\): median [\\d.]+ ms, mean [\\d.]+ ms over ${20 + refit} steps`,
+      ),
+    );
+    console.log(
+      `playground: one Langevin step of the x-chain (N = 6) takes ${ms.toFixed(2)} ms in headless chromium (median of ${20 + refit})` +
+        (served.untrained ? ' [untrained model]' : ''),
+    );
 
     await page.click('#reach');
-    await page.waitForFunction(() => /checker \(move-between\)/.test(document.getElementById('arm-verdict')?.textContent ?? ''), null, {
-      timeout: 20_000,
-    });
+    await page.waitForFunction(
+      () =>
+        /checker \(move-between\)/.test(document.getElementById('arm-verdict')?.textContent ?? ''),
+      null,
+      {
+        timeout: 20_000,
+      },
+    );
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
-    const shot = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'playground.png') : join(tmpdir(), 'concept-ebm-playground.png');
+    const shot =
+      process.env.UPDATE_SCREENSHOT === '1'
+        ? join(ROOT, 'docs', 'playground.png')
+        : join(tmpdir(), 'concept-ebm-playground.png');
     await page.screenshot({ path: shot, fullPage: true });
     await page.click('#copy-link');
     link = await page.inputValue('#link');

@@ -32,16 +32,22 @@ function randomState(rng: Rng): PlaygroundState {
     op: rng.choice(['and', 'or', 'not'] as const),
     notWeight: rng.range(0, 1),
     temperature: rng.range(0.01, 3),
-    a: rng.bernoulli(0.5) ? { label: 'move-close, seed 3 ~ (edited) & 100%!', code: Array.from(rng.normals(16)) } : null,
+    a: rng.bernoulli(0.5)
+      ? { label: 'move-close, seed 3 ~ (edited) & 100%!', code: Array.from(rng.normals(16)) }
+      : null,
     b: rng.bernoulli(0.5) ? { label: 'make-red', code: Array.from(rng.normals(16)) } : null,
   };
   if (rng.bernoulli(0.5)) {
     const ep = buildEpisode(s);
     s.editedDemos = ep.demos.map((d) => ({
       ...d,
-      after: { entities: d.after.entities.map((e) => ({ ...e, pos: [e.pos[0] + 0.01234567, e.pos[1]] })) },
+      after: {
+        entities: d.after.entities.map((e) => ({ ...e, pos: [e.pos[0] + 0.01234567, e.pos[1]] })),
+      },
     }));
-    s.editedQuery = rng.bernoulli(0.5) ? { scene: ep.query.scene, attention: ep.query.attention.map((a) => 1 - a) } : null;
+    s.editedQuery = rng.bernoulli(0.5)
+      ? { scene: ep.query.scene, attention: ep.query.attention.map((a) => 1 - a) }
+      : null;
   }
   return s;
 }

@@ -7,7 +7,11 @@
 import * as T from '../../src/engine/index.js';
 import type { Tensor } from '../../src/engine/index.js';
 import { reachWithArm } from '../../src/inference/arm.js';
-import { combineEnergies, type ComposeOp, type ComposeOptions } from '../../src/inference/compose.js';
+import {
+  combineEnergies,
+  type ComposeOp,
+  type ComposeOptions,
+} from '../../src/inference/compose.js';
 import {
   composeObjectives,
   fastAttentionObjective,
@@ -129,22 +133,50 @@ export function identifyRestarts(
   first: Float32Array,
 ): { probs: number[]; chosen: number; restarts: number; polished: number } {
   const objective = fastAttentionObjective(kernelOf(model), scene, code);
-  const best = fastAttentionRestarts(objective, scene.entities.length, chain, range, attentionLogit, rng, { first });
-  return { probs: Array.from(best.z, sigmoid), chosen: best.chosen, restarts: chain.restarts ?? 1, polished: best.polished };
+  const best = fastAttentionRestarts(
+    objective,
+    scene.entities.length,
+    chain,
+    range,
+    attentionLogit,
+    rng,
+    { first },
+  );
+  return {
+    probs: Array.from(best.z, sigmoid),
+    chosen: best.chosen,
+    restarts: chain.restarts ?? 1,
+    polished: best.polished,
+  };
 }
 
 /** What the x-chain descends: one concept, or two composed. */
 export type StateObjective =
   | { kind: 'concept'; code: Float32Array }
-  | { kind: 'compose'; op: ComposeOp; codes: readonly [Float32Array, Float32Array]; options: ComposeOptions };
+  | {
+      kind: 'compose';
+      op: ComposeOp;
+      codes: readonly [Float32Array, Float32Array];
+      options: ComposeOptions;
+    };
 
 /** Energy of scenes x [B, N, D] under an objective, attention logits a [B, N]; codes are tiled to B (the landscape). */
-export function objectiveEnergy(model: EnergyModel, objective: StateObjective, x: Tensor, a: Tensor): Tensor {
+export function objectiveEnergy(
+  model: EnergyModel,
+  objective: StateObjective,
+  x: Tensor,
+  a: Tensor,
+): Tensor {
   const B = x.shape[0];
   const tiled = (code: Float32Array) => T.tile(T.tensor(code, [1, code.length]), [B, 1]);
   if (objective.kind === 'concept') return model.energy(x, a, tiled(objective.code));
   const [ca, cb] = objective.codes;
-  return combineEnergies(objective.op, model.energy(x, a, tiled(ca)), model.energy(x, a, tiled(cb)), objective.options);
+  return combineEnergies(
+    objective.op,
+    model.energy(x, a, tiled(ca)),
+    model.energy(x, a, tiled(cb)),
+    objective.options,
+  );
 }
 
 /** Generation: x from x0 down the objective; only `movable` entities change. Returns the final scene. */
@@ -161,14 +193,27 @@ export function* generateChain(
 ): Generator<void, Scene, void> {
   const n = before.entities.length;
   const fe = kernelOf(model);
-  const of = (code: Float32Array) => fastStateObjective(fe, before, attention, code, movable, attentionLogit, chain);
+  const of = (code: Float32Array) =>
+    fastStateObjective(fe, before, attention, code, movable, attentionLogit, chain);
   const energy =
     objective.kind === 'concept'
       ? of(objective.code)
-      : composeObjectives(objective.op, of(objective.codes[0]), of(objective.codes[1]), n * ATTRIBUTES, objective.options);
+      : composeObjectives(
+          objective.op,
+          of(objective.codes[0]),
+          of(objective.codes[1]),
+          n * ATTRIBUTES,
+          objective.options,
+        );
   const start = sceneToArray(before);
   // One step at a time: the anchor (x.anchor) pulls toward the chain's start, not the last step's.
-  const options: FastChainOptions = { rng, mask: stateMask(movable), range: STATE_RANGE, last: ATTRIBUTES, anchorAt: start };
+  const options: FastChainOptions = {
+    rng,
+    mask: stateMask(movable),
+    range: STATE_RANGE,
+    last: ATTRIBUTES,
+    anchorAt: start,
+  };
   let z: Float32Array = Float32Array.from(start);
   report({ k: 0, energy: energy.energy(z), ms: 0 }, arrayToScene(z, n));
   for (let k = 1; k <= chain.steps; k++) {
@@ -207,16 +252,38 @@ export function* armChain(
 ): Generator<void, number[], void> {
   let angles = angles0.slice();
   let current = scene;
-  const zero = reachWithArm(model, arm, scene, attention, code, angles, { ...chain, steps: 0 }, attentionLogit, rng, {
-    record: true,
-  });
+  const zero = reachWithArm(
+    model,
+    arm,
+    scene,
+    attention,
+    code,
+    angles,
+    { ...chain, steps: 0 },
+    attentionLogit,
+    rng,
+    {
+      record: true,
+    },
+  );
   report({ k: 0, energy: zero.trajectory!.energies[0], ms: 0 }, angles, zero.after);
   for (let k = 1; k <= chain.steps; k++) {
     yield;
     const t0 = performance.now();
-    const r = reachWithArm(model, arm, current, attention, code, angles, { ...chain, steps: 1 }, attentionLogit, rng, {
-      record: true,
-    });
+    const r = reachWithArm(
+      model,
+      arm,
+      current,
+      attention,
+      code,
+      angles,
+      { ...chain, steps: 1 },
+      attentionLogit,
+      rng,
+      {
+        record: true,
+      },
+    );
     const ms = performance.now() - t0;
     angles = r.angles;
     current = r.after;
@@ -268,7 +335,9 @@ export function* landscapeJob(
       xs[b * n * ATTRIBUTES + entity * ATTRIBUTES] = cx;
       xs[b * n * ATTRIBUTES + entity * ATTRIBUTES + 1] = cy;
     }
-    const e = T.tidy(() => objectiveEnergy(model, objective, T.tensor(xs, [B, n, ATTRIBUTES]), T.tensor(as, [B, n])));
+    const e = T.tidy(() =>
+      objectiveEnergy(model, objective, T.tensor(xs, [B, n, ATTRIBUTES]), T.tensor(as, [B, n])),
+    );
     out.values.set(T.read(e), r0 * grid);
     e.dispose();
     out.rowsDone = r0 + rows;

@@ -53,7 +53,6 @@ function overlay(scene: Scene, marks: SceneMarks, f: WorldMap): string {
   return out.join('');
 }
 
-
 /** A scene panel (svg.ts look) with the page's marks. */
 export function sceneSvgWithMarks(panel: Panel, marks: SceneMarks, size: number): string {
   return panelSvg(
@@ -82,7 +81,14 @@ function fmt(v: number): string {
 }
 
 /** Energy per step of one chain: a line with dots, the first and last values, K on the x axis. */
-export function plotSvg(values: readonly number[], steps: number, label: string, color: string, width = 300, height = 84): string {
+export function plotSvg(
+  values: readonly number[],
+  steps: number,
+  label: string,
+  color: string,
+  width = 300,
+  height = 84,
+): string {
   const L = 44;
   const R = 8;
   const Tp = 16;
@@ -105,22 +111,35 @@ export function plotSvg(values: readonly number[], steps: number, label: string,
     const K = Math.max(1, steps, values.length - 1);
     const px = (k: number) => L + (k / K) * w;
     const py = (v: number) => Tp + h - ((v - lo) / (hi - lo)) * h;
-    const pts = values.map((v, k) => (Number.isFinite(v) ? `${n2(px(k))},${n2(py(v))}` : '')).filter(Boolean);
-    out.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${color}" stroke-width="1.8"/>`);
+    const pts = values
+      .map((v, k) => (Number.isFinite(v) ? `${n2(px(k))},${n2(py(v))}` : ''))
+      .filter(Boolean);
+    out.push(
+      `<polyline points="${pts.join(' ')}" fill="none" stroke="${color}" stroke-width="1.8"/>`,
+    );
     if (values.length <= 60) {
       values.forEach((v, k) => {
-        if (Number.isFinite(v)) out.push(`<circle cx="${n2(px(k))}" cy="${n2(py(v))}" r="2" fill="${color}"/>`);
+        if (Number.isFinite(v))
+          out.push(`<circle cx="${n2(px(k))}" cy="${n2(py(v))}" r="2" fill="${color}"/>`);
       });
     }
-    out.push(`<text x="${L - 4}" y="${Tp + 9}" font-size="9" fill="#666" text-anchor="end">${fmt(hi)}</text>`);
-    out.push(`<text x="${L - 4}" y="${Tp + h}" font-size="9" fill="#666" text-anchor="end">${fmt(lo)}</text>`);
+    out.push(
+      `<text x="${L - 4}" y="${Tp + 9}" font-size="9" fill="#666" text-anchor="end">${fmt(hi)}</text>`,
+    );
+    out.push(
+      `<text x="${L - 4}" y="${Tp + h}" font-size="9" fill="#666" text-anchor="end">${fmt(lo)}</text>`,
+    );
     out.push(
       `<text x="${width - R}" y="11" font-size="10" fill="${color}" text-anchor="end">E = ${fmt(values[values.length - 1])} at step ${values.length - 1}</text>`,
     );
     out.push(`<text x="${L}" y="${height - 3}" font-size="9" fill="#666">0</text>`);
-    out.push(`<text x="${L + w}" y="${height - 3}" font-size="9" fill="#666" text-anchor="end">${K}</text>`);
+    out.push(
+      `<text x="${L + w}" y="${height - 3}" font-size="9" fill="#666" text-anchor="end">${K}</text>`,
+    );
   } else {
-    out.push(`<text x="${L + w / 2}" y="${Tp + h / 2 + 4}" font-size="10" fill="#999" text-anchor="middle">not run yet</text>`);
+    out.push(
+      `<text x="${L + w / 2}" y="${Tp + h / 2 + 4}" font-size="10" fill="#999" text-anchor="middle">not run yet</text>`,
+    );
   }
   out.push('</svg>');
   return out.join('');
@@ -128,7 +147,9 @@ export function plotSvg(values: readonly number[], steps: number, label: string,
 
 /** The concept code as bars around zero. */
 export function codeSvg(code: ArrayLike<number> | null, width = 300, height = 40): string {
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" class="code">`];
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" class="code">`,
+  ];
   out.push(`<line x1="0" y1="${height / 2}" x2="${width}" y2="${height / 2}" stroke="#ccc"/>`);
   if (code && code.length > 0) {
     const m = Math.max(1e-6, ...Array.from(code, Math.abs));
@@ -136,7 +157,9 @@ export function codeSvg(code: ArrayLike<number> | null, width = 300, height = 40
     Array.from(code).forEach((v, i) => {
       const hgt = (Math.abs(v) / m) * (height / 2 - 2);
       const y = v >= 0 ? height / 2 - hgt : height / 2;
-      out.push(`<rect x="${n2(i * bw + 1)}" y="${n2(y)}" width="${n2(bw - 2)}" height="${n2(hgt)}" fill="${v >= 0 ? '#6a1b9a' : '#ab47bc'}"/>`);
+      out.push(
+        `<rect x="${n2(i * bw + 1)}" y="${n2(y)}" width="${n2(bw - 2)}" height="${n2(hgt)}" fill="${v >= 0 ? '#6a1b9a' : '#ab47bc'}"/>`,
+      );
     });
   }
   out.push('</svg>');
@@ -163,7 +186,8 @@ export function colormap(t: number): [number, number, number] {
   return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * f)) as [number, number, number];
 }
 
-const css = (c: readonly number[]) => `rgb(${Math.round(c[0] * 255)},${Math.round(c[1] * 255)},${Math.round(c[2] * 255)})`;
+const css = (c: readonly number[]) =>
+  `rgb(${Math.round(c[0] * 255)},${Math.round(c[1] * 255)},${Math.round(c[2] * 255)})`;
 
 /**
  * Heat map of log(1 + E) over the grid (computed cells only), the other
@@ -197,7 +221,12 @@ export function drawLandscape(
       logs.forEach((v, idx) => {
         const [r, g, b] = colormap(hi - lo < 1e-12 ? 0.5 : (v - lo) / (hi - lo));
         ctx.fillStyle = `rgb(${r},${g},${b})`;
-        ctx.fillRect(Math.floor((idx % G) * cw), Math.floor(Math.floor(idx / G) * ch), Math.ceil(cw), Math.ceil(ch));
+        ctx.fillRect(
+          Math.floor((idx % G) * cw),
+          Math.floor(Math.floor(idx / G) * ch),
+          Math.ceil(cw),
+          Math.ceil(ch),
+        );
       });
       // The grid cell with the lowest energy.
       let best = 0;

@@ -7,7 +7,11 @@ import { sampleEpisode } from '../../src/concepts/episode.js';
 import type { CheckResult, ConceptFamily } from '../../src/concepts/family.js';
 import { getFamily } from '../../src/concepts/index.js';
 import { rngFor } from '../../src/random/rng.js';
-import { eventFromJson, sceneFromJson, type GenerateQueryJson } from '../../src/world/interchange.js';
+import {
+  eventFromJson,
+  sceneFromJson,
+  type GenerateQueryJson,
+} from '../../src/world/interchange.js';
 import { cloneScene } from '../../src/world/scene.js';
 import type { Event, Scene } from '../../src/world/types.js';
 import type { PlaygroundState } from './state.js';
@@ -40,7 +44,10 @@ export function entitiesFor(family: ConceptFamily, requested: number): number {
   return requested <= 0 ? family.defaultEntities : Math.max(family.minEntities, requested);
 }
 
-export function buildEpisode(state: PlaygroundState, familyName: string = state.family): PageEpisode {
+export function buildEpisode(
+  state: PlaygroundState,
+  familyName: string = state.family,
+): PageEpisode {
   const family = getFamily(familyName);
   const entities = entitiesFor(family, state.entities);
   const sameFamily = familyName === state.family;
@@ -64,9 +71,18 @@ export function buildEpisode(state: PlaygroundState, familyName: string = state.
   }
   let demos = episode.demos.map(eventFromJson);
   const editedDemos = sameFamily && state.editedDemos !== null;
-  if (editedDemos) demos = state.editedDemos!.map((e) => ({ before: cloneScene(e.before), after: cloneScene(e.after), attention: e.attention.slice() }));
+  if (editedDemos)
+    demos = state.editedDemos!.map((e) => ({
+      before: cloneScene(e.before),
+      after: cloneScene(e.after),
+      attention: e.attention.slice(),
+    }));
   const editedQuery = sameFamily && state.editedQuery !== null;
-  if (editedQuery) query = { scene: cloneScene(state.editedQuery!.scene), attention: state.editedQuery!.attention.slice() };
+  if (editedQuery)
+    query = {
+      scene: cloneScene(state.editedQuery!.scene),
+      attention: state.editedQuery!.attention.slice(),
+    };
   return { family, demos, query, entities, editedDemos, editedQuery };
 }
 
@@ -74,12 +90,20 @@ function guard(run: () => CheckResult): CheckResult {
   try {
     return run();
   } catch (e) {
-    return { ok: false, error: Number.NaN, reason: `the checker cannot judge this scene (${(e as Error).message})` };
+    return {
+      ok: false,
+      error: Number.NaN,
+      reason: `the checker cannot judge this scene (${(e as Error).message})`,
+    };
   }
 }
 
 /** The family's verdict on an attended set (0/1 mask), or null for a generation family. */
-export function judgeIdentification(family: ConceptFamily, scene: Scene, mask: readonly number[]): CheckResult | null {
+export function judgeIdentification(
+  family: ConceptFamily,
+  scene: Scene,
+  mask: readonly number[],
+): CheckResult | null {
   return family.kind === 'identify' ? guard(() => family.check(scene, mask)) : null;
 }
 

@@ -29,7 +29,13 @@ import {
   type StepReport,
 } from './chains.js';
 import { CHAIN_COLORS, codeSvg, drawLandscape, plotSvg, sceneSvgWithMarks } from './draw.js';
-import { buildEpisode, describeSet, judgeGeneration, judgeIdentification, type PageEpisode } from './episode.js';
+import {
+  buildEpisode,
+  describeSet,
+  judgeGeneration,
+  judgeIdentification,
+  type PageEpisode,
+} from './episode.js';
 import { loadModelFrom } from './model-loader.js';
 import { Runner } from './runner.js';
 import {
@@ -89,7 +95,11 @@ interface Timing {
 
 const median = (v: readonly number[]) => {
   const s = [...v].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length === 0
+    ? Number.NaN
+    : s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 const SCENE_SIZE = 380;
@@ -166,9 +176,15 @@ const el = {
   footer: $('footer'),
 };
 
-const runButtons = ['infer', 'identify', 'generate', 'generate-composed', 'reach', 'keep-a', 'keep-b'].map((id) =>
-  $<HTMLButtonElement>(id),
-);
+const runButtons = [
+  'infer',
+  'identify',
+  'generate',
+  'generate-composed',
+  'reach',
+  'keep-a',
+  'keep-b',
+].map((id) => $<HTMLButtonElement>(id));
 
 // ---------------------------------------------------------------- state plumbing
 
@@ -210,7 +226,12 @@ function conceptKey(ep: PageEpisode): string {
 
 function chainSettings(c: ChainName): ChainSettings {
   const base = (rt.model?.inference ?? DEFAULT_INFERENCE)[c];
-  return { ...base, steps: state.knobs[c].steps, stepSize: state.knobs[c].stepSize, noise: state.knobs[c].noise };
+  return {
+    ...base,
+    steps: state.knobs[c].steps,
+    stepSize: state.knobs[c].stepSize,
+    noise: state.knobs[c].noise,
+  };
 }
 
 function conceptLabel(ep: PageEpisode): string {
@@ -299,7 +320,8 @@ function* identifyJob(ep: PageEpisode): Generator<void, void, void> {
     first,
   );
   view.probs = best.probs;
-  if (best.restarts > 1 || best.polished > 0) view.bestOf = { chosen: best.chosen, restarts: best.restarts, polished: best.polished };
+  if (best.restarts > 1 || best.polished > 0)
+    view.bestOf = { chosen: best.chosen, restarts: best.restarts, polished: best.polished };
   view.answer = best.probs.map((p) => (p > 0.5 ? 1 : 0));
   view.verdict = judgeIdentification(ep.family, ep.query.scene, view.answer);
   view.done = true;
@@ -318,7 +340,12 @@ function* generateJob(ep: PageEpisode, composed: boolean): Generator<void, void,
       codes: [Float32Array.from(a.code), Float32Array.from(b.code)],
       options: { notWeight, temperature },
     };
-    label = op === 'and' ? 'A AND B' : op === 'or' ? `A OR B (T = ${temperature})` : `A AND NOT B (λ = ${notWeight})`;
+    label =
+      op === 'and'
+        ? 'A AND B'
+        : op === 'or'
+          ? `A OR B (T = ${temperature})`
+          : `A AND NOT B (λ = ${notWeight})`;
   } else {
     objective = { kind: 'concept', code: yield* inferJob(ep, false) };
   }
@@ -341,7 +368,11 @@ function* generateJob(ep: PageEpisode, composed: boolean): Generator<void, void,
   rt.view = view;
   rt.plots.x = [];
   rt.plotSteps.x = chain.steps + (chain.refit ?? 0);
-  rt.counter = { name: composed ? `x-chain (${label})` : 'x-chain (generate)', step: 0, steps: chain.steps + (chain.refit ?? 0) };
+  rt.counter = {
+    name: composed ? `x-chain (${label})` : 'x-chain (generate)',
+    step: 0,
+    steps: chain.steps + (chain.refit ?? 0),
+  };
   const n = start.entities.length;
   const after = yield* generateChain(
     model.model,
@@ -365,7 +396,9 @@ function* generateJob(ep: PageEpisode, composed: boolean): Generator<void, void,
 }
 
 function armEpisode(): PageEpisode {
-  return state.family === 'move-between' && rt.episode ? rt.episode : buildEpisode(state, 'move-between');
+  return state.family === 'move-between' && rt.episode
+    ? rt.episode
+    : buildEpisode(state, 'move-between');
 }
 
 function armStart(ep: PageEpisode): { start: Scene; angles: number[] } {
@@ -389,10 +422,17 @@ function* armJob(): Generator<void, void, void> {
       rt.plots.w = [];
       rt.plotSteps.w = chain.steps;
       rt.counter = { name: 'w-chain (move-between, for the arm)', step: 0, steps: chain.steps };
-      code = yield* conceptChain(model.model, ep.demos, chain, model.inference.attentionLogit, rngFor(state.seed, 'playground', 'w-arm'), (r) => {
-        rt.plots.w.push(r.energy);
-        rt.counter.step = r.k;
-      });
+      code = yield* conceptChain(
+        model.model,
+        ep.demos,
+        chain,
+        model.inference.attentionLogit,
+        rngFor(state.seed, 'playground', 'w-arm'),
+        (r) => {
+          rt.plots.w.push(r.energy);
+          rt.counter.step = r.k;
+        },
+      );
       rt.armConcept = { code, key };
     }
   }
@@ -478,7 +518,8 @@ function landscapeEntity(scene: Scene, attention: readonly number[]): number {
   return movable >= 0 ? movable : 0;
 }
 
-const logit = (p: number, range: number) => Math.max(-range, Math.min(range, Math.log(p / (1 - p))));
+const logit = (p: number, range: number) =>
+  Math.max(-range, Math.min(range, Math.log(p / (1 - p))));
 
 /** What the landscape shows now: scene, attention logits, objective, entity and the chain path. */
 function landscapeInputs(): {
@@ -506,13 +547,20 @@ function landscapeInputs(): {
     if (view.composed) {
       const { a, b, op, notWeight, temperature } = state.compose;
       if (a && b) {
-        objective = { kind: 'compose', op, codes: [Float32Array.from(a.code), Float32Array.from(b.code)], options: { notWeight, temperature } };
+        objective = {
+          kind: 'compose',
+          op,
+          codes: [Float32Array.from(a.code), Float32Array.from(b.code)],
+          options: { notWeight, temperature },
+        };
         why = view.composed;
       }
     }
   } else if (view.kind === 'identify') {
-    logits = view.probs.map((p) => logit(Math.min(1 - 1e-6, Math.max(1e-6, p)), model.inference.attentionRange));
-    why = 'attention: the a-chain\'s';
+    logits = view.probs.map((p) =>
+      logit(Math.min(1 - 1e-6, Math.max(1e-6, p)), model.inference.attentionRange),
+    );
+    why = "attention: the a-chain's";
   }
   if (!objective && rt.concept && rt.concept.key === conceptKey(ep)) {
     objective = { kind: 'concept', code: rt.concept.code };
@@ -539,19 +587,27 @@ function updateLandscape(): void {
   const key = JSON.stringify([
     held,
     logits.map((v) => Math.round(v * 1e4) / 1e4),
-    objective.kind === 'concept' ? Array.from(objective.code) : [objective.op, objective.options, objective.codes.map((c) => Array.from(c))],
+    objective.kind === 'concept'
+      ? Array.from(objective.code)
+      : [objective.op, objective.options, objective.codes.map((c) => Array.from(c))],
     entity,
   ]);
   if (key === rt.landscapeKey) return;
   rt.landscapeKey = key;
-  const land: Landscape = { grid: GRID, entity, values: new Float32Array(GRID * GRID).fill(Number.NaN), rowsDone: 0 };
+  const land: Landscape = {
+    grid: GRID,
+    entity,
+    values: new Float32Array(GRID * GRID).fill(Number.NaN),
+    rowsDone: 0,
+  };
   rt.landscape = land;
   runner.setBackground(landscapeJob(rt.model.model, scene, logits, objective, land));
 }
 
 // ---------------------------------------------------------------- rendering
 
-const fmt = (v: number, d = 3) => (Number.isFinite(v) ? String(Math.round(v * 10 ** d) / 10 ** d) : String(v));
+const fmt = (v: number, d = 3) =>
+  Number.isFinite(v) ? String(Math.round(v * 10 ** d) / 10 ** d) : String(v);
 
 function verdictText(family: string, v: CheckResult | null): string {
   if (!v) return 'checker: –';
@@ -580,12 +636,14 @@ function renderControls(): void {
   }
   el.composeOp.value = state.compose.op;
   if (document.activeElement !== el.notWeight) el.notWeight.value = String(state.compose.notWeight);
-  if (document.activeElement !== el.temperature) el.temperature.value = String(state.compose.temperature);
+  if (document.activeElement !== el.temperature)
+    el.temperature.value = String(state.compose.temperature);
   el.keptA.textContent = `A: ${state.compose.a?.label ?? '–'}`;
   el.keptB.textContent = `B: ${state.compose.b?.label ?? '–'}`;
   const ready = Boolean(rt.model && rt.episode);
   for (const b of runButtons) b.disabled = !ready;
-  $<HTMLButtonElement>('generate-composed').disabled = !ready || !state.compose.a || !state.compose.b;
+  $<HTMLButtonElement>('generate-composed').disabled =
+    !ready || !state.compose.a || !state.compose.b;
   $<HTMLButtonElement>('play').disabled = !runner.paused;
   $<HTMLButtonElement>('pause').disabled = runner.paused;
   $<HTMLButtonElement>('single-step').disabled = !runner.running || !runner.paused;
@@ -633,11 +691,20 @@ function renderScene(ep: PageEpisode): void {
   const task = ep.family.kind === 'identify' ? 'identify' : 'generate';
   if (typeof rt.target === 'number') {
     const t = targetOf(ep);
-    panel = { title: `demonstration ${rt.target} (editing)`, scene: t.scene, before: t.before, attention: t.attention };
+    panel = {
+      title: `demonstration ${rt.target} (editing)`,
+      scene: t.scene,
+      before: t.before,
+      attention: t.attention,
+    };
     marks.selected = rt.selected;
     phase = 'editing-demo';
   } else if (view.kind === 'identify') {
-    panel = { title: `query: identify (${ep.family.name})`, scene: ep.query.scene, attention: view.probs };
+    panel = {
+      title: `query: identify (${ep.family.name})`,
+      scene: ep.query.scene,
+      attention: view.probs,
+    };
     marks.truth = ep.family.kind === 'identify' ? ep.query.attention : undefined;
     marks.answer = view.answer ?? undefined;
     if (view.done && view.verdict) {
@@ -647,7 +714,9 @@ function renderScene(ep: PageEpisode): void {
     phase = view.done ? 'identify-done' : 'identify-running';
   } else if (view.kind === 'generate') {
     panel = {
-      title: view.composed ? `query: generate under ${view.composed}` : `query: generate (${ep.family.name})`,
+      title: view.composed
+        ? `query: generate under ${view.composed}`
+        : `query: generate (${ep.family.name})`,
       scene: view.states[view.states.length - 1],
       before: view.start,
       trajectory: view.states,
@@ -657,7 +726,10 @@ function renderScene(ep: PageEpisode): void {
       if (view.verdict) {
         panel.subtitle = view.verdict.ok ? 'checker: ok' : 'checker: wrong';
         panel.status = view.verdict.ok ? 'ok' : 'fail';
-      } else panel.subtitle = view.composed ? 'composition: no single checker' : 'no checker (identification family)';
+      } else
+        panel.subtitle = view.composed
+          ? 'composition: no single checker'
+          : 'no checker (identification family)';
     }
     phase = view.done ? 'generate-done' : 'generate-running';
   } else {
@@ -665,7 +737,10 @@ function renderScene(ep: PageEpisode): void {
       title: `query (${task}${ep.editedQuery ? ', edited' : ''})`,
       scene: ep.query.scene,
       attention: ep.query.attention,
-      subtitle: task === 'identify' ? 'halos: the true set (click to change)' : 'halos: the given attention',
+      subtitle:
+        task === 'identify'
+          ? 'halos: the true set (click to change)'
+          : 'halos: the given attention',
     };
     marks.selected = rt.selected;
   }
@@ -682,7 +757,8 @@ function renderScene(ep: PageEpisode): void {
 function renderReadout(ep: PageEpisode): void {
   const view = rt.view;
   el.stepCounter.textContent = `${rt.counter.step} / ${rt.counter.steps}`;
-  el.chainName.textContent = rt.counter.name + (runner.running ? (runner.paused ? ' (paused)' : ' (running)') : '');
+  el.chainName.textContent =
+    rt.counter.name + (runner.running ? (runner.paused ? ' (paused)' : ' (running)') : '');
   if (view.kind === 'identify') {
     el.answer.dataset.probabilities = view.probs.map((p) => fmt(p, 4)).join(',');
     el.answer.dataset.mask = view.answer ? view.answer.join(',') : '';
@@ -722,7 +798,9 @@ function renderReadout(ep: PageEpisode): void {
     const [chain, n] = key.split(':');
     const m = median(t.ms);
     const mean = t.ms.reduce((a, b) => a + b, 0) / t.ms.length;
-    parts.push(`${chain === 'arm' ? 'arm' : `${chain}-chain`} (N = ${n}): median ${fmt(m, 2)} ms, mean ${fmt(mean, 2)} ms over ${t.ms.length} steps`);
+    parts.push(
+      `${chain === 'arm' ? 'arm' : `${chain}-chain`} (N = ${n}): median ${fmt(m, 2)} ms, mean ${fmt(mean, 2)} ms over ${t.ms.length} steps`,
+    );
     const name = chain === 'arm' ? 'Arm' : chain.toUpperCase();
     el.timing.dataset[`ms${name}`] = fmt(m, 3);
     el.timing.dataset[`mean${name}`] = fmt(mean, 3);
@@ -735,13 +813,19 @@ function renderPlots(): void {
     plotSvg(
       rt.plots[c],
       rt.plotSteps[c],
-      c === 'w' ? 'w-chain: mean demo energy' : c === 'a' ? 'a-chain: E(x, a, w)' : 'x-chain: E(x, a, w)',
+      c === 'w'
+        ? 'w-chain: mean demo energy'
+        : c === 'a'
+          ? 'a-chain: E(x, a, w)'
+          : 'x-chain: E(x, a, w)',
       CHAIN_COLORS[c],
     ),
   ).join('');
   el.code.innerHTML = codeSvg(rt.concept?.code ?? null, 220, 30);
   const fresh = rt.concept && rt.episode && rt.concept.key === conceptKey(rt.episode);
-  el.conceptLabel.textContent = rt.concept ? `${rt.concept.label}${fresh ? '' : ' (stale: demos or knobs changed)'}` : 'not inferred yet';
+  el.conceptLabel.textContent = rt.concept
+    ? `${rt.concept.label}${fresh ? '' : ' (stale: demos or knobs changed)'}`
+    : 'not inferred yet';
 }
 
 function renderLandscape(ep: PageEpisode): void {
@@ -749,7 +833,10 @@ function renderLandscape(ep: PageEpisode): void {
   const inputs = landscapeInputs();
   const n = (inputs?.scene ?? ep.query.scene).entities.length;
   const options = [['-1', 'auto (the agent, or who moves)']].concat(
-    Array.from({ length: n }, (_, i) => [String(i), `entity ${i}${isAgent(ep.query.scene.entities[i] ?? { pos: [0, 0], color: [0, 0, 0] }) ? ' (agent)' : ''}`]),
+    Array.from({ length: n }, (_, i) => [
+      String(i),
+      `entity ${i}${isAgent(ep.query.scene.entities[i] ?? { pos: [0, 0], color: [0, 0, 0] }) ? ' (agent)' : ''}`,
+    ]),
   );
   const sig = options.map((o) => o.join(':')).join('|');
   if (el.landscapeEntity.dataset.sig !== sig) {
@@ -764,9 +851,15 @@ function renderLandscape(ep: PageEpisode): void {
     );
   }
   el.landscapeEntity.value = String(state.landscape < n ? state.landscape : -1);
-  const range = drawLandscape(el.landscape, rt.landscape, inputs?.scene ?? ep.query.scene, inputs && rt.landscape ? inputs.path : []);
+  const range = drawLandscape(
+    el.landscape,
+    rt.landscape,
+    inputs?.scene ?? ep.query.scene,
+    inputs && rt.landscape ? inputs.path : [],
+  );
   if (!rt.model) el.landscapeInfo.textContent = 'no model loaded';
-  else if (!rt.landscape) el.landscapeInfo.textContent = 'Infer a concept first: the landscape is E under its code.';
+  else if (!rt.landscape)
+    el.landscapeInfo.textContent = 'Infer a concept first: the landscape is E under its code.';
   else {
     const land = rt.landscape;
     el.landscapeInfo.innerHTML =
@@ -785,7 +878,17 @@ function renderArm(): void {
     try {
       const ep = armEpisode();
       const { start, angles } = armStart(ep);
-      view = { start, attention: ep.query.attention, angles, scene: start, effectorPath: [start], step: 0, steps: 0, done: false, verdict: null };
+      view = {
+        start,
+        attention: ep.query.attention,
+        angles,
+        scene: start,
+        effectorPath: [start],
+        step: 0,
+        steps: 0,
+        done: false,
+        verdict: null,
+      };
     } catch (e) {
       el.armScene.textContent = `cannot draw the arm's scene: ${(e as Error).message}`;
       return;
@@ -854,9 +957,16 @@ function commitEdit(): void {
   const ep = rt.episode;
   if (!ep) return;
   if (typeof rt.target === 'number') {
-    state.editedDemos = ep.demos.map((d) => ({ before: cloneScene(d.before), after: cloneScene(d.after), attention: d.attention.slice() }));
+    state.editedDemos = ep.demos.map((d) => ({
+      before: cloneScene(d.before),
+      after: cloneScene(d.after),
+      attention: d.attention.slice(),
+    }));
   } else {
-    state.editedQuery = { scene: cloneScene(ep.query.scene), attention: ep.query.attention.slice() };
+    state.editedQuery = {
+      scene: cloneScene(ep.query.scene),
+      attention: ep.query.attention.slice(),
+    };
   }
   const target = rt.target;
   const selected = rt.selected;
@@ -1037,7 +1147,9 @@ function buildControls(): void {
     render();
   });
   $('single-step').addEventListener('click', () => runner.step());
-  el.speed.addEventListener('change', () => changeState((s) => (s.speed = Number(el.speed.value)), false));
+  el.speed.addEventListener('change', () =>
+    changeState((s) => (s.speed = Number(el.speed.value)), false),
+  );
 
   el.knobRows.replaceChildren(
     ...CHAIN_NAMES.map((c) => {
@@ -1064,13 +1176,23 @@ function buildControls(): void {
       return tr;
     }),
   );
-  el.landscapeEntity.addEventListener('change', () => changeState((s) => (s.landscape = Number(el.landscapeEntity.value)), false));
-  el.composeOp.addEventListener('change', () =>
-    changeState((s) => (s.compose.op = el.composeOp.value as PlaygroundState['compose']['op']), false),
+  el.landscapeEntity.addEventListener('change', () =>
+    changeState((s) => (s.landscape = Number(el.landscapeEntity.value)), false),
   );
-  el.notWeight.addEventListener('change', () => changeState((s) => (s.compose.notWeight = Number(el.notWeight.value) || 0), false));
+  el.composeOp.addEventListener('change', () =>
+    changeState(
+      (s) => (s.compose.op = el.composeOp.value as PlaygroundState['compose']['op']),
+      false,
+    ),
+  );
+  el.notWeight.addEventListener('change', () =>
+    changeState((s) => (s.compose.notWeight = Number(el.notWeight.value) || 0), false),
+  );
   el.temperature.addEventListener('change', () =>
-    changeState((s) => (s.compose.temperature = Math.max(1e-3, Number(el.temperature.value) || 1)), false),
+    changeState(
+      (s) => (s.compose.temperature = Math.max(1e-3, Number(el.temperature.value) || 1)),
+      false,
+    ),
   );
   $('copy-link').addEventListener('click', async () => {
     writeHash();
@@ -1086,7 +1208,9 @@ function buildControls(): void {
   window.addEventListener('hashchange', () => {
     const decoded = decodeState(location.hash);
     state = decoded.state;
-    rt.message = decoded.problems.length ? `ignored in the link: ${decoded.problems.join('; ')}` : '';
+    rt.message = decoded.problems.length
+      ? `ignored in the link: ${decoded.problems.join('; ')}`
+      : '';
     writeHash();
     rebuildEpisode();
     render();
@@ -1108,7 +1232,9 @@ function useModel(model: TrainedModel, knobsGiven: boolean): void {
   el.status.textContent =
     `${rt.untrained ? 'Untrained model (random weights: expect nonsense answers)' : `Model ${model.source}`}: ` +
     `${m.variant}, code size ${m.codeSize}, hidden ${m.hidden}` +
-    ((model.meta as { sum?: unknown }).sum ? ' (the sum of two trained energies, codes side by side)' : '') +
+    ((model.meta as { sum?: unknown }).sum
+      ? ' (the sum of two trained energies, codes side by side)'
+      : '') +
     (step !== undefined ? `, trained ${String(step)} steps` : '') +
     `; engine: ${backendName()}.`;
   el.status.dataset.ready = '1';
@@ -1133,7 +1259,10 @@ async function main(): Promise<void> {
     await initEngine('cpu');
   }
   const modelParam = new URLSearchParams(location.search).get('model');
-  const base = new URL(modelParam ? (modelParam.endsWith('/') ? modelParam : `${modelParam}/`) : 'models/default/', document.baseURI);
+  const base = new URL(
+    modelParam ? (modelParam.endsWith('/') ? modelParam : `${modelParam}/`) : 'models/default/',
+    document.baseURI,
+  );
   try {
     useModel(await loadModelFrom(base), knobsGiven);
   } catch (e) {
@@ -1150,7 +1279,12 @@ async function main(): Promise<void> {
   el.untrained.addEventListener('click', () => {
     rt.untrained = true;
     useModel(
-      { model: EnergyModel.init(DEFAULT_MODEL_CONFIG, new Rng(0)), inference: DEFAULT_INFERENCE, meta: {}, source: 'untrained' },
+      {
+        model: EnergyModel.init(DEFAULT_MODEL_CONFIG, new Rng(0)),
+        inference: DEFAULT_INFERENCE,
+        meta: {},
+        source: 'untrained',
+      },
       knobsGiven,
     );
   });

@@ -19,11 +19,15 @@ export async function loadModelFrom(base: URL): Promise<TrainedModel> {
   }
   if (!res.ok) throw new NoModelError(`${manifestUrl.pathname} was not found (HTTP ${res.status})`);
   const text = await res.text();
-  if (/^\s*</.test(text)) throw new NoModelError(`${manifestUrl.pathname} was not found (the server answered with a page)`);
+  if (/^\s*</.test(text))
+    throw new NoModelError(
+      `${manifestUrl.pathname} was not found (the server answered with a page)`,
+    );
   const manifest = parseManifest(text, manifestUrl.pathname);
   const weightsUrl = new URL(manifest.weights.file, base);
   const wres = await fetch(weightsUrl, { cache: 'no-cache' });
-  if (!wres.ok) throw new NoModelError(`${weightsUrl.pathname} was not found (HTTP ${wres.status})`);
+  if (!wres.ok)
+    throw new NoModelError(`${weightsUrl.pathname} was not found (HTTP ${wres.status})`);
   const bytes = new Uint8Array(await wres.arrayBuffer());
   return trainedFromData(decodeModel(manifest, bytes, base.pathname), base.pathname);
 }

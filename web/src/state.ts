@@ -84,7 +84,11 @@ export const LIMITS = {
 } as const;
 
 export function knobsFrom(settings: InferenceSettings): Record<ChainName, ChainKnobs> {
-  const pick = (c: InferenceSettings['w']): ChainKnobs => ({ steps: c.steps, stepSize: c.stepSize, noise: c.noise });
+  const pick = (c: InferenceSettings['w']): ChainKnobs => ({
+    steps: c.steps,
+    stepSize: c.stepSize,
+    noise: c.noise,
+  });
   return { w: pick(settings.w), a: pick(settings.a), x: pick(settings.x) };
 }
 
@@ -98,7 +102,13 @@ export function defaultState(): PlaygroundState {
     knobs: knobsFrom(DEFAULT_INFERENCE),
     speed: 10,
     landscape: -1,
-    compose: { op: 'and', notWeight: DEFAULT_COMPOSE.notWeight, temperature: DEFAULT_COMPOSE.temperature, a: null, b: null },
+    compose: {
+      op: 'and',
+      notWeight: DEFAULT_COMPOSE.notWeight,
+      temperature: DEFAULT_COMPOSE.temperature,
+      a: null,
+      b: null,
+    },
     editedDemos: null,
     editedQuery: null,
   };
@@ -117,7 +127,10 @@ const clampInt = (v: number, [lo, hi]: readonly [number, number]): number =>
 
 function normalizeEntity(e: Entity): Entity {
   const c = (v: number, lo: number) => round(Math.min(1, Math.max(lo, v)), 3);
-  return { pos: [c(e.pos[0], -1), c(e.pos[1], -1)], color: [c(e.color[0], 0), c(e.color[1], 0), c(e.color[2], 0)] };
+  return {
+    pos: [c(e.pos[0], -1), c(e.pos[1], -1)],
+    color: [c(e.color[0], 0), c(e.color[1], 0), c(e.color[2], 0)],
+  };
 }
 
 export function normalizeScene(s: Scene): Scene {
@@ -146,7 +159,11 @@ export function normalizeState(s: PlaygroundState): PlaygroundState {
     demos: clampInt(s.demos, LIMITS.demos),
     entities: clampInt(s.entities, LIMITS.entities),
     query: clampInt(s.query, LIMITS.query),
-    knobs: { w: normalizeKnobs(s.knobs.w), a: normalizeKnobs(s.knobs.a), x: normalizeKnobs(s.knobs.x) },
+    knobs: {
+      w: normalizeKnobs(s.knobs.w),
+      a: normalizeKnobs(s.knobs.a),
+      x: normalizeKnobs(s.knobs.x),
+    },
     speed: clampInt(s.speed, LIMITS.speed),
     landscape: Math.max(-1, Math.round(s.landscape)),
     compose: {
@@ -217,7 +234,11 @@ export function encodeState(state: PlaygroundState): string {
   if (s.compose.a) parts.push(['ca', encodeKept(s.compose.a)]);
   if (s.compose.b) parts.push(['cb', encodeKept(s.compose.b)]);
   if (s.editedDemos) parts.push(['d', s.editedDemos.map(encodeEvent).join('!')]);
-  if (s.editedQuery) parts.push(['qs', `${encodeScene(s.editedQuery.scene)}~${encodeMask(s.editedQuery.attention)}`]);
+  if (s.editedQuery)
+    parts.push([
+      'qs',
+      `${encodeScene(s.editedQuery.scene)}~${encodeMask(s.editedQuery.attention)}`,
+    ]);
   return parts.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
@@ -233,7 +254,8 @@ function finite(text: string, what: string): number {
 
 function integerIn(text: string, what: string, [lo, hi]: readonly [number, number]): number {
   const v = finite(text, what);
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new Bad(`${what}: expected an integer in ${lo}..${hi}, got ${text}`);
+  if (!Number.isInteger(v) || v < lo || v > hi)
+    throw new Bad(`${what}: expected an integer in ${lo}..${hi}, got ${text}`);
   return v;
 }
 
@@ -242,8 +264,10 @@ function decodeScene(text: string, what: string): Scene {
   const entities = text.split('_').map((t, i): Entity => {
     const v = t.split(',').map((x) => finite(x, `${what} entity ${i}`));
     if (v.length !== 5) throw new Bad(`${what} entity ${i}: expected 5 numbers, got ${v.length}`);
-    if (v.slice(0, 2).some((x) => x < -1 || x > 1)) throw new Bad(`${what} entity ${i}: position outside [-1, 1]`);
-    if (v.slice(2).some((x) => x < 0 || x > 1)) throw new Bad(`${what} entity ${i}: colour outside [0, 1]`);
+    if (v.slice(0, 2).some((x) => x < -1 || x > 1))
+      throw new Bad(`${what} entity ${i}: position outside [-1, 1]`);
+    if (v.slice(2).some((x) => x < 0 || x > 1))
+      throw new Bad(`${what} entity ${i}: colour outside [0, 1]`);
     return { pos: [v[0], v[1]], color: [v[2], v[3], v[4]] };
   });
   if (entities.length > 16) throw new Bad(`${what}: at most 16 entities`);
@@ -251,17 +275,24 @@ function decodeScene(text: string, what: string): Scene {
 }
 
 function decodeMask(text: string, n: number, what: string): number[] {
-  if (!/^[01]*$/.test(text) || text.length !== n) throw new Bad(`${what}: expected ${n} digits 0/1, got "${text}"`);
+  if (!/^[01]*$/.test(text) || text.length !== n)
+    throw new Bad(`${what}: expected ${n} digits 0/1, got "${text}"`);
   return [...text].map((c) => (c === '1' ? 1 : 0));
 }
 
 function decodeEvent(text: string, what: string): Event {
   const p = text.split('~');
-  if (p.length !== 2 && p.length !== 3) throw new Bad(`${what}: expected "after~mask" or "before~after~mask"`);
+  if (p.length !== 2 && p.length !== 3)
+    throw new Bad(`${what}: expected "after~mask" or "before~after~mask"`);
   const after = decodeScene(p[p.length - 2], `${what} after`);
   const before = p.length === 3 ? decodeScene(p[0], `${what} before`) : normalizeScene(after);
-  if (before.entities.length !== after.entities.length) throw new Bad(`${what}: before and after differ in size`);
-  return { before, after, attention: decodeMask(p[p.length - 1], after.entities.length, `${what} mask`) };
+  if (before.entities.length !== after.entities.length)
+    throw new Bad(`${what}: before and after differ in size`);
+  return {
+    before,
+    after,
+    attention: decodeMask(p[p.length - 1], after.entities.length, `${what} mask`),
+  };
 }
 
 function decodeKnobs(text: string, what: string): ChainKnobs {
@@ -282,8 +313,12 @@ function decodeKept(text: string, what: string): KeptConcept {
   } catch {
     throw new Bad(`${what}: bad label`);
   }
-  const code = text.slice(i + 1).split(',').map((x) => finite(x, `${what} code`));
-  if (code.length < 1 || code.length > 256) throw new Bad(`${what}: code of ${code.length} numbers`);
+  const code = text
+    .slice(i + 1)
+    .split(',')
+    .map((x) => finite(x, `${what} code`));
+  if (code.length < 1 || code.length > 256)
+    throw new Bad(`${what}: code of ${code.length} numbers`);
   return { label, code };
 }
 
@@ -320,18 +355,24 @@ export function decodeState(hash: string, base: PlaygroundState = defaultState()
     }
   };
   take('f', (v) => {
-    if (!isFamilyName(v)) throw new Bad(`family: unknown "${v}" (known: ${FAMILY_NAMES.join(', ')})`);
+    if (!isFamilyName(v))
+      throw new Bad(`family: unknown "${v}" (known: ${FAMILY_NAMES.join(', ')})`);
     state.family = v;
   });
-  take('s', (v) => (state.seed = integerIn(v, 'seed', [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER])));
+  take(
+    's',
+    (v) => (state.seed = integerIn(v, 'seed', [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER])),
+  );
   take('m', (v) => (state.demos = integerIn(v, 'demos', LIMITS.demos)));
   take('n', (v) => (state.entities = integerIn(v, 'entities', LIMITS.entities)));
   take('q', (v) => (state.query = integerIn(v, 'query', LIMITS.query)));
-  for (const c of CHAIN_NAMES) take(`k${c}`, (v) => (state.knobs[c] = decodeKnobs(v, `${c}-chain`)));
+  for (const c of CHAIN_NAMES)
+    take(`k${c}`, (v) => (state.knobs[c] = decodeKnobs(v, `${c}-chain`)));
   take('sp', (v) => (state.speed = integerIn(v, 'speed', LIMITS.speed)));
   take('le', (v) => (state.landscape = integerIn(v, 'landscape entity', [-1, 15])));
   take('op', (v) => {
-    if (!(COMPOSE_OPS as readonly string[]).includes(v)) throw new Bad(`composition: unknown operator "${v}"`);
+    if (!(COMPOSE_OPS as readonly string[]).includes(v))
+      throw new Bad(`composition: unknown operator "${v}"`);
     state.compose.op = v as ComposeOp;
   });
   take('nw', (v) => (state.compose.notWeight = Math.max(0, finite(v, 'NOT weight'))));
@@ -344,9 +385,11 @@ export function decodeState(hash: string, base: PlaygroundState = defaultState()
   take('cb', (v) => (state.compose.b = decodeKept(v, 'concept B')));
   take('d', (v) => {
     const demos = v.split('!').map((e, i) => decodeEvent(e, `demo ${i}`));
-    if (demos.length < LIMITS.demos[0] || demos.length > LIMITS.demos[1]) throw new Bad(`demos: ${demos.length} events`);
+    if (demos.length < LIMITS.demos[0] || demos.length > LIMITS.demos[1])
+      throw new Bad(`demos: ${demos.length} events`);
     const n = demos[0].after.entities.length;
-    if (demos.some((d) => d.after.entities.length !== n)) throw new Bad('demos: every demonstration needs the same number of entities');
+    if (demos.some((d) => d.after.entities.length !== n))
+      throw new Bad('demos: every demonstration needs the same number of entities');
     state.editedDemos = demos;
     state.demos = demos.length;
   });
@@ -354,7 +397,10 @@ export function decodeState(hash: string, base: PlaygroundState = defaultState()
     const i = v.lastIndexOf('~');
     if (i < 0) throw new Bad('query: expected scene~mask');
     const scene = decodeScene(v.slice(0, i), 'query');
-    state.editedQuery = { scene, attention: decodeMask(v.slice(i + 1), scene.entities.length, 'query mask') };
+    state.editedQuery = {
+      scene,
+      attention: decodeMask(v.slice(i + 1), scene.entities.length, 'query mask'),
+    };
   });
   return { state: normalizeState(state), problems, present };
 }

@@ -64,10 +64,20 @@ export async function runDemo(args: DemoArgs, io: CliIo): Promise<number> {
       let answer: AnswerJson | undefined;
       let scoreText = '';
       if (trained) {
-        answer = answerEpisode(trained.model, episode, trained.inference, rngFor(seed, 'demo-answer', family.name));
+        answer = answerEpisode(
+          trained.model,
+          episode,
+          trained.inference,
+          rngFor(seed, 'demo-answer', family.name),
+        );
         await writeFileAtomic(join(dir, 'answer.json'), serializeAnswer(answer));
         const check = checkAnswer(family, episode, answer);
-        rows.push({ family: family.name, kind: family.kind, score: check.score, n: episode.queries.length });
+        rows.push({
+          family: family.name,
+          kind: family.kind,
+          score: check.score,
+          n: episode.queries.length,
+        });
         scoreText = `model answered ${check.results.filter((r) => r.ok).length} of ${episode.queries.length} queries right`;
       }
       await renderBundle(
@@ -110,14 +120,20 @@ ${sections.join('\n')}
     await writeFileAtomic(index, html);
     if (trained) {
       const w = Math.max(...rows.map((r) => r.family.length));
-      io.stdout(`few-shot answers of ${trained.source} (${demos} demos, ${queries} queries per family, seed ${seed}):\n`);
+      io.stdout(
+        `few-shot answers of ${trained.source} (${demos} demos, ${queries} queries per family, seed ${seed}):\n`,
+      );
       io.stdout(`${'family'.padEnd(w)}  kind      right\n`);
       for (const r of rows) {
-        io.stdout(`${r.family.padEnd(w)}  ${r.kind.padEnd(8)}  ${Math.round(r.score * r.n)}/${r.n}\n`);
+        io.stdout(
+          `${r.family.padEnd(w)}  ${r.kind.padEnd(8)}  ${Math.round(r.score * r.n)}/${r.n}\n`,
+        );
       }
       const total = rows.reduce((a, r) => a + r.score * r.n, 0);
       const count = rows.reduce((a, r) => a + r.n, 0);
-      io.stdout(`overall ${Math.round(total)}/${count} (for scores with confidence intervals: concept-ebm eval)\n`);
+      io.stdout(
+        `overall ${Math.round(total)}/${count} (for scores with confidence intervals: concept-ebm eval)\n`,
+      );
       trained.model.dispose();
     }
     io.stdout(`${index}\n`);

@@ -7,9 +7,21 @@
  * chance and an untrained model of the same shape. With `--suite shift`: the
  * shift suite (src/evaluation/shift-suite.ts), one score per family and cell.
  */
-import { evaluateModel, parseFamilies, reportJson, reportMarkdown, reportTable } from '../../evaluation/report.js';
+import {
+  evaluateModel,
+  parseFamilies,
+  reportJson,
+  reportMarkdown,
+  reportTable,
+} from '../../evaluation/report.js';
 import { EVAL_DEFAULTS } from '../../evaluation/evaluate.js';
-import { SHIFT_EPISODES, runShiftSuite, shiftHeatmap, shiftJson, shiftTable } from '../../evaluation/shift-suite.js';
+import {
+  SHIFT_EPISODES,
+  runShiftSuite,
+  shiftHeatmap,
+  shiftJson,
+  shiftTable,
+} from '../../evaluation/shift-suite.js';
 import { withChains } from '../../inference/settings.js';
 import type { InferenceBackendName } from '../../inference/backend.js';
 import { guarded, integerArg, UsageError, type CliIo, writeOutputFile } from '../io.js';
@@ -55,14 +67,22 @@ export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
     if (args.suite === undefined && (args.quick || args.heatmap !== undefined)) {
       throw new UsageError(`${args.quick ? '--quick' : '--heatmap'} goes with --suite shift`);
     }
-    if (args.suite !== undefined && (args.entities !== undefined || args.demos !== undefined || args.arm)) {
-      throw new UsageError('--suite shift sets scene sizes and demonstrations per cell; drop --entities, --demos and --arm');
+    if (
+      args.suite !== undefined &&
+      (args.entities !== undefined || args.demos !== undefined || args.arm)
+    ) {
+      throw new UsageError(
+        '--suite shift sets scene sizes and demonstrations per cell; drop --entities, --demos and --arm',
+      );
     }
-    const defaultEpisodes = args.suite ? SHIFT_EPISODES[args.quick ? 'quick' : 'full'] : EVAL_DEFAULTS.episodes;
+    const defaultEpisodes = args.suite
+      ? SHIFT_EPISODES[args.quick ? 'quick' : 'full']
+      : EVAL_DEFAULTS.episodes;
     const episodes = integerArg('--episodes', args.episodes ?? defaultEpisodes, 1);
     const demos = integerArg('--demos', args.demos ?? EVAL_DEFAULTS.demos, 1);
     const seed = integerArg('--seed', args.seed ?? EVAL_DEFAULTS.seed, Number.MIN_SAFE_INTEGER);
-    const entities = args.entities === undefined ? undefined : integerArg('--entities', args.entities, 1);
+    const entities =
+      args.entities === undefined ? undefined : integerArg('--entities', args.entities, 1);
     const trained = await loadModelArg(args.model);
     let settings = trained.inference;
     if (args.steps !== undefined) {
@@ -71,19 +91,37 @@ export async function runEval(args: EvalArgs, io: CliIo): Promise<number> {
     }
     settings = applyChainOverrides(settings, args.chain);
     if (args.suite) {
-      const shift = runShiftSuite(trained.model, args.model ?? 'models/default', settings, families, { episodes, seed, quick: args.quick, backend: args.backend }, (done, total, cell) => {
-        io.stderr(`\rshift ${done + 1}/${total} ${cell.family} ${cell.axis}=${cell.value}...`.padEnd(60));
-      });
+      const shift = runShiftSuite(
+        trained.model,
+        args.model ?? 'models/default',
+        settings,
+        families,
+        { episodes, seed, quick: args.quick, backend: args.backend },
+        (done, total, cell) => {
+          io.stderr(
+            `\rshift ${done + 1}/${total} ${cell.family} ${cell.axis}=${cell.value}...`.padEnd(60),
+          );
+        },
+      );
       io.stderr('\r'.padEnd(60) + '\r');
       if (args.heatmap) await writeOutputFile(args.heatmap, await shiftHeatmap(shift), '--heatmap');
       io.stdout(args.json ? shiftJson(shift) : shiftTable(shift, args.markdown));
       return 0;
     }
-    const report = evaluateModel(trained.model, settings, families, { episodes, demos, seed, entities, backend: args.backend }, (done, total, family) => {
-      if (done < total) io.stderr(`\reval ${done + 1}/${total} ${family}...`.padEnd(50));
-      else io.stderr('\r'.padEnd(50) + '\r');
-    }, args.arm ?? (args.families === undefined || args.families === 'all'));
-    io.stdout(args.json ? reportJson(report) : args.markdown ? reportMarkdown(report) : reportTable(report));
+    const report = evaluateModel(
+      trained.model,
+      settings,
+      families,
+      { episodes, demos, seed, entities, backend: args.backend },
+      (done, total, family) => {
+        if (done < total) io.stderr(`\reval ${done + 1}/${total} ${family}...`.padEnd(50));
+        else io.stderr('\r'.padEnd(50) + '\r');
+      },
+      args.arm ?? (args.families === undefined || args.families === 'all'),
+    );
+    io.stdout(
+      args.json ? reportJson(report) : args.markdown ? reportMarkdown(report) : reportTable(report),
+    );
     return 0;
   });
 }

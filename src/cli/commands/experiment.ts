@@ -8,7 +8,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { FAMILY_NAMES } from '../../concepts/family.js';
-import { EXPERIMENT_NAMES, isExperimentName, type ExperimentName } from '../../evaluation/experiments/index.js';
+import {
+  EXPERIMENT_NAMES,
+  isExperimentName,
+  type ExperimentName,
+} from '../../evaluation/experiments/index.js';
 import {
   EVALUATION_FILE,
   loadSavedEvaluation,
@@ -54,7 +58,9 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
         : args.name.split(',').map((n) => {
             if (!isExperimentName(n)) {
               const near = closest(n, EXPERIMENT_NAMES);
-              throw new UsageError(`unknown experiment "${n}"${near ? ` (did you mean "${near}"?)` : ''}; known: ${EXPERIMENT_NAMES.join(', ')}, all`);
+              throw new UsageError(
+                `unknown experiment "${n}"${near ? ` (did you mean "${near}"?)` : ''}; known: ${EXPERIMENT_NAMES.join(', ')}, all`,
+              );
             }
             return n;
           });
@@ -67,8 +73,19 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
     const modelLabel = args.model ? `\`${args.model}\`` : 'the shipped model (`models/default`)';
     const log = (line: string) => io.stderr(line + '\n');
     const settings = applyChainOverrides(trained.inference, args.chain);
-    const trainedSettings = (trained.meta.training as { inference?: InferenceSettings } | undefined)?.inference;
-    const ctx = { model: trained.model, settings, trainedSettings, modelLabel, quick, seed, episodes, trainDir, log };
+    const trainedSettings = (trained.meta.training as { inference?: InferenceSettings } | undefined)
+      ?.inference;
+    const ctx = {
+      model: trained.model,
+      settings,
+      trainedSettings,
+      modelLabel,
+      quick,
+      seed,
+      episodes,
+      trainDir,
+      log,
+    };
     const flags = [
       quick ? ' --quick' : '',
       args.model ? ` --model ${args.model}` : '',
@@ -76,7 +93,8 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
       args.seed !== undefined ? ` --seed ${seed}` : '',
       ...(args.chain ?? []).map((c) => ` --chain ${c}`),
     ].join('');
-    const commandFor = (n: ExperimentName) => `npx concept-ebm experiment ${n} --out ${out}${flags}`;
+    const commandFor = (n: ExperimentName) =>
+      `npx concept-ebm experiment ${n} --out ${out}${flags}`;
     await mkdir(out, { recursive: true });
     let failed = 0;
     try {
@@ -86,7 +104,9 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
         await writeExperiment(out, t, commandFor(name), modelLabel);
         for (const c of t.result.checks) {
           if (!c.holds && !c.claim) failed += 1;
-          io.stdout(`${name}: ${c.holds ? 'holds' : 'DOES NOT HOLD'}: ${c.property} (${c.detail})\n`);
+          io.stdout(
+            `${name}: ${c.holds ? 'holds' : 'DOES NOT HOLD'}: ${c.property} (${c.detail})\n`,
+          );
         }
         io.stdout(`${name}: written to ${out}/${name}/ in ${t.seconds.toFixed(0)} s\n`);
       }
@@ -95,7 +115,11 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
         if (args.name === 'all' || args.evaluate) {
           log('== evaluation of every family');
           const t0 = performance.now();
-          const o = { episodes: Math.max(episodes, quick ? episodes : EVAL_DEFAULTS.episodes), demos: EVAL_DEFAULTS.demos, seed: EVAL_DEFAULTS.seed };
+          const o = {
+            episodes: Math.max(episodes, quick ? episodes : EVAL_DEFAULTS.episodes),
+            demos: EVAL_DEFAULTS.demos,
+            seed: EVAL_DEFAULTS.seed,
+          };
           const report = evaluateModel(trained.model, settings, FAMILY_NAMES, o, undefined, true);
           await writeFileAtomic(join(out, 'eval.json'), reportJson(report));
           evaluation = {
@@ -104,14 +128,42 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
             seconds: (performance.now() - t0) / 1000,
             command: `npx concept-ebm eval${args.model ? ` --model ${args.model}` : ''} --episodes ${o.episodes} --markdown${(args.chain ?? []).map((c) => ` --chain ${c}`).join('')}`,
           };
-          await writeFileAtomic(join(out, EVALUATION_FILE), JSON.stringify(evaluation, null, 2) + '\n');
+          await writeFileAtomic(
+            join(out, EVALUATION_FILE),
+            JSON.stringify(evaluation, null, 2) + '\n',
+          );
         } else {
           // A partial run re-renders the page from every experiment saved in OUT (and the saved evaluation).
           evaluation = await loadSavedEvaluation(out);
         }
-        const generatedBy = !quick && args.episodes === undefined && args.seed === undefined && !args.model && !args.chain ? 'npm run results' : `npx concept-ebm experiment ${args.name} --out ${out} --page ${args.page}${flags}`;
+        const generatedBy =
+          !quick &&
+          args.episodes === undefined &&
+          args.seed === undefined &&
+          !args.model &&
+          !args.chain
+            ? 'npm run results'
+            : `npx concept-ebm experiment ${args.name} --out ${out} --page ${args.page}${flags}`;
         const saved = await loadSavedResults(out);
-        await writeFileAtomic(args.page, resultsPage({ pagePath: args.page, outDir: out, modelLabel, modelEnergy: [describeEnergy(trained.model.config), ...describeSum(trained.meta), ...describeLossDepartures(trained.meta.training), ...describeSearch(settings)].join('; '), seed, episodes, evaluation, results: saved, generatedBy }));
+        await writeFileAtomic(
+          args.page,
+          resultsPage({
+            pagePath: args.page,
+            outDir: out,
+            modelLabel,
+            modelEnergy: [
+              describeEnergy(trained.model.config),
+              ...describeSum(trained.meta),
+              ...describeLossDepartures(trained.meta.training),
+              ...describeSearch(settings),
+            ].join('; '),
+            seed,
+            episodes,
+            evaluation,
+            results: saved,
+            generatedBy,
+          }),
+        );
         io.stdout(`results page: ${args.page}\n`);
       }
     } finally {

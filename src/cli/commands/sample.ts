@@ -3,7 +3,14 @@ import { maxEntitiesOf } from '../../concepts/common.js';
 import { rngFor } from '../../random/rng.js';
 import { serializeEpisode, serializeTruth } from '../../world/interchange.js';
 import { familyByName } from '../families.js';
-import { guarded, integerArg, truthPathFor, UsageError, type CliIo, writeOutputFile } from '../io.js';
+import {
+  guarded,
+  integerArg,
+  truthPathFor,
+  UsageError,
+  type CliIo,
+  writeOutputFile,
+} from '../io.js';
 
 export interface SampleArgs {
   concept: string;
@@ -32,7 +39,9 @@ export async function runSample(args: SampleArgs, io: CliIo): Promise<number> {
     const entities =
       args.entities === undefined ? undefined : integerArg('--entities', args.entities, 1);
     if (entities !== undefined && entities > maxEntitiesOf(family)) {
-      throw new UsageError(`--entities ${entities}: ${family.name} draws at most ${maxEntitiesOf(family)} entities a scene`);
+      throw new UsageError(
+        `--entities ${entities}: ${family.name} draws at most ${maxEntitiesOf(family)} entities a scene`,
+      );
     }
     if (entities !== undefined && entities < family.minEntities) {
       throw new UsageError(

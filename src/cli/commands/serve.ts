@@ -52,7 +52,10 @@ export interface StaticServerOptions {
 }
 
 function send(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-cache',
+  });
   res.end(`${text}\n`);
 }
 
@@ -116,7 +119,10 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
 }
 
 /** Serve `dir` on host:port; resolves once listening. */
-export async function startStaticServer(dir: string, options: StaticServerOptions = {}): Promise<StaticServer> {
+export async function startStaticServer(
+  dir: string,
+  options: StaticServerOptions = {},
+): Promise<StaticServer> {
   const root = resolve(dir);
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {
@@ -158,7 +164,8 @@ export interface ServeArgs {
 export async function runServe(args: ServeArgs, io: CliIo, stop?: Promise<void>): Promise<number> {
   return guarded(io, async () => {
     const port = args.port === undefined ? 8080 : integerArg('--port', args.port, 0);
-    if (port > 65535) throw new UsageError(`option '--port' expects a port number 0..65535, got ${port}`);
+    if (port > 65535)
+      throw new UsageError(`option '--port' expects a port number 0..65535, got ${port}`);
     const dir = args.dir ? resolve(args.dir) : defaultWebDir();
     const index = await stat(join(dir, 'index.html')).catch(() => null);
     if (!index?.isFile()) {
@@ -174,9 +181,12 @@ export async function runServe(args: ServeArgs, io: CliIo, stop?: Promise<void>)
       server = await startStaticServer(dir, { port, host: args.host });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') throw new CliError(`port ${port} is already in use (try --port 0 for a free one)`);
+      if (code === 'EADDRINUSE')
+        throw new CliError(`port ${port} is already in use (try --port 0 for a free one)`);
       if (code === 'EACCES') throw new CliError(`not allowed to listen on port ${port}`);
-      throw new CliError(`cannot listen on ${args.host ?? '127.0.0.1'}:${port}: ${(err as Error).message}`);
+      throw new CliError(
+        `cannot listen on ${args.host ?? '127.0.0.1'}:${port}: ${(err as Error).message}`,
+      );
     }
     io.stdout(`serving ${dir} at ${server.url} (Ctrl-C stops)\n`);
     let interrupted = false;

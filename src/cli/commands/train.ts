@@ -13,7 +13,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readRecipe, runRecipe } from '../../training/recipe.js';
 import { initEngine } from '../../engine/index.js';
-import { DEFAULT_TRAINING, resolveTrainingConfig, type TrainingConfig } from '../../training/config.js';
+import {
+  DEFAULT_TRAINING,
+  resolveTrainingConfig,
+  type TrainingConfig,
+} from '../../training/config.js';
 import { applyConfigOverrides } from '../set-arg.js';
 import { readConfigFile, runTraining } from '../../training/run.js';
 import type { StepRecord } from '../../training/trainer.js';
@@ -56,11 +60,14 @@ export function recipePath(spec: string): string {
 /** `train --recipe`: every stage of a recipe, then its model, with a line per stage and per `logEvery` steps. */
 async function runRecipeCommand(args: TrainArgs, io: CliIo): Promise<number> {
   if (args.config || args.resume || args.from || args.steps !== undefined) {
-    throw new UsageError('--recipe runs its own stages: drop --config, --resume, --from and --steps (an interrupted recipe carries on by itself)');
+    throw new UsageError(
+      '--recipe runs its own stages: drop --config, --resume, --from and --steps (an interrupted recipe carries on by itself)',
+    );
   }
   const recipe = await readRecipe(recipePath(args.recipe!));
   const set: Record<string, unknown> = {};
-  for (const item of args.set ?? []) Object.assign(set, flattenSet(applyConfigOverrides({}, [item])));
+  for (const item of args.set ?? [])
+    Object.assign(set, flattenSet(applyConfigOverrides({}, [item])));
   if (args.seed !== undefined) set.seed = integerArg('--seed', args.seed, Number.MIN_SAFE_INTEGER);
   await initEngine('wasm');
   let stop = false;
@@ -84,11 +91,15 @@ async function runRecipeCommand(args: TrainArgs, io: CliIo): Promise<number> {
         shouldStop: () => stop,
         onNotice: (line) => io.stderr(`concept-ebm: ${line}\n`),
         onStep: (r, _s, run) => {
-          if (r.step % logEvery === 0 || r.step === run.steps) io.stderr(`  step ${r.step}/${run.steps} ${describe(r)}\n`);
+          if (r.step % logEvery === 0 || r.step === run.steps)
+            io.stderr(`  step ${r.step}/${run.steps} ${describe(r)}\n`);
         },
         onEval: (e) => io.stderr(`  validation @${e.step}: mean ${e.mean.toFixed(3)}\n`),
       },
-      onStage: (i, total, stage, note) => io.stderr(`stage ${i + 1}/${total} ${stage ? stage.name : 'model'} (${note}) at ${((performance.now() - started) / 60000).toFixed(1)} min\n`),
+      onStage: (i, total, stage, note) =>
+        io.stderr(
+          `stage ${i + 1}/${total} ${stage ? stage.name : 'model'} (${note}) at ${((performance.now() - started) / 60000).toFixed(1)} min\n`,
+        ),
     });
     if (result.stoppedBy === 'signal') {
       io.stdout(`interrupted in stage ${result.stage}; run the same command to carry on\n`);
@@ -108,7 +119,10 @@ async function runRecipeCommand(args: TrainArgs, io: CliIo): Promise<number> {
 /** {"a": {"b": 1}} -> {"a.b": 1}. */
 function flattenSet(v: unknown, prefix = ''): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return { [prefix]: v };
-  return Object.assign({}, ...Object.entries(v).map(([k, x]) => flattenSet(x, prefix ? `${prefix}.${k}` : k)));
+  return Object.assign(
+    {},
+    ...Object.entries(v).map(([k, x]) => flattenSet(x, prefix ? `${prefix}.${k}` : k)),
+  );
 }
 
 function describe(r: StepRecord): string {
@@ -125,10 +139,17 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
     if (!args.out) throw new UsageError("required option '--out <dir>' not specified");
     if (args.recipe !== undefined) return runRecipeCommand(args, io);
     if (args.modelOut !== undefined) throw new UsageError('--model-out goes with --recipe');
-    if (!args.config && !args.resume) throw new UsageError('give --config FILE or --recipe NAME (or --resume to continue a run in --out)');
+    if (!args.config && !args.resume)
+      throw new UsageError(
+        'give --config FILE or --recipe NAME (or --resume to continue a run in --out)',
+      );
     if (args.from && args.resume) throw new UsageError('--from and --resume exclude each other');
-    if (args.from && !args.config) throw new UsageError('--from needs --config (the recipe to continue under)');
-    if (args.set?.length && args.resume) throw new UsageError('--set cannot change a run being resumed (it continues with its saved config)');
+    if (args.from && !args.config)
+      throw new UsageError('--from needs --config (the recipe to continue under)');
+    if (args.set?.length && args.resume)
+      throw new UsageError(
+        '--set cannot change a run being resumed (it continues with its saved config)',
+      );
     let config: TrainingConfig = args.config ? await readConfigFile(args.config) : DEFAULT_TRAINING;
     if (args.set?.length) {
       try {
@@ -138,8 +159,10 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
         throw new UsageError(`--set: ${(e as Error).message}`);
       }
     }
-    if (args.seed !== undefined) config = { ...config, seed: integerArg('--seed', args.seed, Number.MIN_SAFE_INTEGER) };
-    if (args.steps !== undefined) config = { ...config, steps: integerArg('--steps', args.steps, 0) };
+    if (args.seed !== undefined)
+      config = { ...config, seed: integerArg('--seed', args.seed, Number.MIN_SAFE_INTEGER) };
+    if (args.steps !== undefined)
+      config = { ...config, steps: integerArg('--steps', args.steps, 0) };
     config = resolveTrainingConfig(config);
     await initEngine('wasm');
 
@@ -190,23 +213,33 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
           }
         },
         onEval: (e) => {
-          const line = `validation @${e.step}: mean ${e.mean.toFixed(3)} ` + Object.entries(e.families).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' ');
+          const line =
+            `validation @${e.step}: mean ${e.mean.toFixed(3)} ` +
+            Object.entries(e.families)
+              .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+              .join(' ');
           if (bar) bar.updateETA();
           io.stderr(`${bar ? '\n' : ''}${line}\n`);
         },
       });
       bar?.stop();
       if (result.stoppedBy === 'non-finite') {
-        io.stderr(`concept-ebm: error: training diverged (${result.error}); last good checkpoint: ${join(args.out, 'checkpoint')}\n`);
+        io.stderr(
+          `concept-ebm: error: training diverged (${result.error}); last good checkpoint: ${join(args.out, 'checkpoint')}\n`,
+        );
         return EXIT_DIVERGED;
       }
       if (result.stoppedBy === 'dead') {
-        io.stderr(`concept-ebm: error: the model died (${result.error}); last good checkpoint: ${join(args.out, 'checkpoint')}\n`);
+        io.stderr(
+          `concept-ebm: error: the model died (${result.error}); last good checkpoint: ${join(args.out, 'checkpoint')}\n`,
+        );
         return EXIT_DEAD;
       }
       io.stdout(
         `${result.stoppedBy === 'signal' ? 'interrupted' : 'trained'} to step ${result.state.step}; checkpoint: ${join(args.out, 'checkpoint')}` +
-          (result.state.best ? `; best (validation ${result.state.best.score.toFixed(3)} @${result.state.best.step}): ${join(args.out, 'best')}` : '') +
+          (result.state.best
+            ? `; best (validation ${result.state.best.score.toFixed(3)} @${result.state.best.step}): ${join(args.out, 'best')}`
+            : '') +
           '\n',
       );
       return result.stoppedBy === 'signal' ? EXIT_INTERRUPTED : 0;

@@ -15,16 +15,30 @@ import { familyKind, fmt, inferEpisodeCodes, markdownTable, verdict } from './co
 import { FAMILY_NAMES } from '../../concepts/family.js';
 import type { Experiment, ExperimentContext } from './types.js';
 
-const QUICK_CODE_FAMILIES: readonly FamilyName[] = ['red', 'make-red', 'count-4+', 'move-to-square-center', 'closest'];
+const QUICK_CODE_FAMILIES: readonly FamilyName[] = [
+  'red',
+  'make-red',
+  'count-4+',
+  'move-to-square-center',
+  'closest',
+];
 
-export function inferFamilyCodes(ctx: ExperimentContext, family: FamilyName, episodes: number): number[][] {
+export function inferFamilyCodes(
+  ctx: ExperimentContext,
+  family: FamilyName,
+  episodes: number,
+): number[][] {
   const eps = evalEpisodes(family, { episodes, demos: 5, seed: ctx.seed });
-  return inferEpisodeCodes(ctx, eps, rngFor(ctx.seed, 'codes', family).split('w')).map((c) => Array.from(c));
+  return inferEpisodeCodes(ctx, eps, rngFor(ctx.seed, 'codes', family).split('w')).map((c) =>
+    Array.from(c),
+  );
 }
 
 /** Nearest-centroid accuracy: centroids from even-indexed codes, classify the odd-indexed ones. */
 export function nearestCentroidAccuracy(codes: Map<FamilyName, number[][]>): number {
-  const cents = [...codes].map(([f, rows]) => [f, centroid(rows.filter((_, i) => i % 2 === 0))] as const);
+  const cents = [...codes].map(
+    ([f, rows]) => [f, centroid(rows.filter((_, i) => i % 2 === 0))] as const,
+  );
   let right = 0;
   let total = 0;
   for (const [f, rows] of codes) {
@@ -41,7 +55,8 @@ export function nearestCentroidAccuracy(codes: Map<FamilyName, number[][]>): num
 export const codesExperiment: Experiment = {
   name: 'codes',
   title: 'Concept codes: one code for "is red" and "make red"',
-  claim: 'Codes inferred from demonstrations cluster by concept, and "red" and "make red" land together.',
+  claim:
+    'Codes inferred from demonstrations cluster by concept, and "red" and "make red" land together.',
   async run(ctx) {
     const families = ctx.quick ? QUICK_CODE_FAMILIES : FAMILY_NAMES;
     const perFamily = Math.max(8, Math.min(ctx.episodes, 100));
@@ -56,14 +71,20 @@ export const codesExperiment: Experiment = {
     let k = 0;
     for (const [f, list] of codes) {
       for (let i = 0; i < list.length; i++, k++) {
-        rows.push({ pc1: p.projected[k][0], pc2: p.projected[k][1], family: f, kind: familyKind(f) });
+        rows.push({
+          pc1: p.projected[k][0],
+          pc2: p.projected[k][1],
+          family: f,
+          kind: familyKind(f),
+        });
       }
     }
     const cents = new Map([...codes].map(([f, list]) => [f, centroid(list)]));
     const pairs: number[] = [];
     const names = [...cents.keys()];
     for (let i = 0; i < names.length; i++) {
-      for (let j = i + 1; j < names.length; j++) pairs.push(euclidean(cents.get(names[i])!, cents.get(names[j])!));
+      for (let j = i + 1; j < names.length; j++)
+        pairs.push(euclidean(cents.get(names[i])!, cents.get(names[j])!));
     }
     pairs.sort((a, b) => a - b);
     const median = pairs[Math.floor(pairs.length / 2)];
@@ -76,7 +97,10 @@ export const codesExperiment: Experiment = {
     };
     const nearestToRed = names
       .filter((f) => f !== 'red')
-      .sort((a, b) => euclidean(cents.get(a)!, cents.get('red')!) - euclidean(cents.get(b)!, cents.get('red')!))[0];
+      .sort(
+        (a, b) =>
+          euclidean(cents.get(a)!, cents.get('red')!) - euclidean(cents.get(b)!, cents.get('red')!),
+      )[0];
     const accuracy = nearestCentroidAccuracy(codes);
     const chance = 1 / families.length;
     const plot = await scatter(rows, {
@@ -93,11 +117,17 @@ export const codesExperiment: Experiment = {
       [
         ['distance between the red and make-red centroids', fmt(redPair, 3)],
         ['median distance between two family centroids', fmt(median, 3)],
-        [`rank of the red / make-red pair among the ${pairs.length} centroid pairs (1 = closest)`, rank],
-        ['family whose centroid is nearest to red\'s', nearestToRed],
+        [
+          `rank of the red / make-red pair among the ${pairs.length} centroid pairs (1 = closest)`,
+          rank,
+        ],
+        ["family whose centroid is nearest to red's", nearestToRed],
         ['mean distance of a red code to its centroid', fmt(spread('red'), 3)],
         ['mean distance of a make-red code to its centroid', fmt(spread('make-red'), 3)],
-        [`nearest-centroid accuracy of codes (${families.length} families; chance ${fmt(chance)})`, fmt(accuracy)],
+        [
+          `nearest-centroid accuracy of codes (${families.length} families; chance ${fmt(chance)})`,
+          fmt(accuracy),
+        ],
       ],
     );
     return {
@@ -109,7 +139,14 @@ export const codesExperiment: Experiment = {
         `${perFamily} episodes per family, ${families.length} families, seed ${ctx.seed}; centroids in the full ${ctx.model.config.codeSize}-dimensional code space; accuracy: centroids from the even-indexed codes, the odd-indexed ones classified`,
       ],
       tables: [table],
-      plots: [{ file: 'codes.svg', caption: 'Inferred codes projected on their first two principal components, coloured by family.', svg: plot }],
+      plots: [
+        {
+          file: 'codes.svg',
+          caption:
+            'Inferred codes projected on their first two principal components, coloured by family.',
+          svg: plot,
+        },
+      ],
       reading: [
         verdict(
           redPair < median && nearestToRed === 'make-red',
@@ -131,7 +168,17 @@ export const codesExperiment: Experiment = {
           detail: `${fmt(accuracy)} vs chance ${fmt(chance)}`,
         },
       ],
-      data: { redPair, median, rank, pairs: pairs.length, nearestToRed, accuracy, chance, explained: (p.variances[0] + p.variances[1]) / p.total, centroids: Object.fromEntries(cents) },
+      data: {
+        redPair,
+        median,
+        rank,
+        pairs: pairs.length,
+        nearestToRed,
+        accuracy,
+        chance,
+        explained: (p.variances[0] + p.variances[1]) / p.total,
+        centroids: Object.fromEntries(cents),
+      },
     };
   },
 };

@@ -17,7 +17,12 @@ import { wilson } from '../stats.js';
 import type { ExperimentContext } from './types.js';
 
 /** Families a quick run looks at: ones the shipped model has learned, one of each kind at least. */
-export const QUICK_FAMILIES: readonly FamilyName[] = ['red', 'count-1', 'make-red', 'move-to-square-center'];
+export const QUICK_FAMILIES: readonly FamilyName[] = [
+  'red',
+  'count-1',
+  'make-red',
+  'move-to-square-center',
+];
 
 export function studyFamilies(ctx: ExperimentContext): readonly FamilyName[] {
   return ctx.quick ? QUICK_FAMILIES : FAMILY_NAMES;
@@ -49,7 +54,10 @@ export function chanceScores(families: readonly FamilyName[], options: EvalOptio
 }
 
 /** Mean score over families of a kind (null when there are none). */
-export function meanScore(scores: readonly FamilyScore[], kind?: 'identify' | 'generate'): number | null {
+export function meanScore(
+  scores: readonly FamilyScore[],
+  kind?: 'identify' | 'generate',
+): number | null {
   const rows = scores.filter((s) => !kind || s.kind === kind);
   return rows.length ? rows.reduce((a, s) => a + s.score, 0) / rows.length : null;
 }
@@ -57,7 +65,11 @@ export function meanScore(scores: readonly FamilyScore[], kind?: 'identify' | 'g
 export const fmt = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
 
-export function markdownTable(head: string[], rows: (string | number)[][], align?: ('l' | 'r' | 'c')[]): string {
+export function markdownTable(
+  head: string[],
+  rows: (string | number)[][],
+  align?: ('l' | 'r' | 'c')[],
+): string {
   const a = align ?? head.map((_, i) => (i === 0 ? 'l' : 'r'));
   const sep = a.map((x) => (x === 'l' ? '---' : x === 'r' ? '---:' : ':---:'));
   const line = (cells: (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;
@@ -73,10 +85,16 @@ export function evalOptions(ctx: ExperimentContext, patch: Partial<EvalOptions> 
 }
 
 /** The codes inferred from each episode's demos by the model's w-chain, in one batch. */
-export function inferEpisodeCodes(ctx: ExperimentContext, episodes: Episode[], rng: Rng): Float32Array[] {
+export function inferEpisodeCodes(
+  ctx: ExperimentContext,
+  episodes: Episode[],
+  rng: Rng,
+): Float32Array[] {
   const batch = stackEpisodes(episodes);
   const t = batchTensors(batch, ctx.settings.attentionLogit);
-  const { w } = inferCodes(ctx.model, t.demoStates, t.demoLogits, batch.demos, ctx.settings.w, { rng });
+  const { w } = inferCodes(ctx.model, t.demoStates, t.demoLogits, batch.demos, ctx.settings.w, {
+    rng,
+  });
   const values = T.read(w);
   T.dispose(w);
   disposeBatchTensors(t);
@@ -90,5 +108,7 @@ export function inferEpisodeCode(ctx: ExperimentContext, episode: Episode, rng: 
 
 /** The first line of a reading: whether the numbers support the claim, said from them. */
 export function verdict(supported: boolean, ifSupported: string, ifNot: string): string {
-  return supported ? `**Supports the claim**: ${ifSupported}.` : `**Does not support the claim**: ${ifNot}.`;
+  return supported
+    ? `**Supports the claim**: ${ifSupported}.`
+    : `**Does not support the claim**: ${ifNot}.`;
 }

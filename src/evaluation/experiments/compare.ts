@@ -6,7 +6,16 @@ import type { FamilyName } from '../../concepts/family.js';
 import { EnergyModel } from '../../model/model.js';
 import { rngFor } from '../../random/rng.js';
 import { groupedBars, type Row } from '../plot.js';
-import { chanceScores, evalOptions, familyKind, fmt, markdownTable, meanScore, scoreFamilies, type Scored } from './common.js';
+import {
+  chanceScores,
+  evalOptions,
+  familyKind,
+  fmt,
+  markdownTable,
+  meanScore,
+  scoreFamilies,
+  type Scored,
+} from './common.js';
 import type { ExperimentContext, Plot } from './types.js';
 import type { Variant } from './variants.js';
 
@@ -16,7 +25,11 @@ export interface Comparison {
   columns: Map<string, Scored[]>;
 }
 
-export function compareVariants(ctx: ExperimentContext, variants: readonly Variant[], families: readonly FamilyName[]): Comparison {
+export function compareVariants(
+  ctx: ExperimentContext,
+  variants: readonly Variant[],
+  families: readonly FamilyName[],
+): Comparison {
   const options = evalOptions(ctx);
   const columns = new Map<string, Scored[]>();
   for (const v of variants) {
@@ -34,7 +47,11 @@ export function scoreOf(c: Comparison, column: string, family: FamilyName): numb
   return c.columns.get(column)!.find((s) => s.family === family)!.score;
 }
 
-export function meanOf(c: Comparison, column: string, kind?: 'identify' | 'generate'): number | null {
+export function meanOf(
+  c: Comparison,
+  column: string,
+  kind?: 'identify' | 'generate',
+): number | null {
   return meanScore(c.columns.get(column)!, kind);
 }
 
@@ -45,20 +62,36 @@ export function comparisonTable(c: Comparison): string {
     familyKind(f),
     ...labels.map((l) => {
       const s = c.columns.get(l)!.find((x) => x.family === f)!;
-      return l === 'chance' || l === 'untrained' ? fmt(s.score) : `${fmt(s.score)} [${fmt(s.ci[0])}, ${fmt(s.ci[1])}]`;
+      return l === 'chance' || l === 'untrained'
+        ? fmt(s.score)
+        : `${fmt(s.score)} [${fmt(s.ci[0])}, ${fmt(s.ci[1])}]`;
     }),
   ]);
   for (const kind of ['identify', 'generate'] as const) {
     if (c.families.some((f) => familyKind(f) === kind)) {
-      rows.push([`**mean, ${kind === 'identify' ? 'identification' : 'generation'}**`, '', ...labels.map((l) => `**${fmt(meanOf(c, l, kind))}**`)]);
+      rows.push([
+        `**mean, ${kind === 'identify' ? 'identification' : 'generation'}**`,
+        '',
+        ...labels.map((l) => `**${fmt(meanOf(c, l, kind))}**`),
+      ]);
     }
   }
-  return markdownTable(['family', 'kind', ...labels], rows, ['l', 'l', ...labels.map(() => 'c' as const)]);
+  return markdownTable(['family', 'kind', ...labels], rows, [
+    'l',
+    'l',
+    ...labels.map(() => 'c' as const),
+  ]);
 }
 
-export async function comparisonPlot(c: Comparison, file: string, title: string, caption: string): Promise<Plot> {
+export async function comparisonPlot(
+  c: Comparison,
+  file: string,
+  title: string,
+  caption: string,
+): Promise<Plot> {
   const rows: Row[] = [];
-  for (const [label, scores] of c.columns) for (const s of scores) rows.push({ family: s.family, variant: label, score: s.score });
+  for (const [label, scores] of c.columns)
+    for (const s of scores) rows.push({ family: s.family, variant: label, score: s.score });
   const svg = await groupedBars(rows, {
     title,
     x: { field: 'family', title: 'family', sort: [...c.families] },
@@ -74,5 +107,7 @@ export function disposeVariants(variants: readonly Variant[]): void {
 
 /** Column -> family -> score, for result.json. */
 export function comparisonData(c: Comparison): Record<string, Record<string, number>> {
-  return Object.fromEntries([...c.columns].map(([k, v]) => [k, Object.fromEntries(v.map((s) => [s.family, s.score]))]));
+  return Object.fromEntries(
+    [...c.columns].map(([k, v]) => [k, Object.fromEntries(v.map((s) => [s.family, s.score]))]),
+  );
 }

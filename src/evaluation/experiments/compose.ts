@@ -22,7 +22,8 @@ import { wilson } from '../stats.js';
 import { fmt, inferEpisodeCode, markdownTable, verdict } from './common.js';
 import type { Experiment, ExperimentContext } from './types.js';
 
-type Policy = 'make-red alone' | 'move-close alone' | 'AND' | 'OR' | 'NOT (move-close, not red)' | 'no move';
+type Policy =
+  'make-red alone' | 'move-close alone' | 'AND' | 'OR' | 'NOT (move-close, not red)' | 'no move';
 
 interface Tally {
   red: number;
@@ -34,10 +35,21 @@ interface Tally {
 }
 
 function code(ctx: ExperimentContext, family: FamilyName, rng: Rng): Float32Array {
-  return inferEpisodeCode(ctx, sampleEpisode(family, 5, getFamily(family).defaultEntities, rng), rng.split('w'));
+  return inferEpisodeCode(
+    ctx,
+    sampleEpisode(family, 5, getFamily(family).defaultEntities, rng),
+    rng.split('w'),
+  );
 }
 
-const POLICIES: Policy[] = ['no move', 'make-red alone', 'move-close alone', 'AND', 'OR', 'NOT (move-close, not red)'];
+const POLICIES: Policy[] = [
+  'no move',
+  'make-red alone',
+  'move-close alone',
+  'AND',
+  'OR',
+  'NOT (move-close, not red)',
+];
 type Rates = (p: Policy, k: keyof Omit<Tally, 'n'>) => number;
 
 /** Every policy on the same scenes and codes, with an x-chain of `steps` steps. */
@@ -46,7 +58,9 @@ function measure(ctx: ExperimentContext, steps: number, episodes: number): Map<P
   const moveClose = getFamily('move-close');
   const chain = { ...ctx.settings.x, steps };
   const settings = { ...ctx.settings, x: chain };
-  const tally = new Map<Policy, Tally>(POLICIES.map((p) => [p, { red: 0, close: 0, both: 0, either: 0, closeNotRed: 0, n: 0 }]));
+  const tally = new Map<Policy, Tally>(
+    POLICIES.map((p) => [p, { red: 0, close: 0, both: 0, either: 0, closeNotRed: 0, n: 0 }]),
+  );
   for (let i = 0; i < episodes; i++) {
     const rng = rngFor(ctx.seed, 'compose', i);
     const wRed = code(ctx, 'make-red', rng.split('make-red'));
@@ -57,9 +71,20 @@ function measure(ctx: ExperimentContext, steps: number, episodes: number): Map<P
     const movable = agentOnly;
     const run = (p: Policy): Scene => {
       const r = rng.split(p);
-      const single = (w: Float32Array) => generate(ctx.model, test.before, test.attention, w, settings, r, { movable }).after;
+      const single = (w: Float32Array) =>
+        generate(ctx.model, test.before, test.attention, w, settings, r, { movable }).after;
       const both = (op: ComposeOp, a: Float32Array, b: Float32Array) =>
-        generateComposed(ctx.model, test.before, test.attention, [a, b], op, chain, ctx.settings.attentionLogit, r, { movable }).after;
+        generateComposed(
+          ctx.model,
+          test.before,
+          test.attention,
+          [a, b],
+          op,
+          chain,
+          ctx.settings.attentionLogit,
+          r,
+          { movable },
+        ).after;
       switch (p) {
         case 'no move':
           return test.before;
@@ -106,19 +131,24 @@ function rates(tally: Map<Policy, Tally>): Rates {
  */
 export function chainLengthReading(trainedBoth: number, longBoth: number): string {
   if (longBoth > trainedBoth) return 'the longer chain composes better.';
-  if (longBoth < trainedBoth) return 'composition is best at the length the model was trained with.';
+  if (longBoth < trainedBoth)
+    return 'composition is best at the length the model was trained with.';
   return 'the two lengths compose equally often.';
 }
 
 export const composeExperiment: Experiment = {
   name: 'compose',
   title: 'Composition: AND, OR and NOT of two concepts',
-  claim: 'Beyond the paper: adding energies (AND), softmin (OR) and a small negative weight (NOT) compose learned concepts with no training.',
+  claim:
+    'Beyond the paper: adding energies (AND), softmin (OR) and a small negative weight (NOT) compose learned concepts with no training.',
   async run(ctx) {
     const episodes = ctx.episodes;
     // The chain length the model was trained with, and its test-time one when longer (quick: the trained one only).
     const trainedK = ctx.trainedSettings?.x.steps ?? ctx.settings.x.steps;
-    const lengths = ctx.quick || trainedK === ctx.settings.x.steps ? [trainedK] : [trainedK, ctx.settings.x.steps];
+    const lengths =
+      ctx.quick || trainedK === ctx.settings.x.steps
+        ? [trainedK]
+        : [trainedK, ctx.settings.x.steps];
     const tallies = lengths.map((k) => ({ k, tally: measure(ctx, k, episodes) }));
     const main = tallies[0];
     const rate = rates(main.tally);
@@ -127,9 +157,25 @@ export const composeExperiment: Experiment = {
       return `${fmt(tally.get(p)![k] / Math.max(1, tally.get(p)!.n))} [${fmt(lo)}, ${fmt(hi)}]`;
     };
     const table = markdownTable(
-      ['energy', 'K', 'agent red', 'agent close', 'both (AND)', 'either (OR)', 'close and not red (NOT)'],
+      [
+        'energy',
+        'K',
+        'agent red',
+        'agent close',
+        'both (AND)',
+        'either (OR)',
+        'close and not red (NOT)',
+      ],
       tallies.flatMap(({ k, tally }) =>
-        POLICIES.map((p) => [p, k, ci(tally, p, 'red'), ci(tally, p, 'close'), ci(tally, p, 'both'), ci(tally, p, 'either'), ci(tally, p, 'closeNotRed')]),
+        POLICIES.map((p) => [
+          p,
+          k,
+          ci(tally, p, 'red'),
+          ci(tally, p, 'close'),
+          ci(tally, p, 'both'),
+          ci(tally, p, 'either'),
+          ci(tally, p, 'closeNotRed'),
+        ]),
       ),
       ['l', 'r', 'c', 'c', 'c', 'c', 'c'],
     );
@@ -143,7 +189,11 @@ export const composeExperiment: Experiment = {
       title: `Composed energies against each concept alone (K = ${main.k})`,
       x: { field: 'policy', title: 'energy descended', sort: POLICIES },
       y: { field: 'rate', title: 'success rate', domain: [0, 1] },
-      group: { field: 'criterion', title: 'criterion', order: ['both (AND)', 'either (OR)', 'close and not red (NOT)'] },
+      group: {
+        field: 'criterion',
+        title: 'criterion',
+        order: ['both (AND)', 'either (OR)', 'close and not red (NOT)'],
+      },
     });
     const chain = ctx.settings.x;
     const long = tallies[1];
@@ -158,10 +208,17 @@ export const composeExperiment: Experiment = {
         'checkers: make-red with the agent as its attended entity; move-close as given',
       ],
       tables: [table],
-      plots: [{ file: 'compose.svg', caption: `Success of each energy on the AND, OR and NOT criteria, K = ${main.k}.`, svg }],
+      plots: [
+        {
+          file: 'compose.svg',
+          caption: `Success of each energy on the AND, OR and NOT criteria, K = ${main.k}.`,
+          svg,
+        },
+      ],
       reading: [
         verdict(
-          rate('AND', 'both') > Math.max(rate('make-red alone', 'both'), rate('move-close alone', 'both')),
+          rate('AND', 'both') >
+            Math.max(rate('make-red alone', 'both'), rate('move-close alone', 'both')),
           'AND composes: the sum of two energies satisfies both concepts more often than either concept alone',
           'AND does not beat each concept alone',
         ),
@@ -194,7 +251,9 @@ export const composeExperiment: Experiment = {
           detail: `${fmt(rate('OR', 'either'))} vs ${fmt(rate('no move', 'either'))}`,
         },
       ],
-      data: Object.fromEntries(tallies.map(({ k, tally }) => [`K=${k}`, Object.fromEntries(tally)])),
+      data: Object.fromEntries(
+        tallies.map(({ k, tally }) => [`K=${k}`, Object.fromEntries(tally)]),
+      ),
     };
   },
 };

@@ -33,7 +33,8 @@ const signed = (v: number) => (v >= 0 ? '+' : '') + fmt(v);
 export const entitiesExperiment: Experiment = {
   name: 'entities',
   title: 'Scene size at test time',
-  claim: 'Beyond the paper: a relational energy trained on 6-entity scenes still works on 4 to 12 entities.',
+  claim:
+    'Beyond the paper: a relational energy trained on 6-entity scenes still works on 4 to 12 entities.',
   async run(ctx) {
     const sizes = ctx.quick ? [4, 8] : [...SCENE_SIZES];
     const all = studyFamilies(ctx);
@@ -56,7 +57,8 @@ export const entitiesExperiment: Experiment = {
       file: 'entities.svg',
       title: 'Mean score against scene size (trained at N = 6)',
       xTitle: 'N (entities per scene)',
-      caption: 'Mean score over the families drawable at each N, beside chance on the same episodes.',
+      caption:
+        'Mean score over the families drawable at each N, beside chance on the same episodes.',
     });
     const trainedN = sizes.includes(6) ? pointAt(points, 6) : null;
     const largest = points[points.length - 1];
@@ -76,7 +78,11 @@ export const entitiesExperiment: Experiment = {
           'both identification and generation stay above chance at every scene size',
           `identification or generation falls to chance or below at ${below.join(', ')}`,
         ),
-        ...(trainedN ? [`At the training size N = 6: identification ${fmt(trainedN.identify)}, generation ${fmt(trainedN.generate)}.`] : []),
+        ...(trainedN
+          ? [
+              `At the training size N = 6: identification ${fmt(trainedN.identify)}, generation ${fmt(trainedN.generate)}.`,
+            ]
+          : []),
         `At N = ${largest.value}: identification ${fmt(largest.identify)} (chance ${fmt(largest.chanceIdentify)}), generation ${fmt(largest.generate)} (chance ${fmt(largest.chanceGenerate)}).`,
       ],
       checks: [
@@ -88,7 +94,12 @@ export const entitiesExperiment: Experiment = {
         {
           property: 'identification and generation each beat chance at every scene size',
           holds: points.every(bothAbove),
-          detail: points.map((p) => `N=${p.value}: identification ${signed(idMargin(p))}, generation ${signed(genMargin(p))}`).join('; '),
+          detail: points
+            .map(
+              (p) =>
+                `N=${p.value}: identification ${signed(idMargin(p))}, generation ${signed(genMargin(p))}`,
+            )
+            .join('; '),
           claim: true,
         },
       ],

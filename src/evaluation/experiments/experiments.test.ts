@@ -25,7 +25,9 @@ describe('experiments (quick)', () => {
     ctx = {
       model: trained.model,
       settings: trained.inference,
-      trainedSettings: (trained.meta.training as { inference?: ExperimentContext['settings'] } | undefined)?.inference,
+      trainedSettings: (
+        trained.meta.training as { inference?: ExperimentContext['settings'] } | undefined
+      )?.inference,
       modelLabel: 'shipped',
       quick: true,
       seed: 2024,
@@ -44,28 +46,51 @@ describe('experiments (quick)', () => {
   });
 
   for (const name of EXPERIMENT_NAMES) {
-    it(`${name}: runs quick, reports tables and plots, and every check of the implementation holds`, { timeout: 120_000 }, async () => {
-      const r = await EXPERIMENTS[name].run(ctx);
-      expect(r.name).toBe(name);
-      expect(r.tables.length).toBeGreaterThan(0);
-      expect(r.plots.length).toBeGreaterThan(0);
-      for (const p of r.plots) {
-        expect(p.file).toMatch(/\.svg$/);
-        expect(p.svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
-      }
-      expect(r.checks.length).toBeGreaterThan(0);
-      expect(r.checks.some((c) => !c.claim)).toBe(true);
-      const failing = r.checks.filter((c) => !c.holds && !c.claim).map((c) => `${c.property}: ${c.detail}`);
-      expect(failing).toEqual([]);
-    });
+    it(
+      `${name}: runs quick, reports tables and plots, and every check of the implementation holds`,
+      { timeout: 120_000 },
+      async () => {
+        const r = await EXPERIMENTS[name].run(ctx);
+        expect(r.name).toBe(name);
+        expect(r.tables.length).toBeGreaterThan(0);
+        expect(r.plots.length).toBeGreaterThan(0);
+        for (const p of r.plots) {
+          expect(p.file).toMatch(/\.svg$/);
+          expect(p.svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+        }
+        expect(r.checks.length).toBeGreaterThan(0);
+        expect(r.checks.some((c) => !c.claim)).toBe(true);
+        const failing = r.checks
+          .filter((c) => !c.holds && !c.claim)
+          .map((c) => `${c.property}: ${c.detail}`);
+        expect(failing).toEqual([]);
+      },
+    );
   }
 
-  it('entities judges the claim per operation, not on their pooled mean', { timeout: 120_000 }, async () => {
-    const r = await EXPERIMENTS.entities.run(ctx);
-    const points = (r.data as { points: { identify: number; generate: number; chanceIdentify: number; chanceGenerate: number }[] }).points;
-    const perOperation = r.checks.find((c) => c.claim);
-    expect(perOperation?.property).toMatch(/identification and generation each beat chance/);
-    expect(perOperation?.holds).toBe(points.every((p) => p.identify > p.chanceIdentify && p.generate > p.chanceGenerate));
-    expect(r.reading[0].startsWith(perOperation?.holds ? '**Supports' : '**Does not support')).toBe(true);
-  });
+  it(
+    'entities judges the claim per operation, not on their pooled mean',
+    { timeout: 120_000 },
+    async () => {
+      const r = await EXPERIMENTS.entities.run(ctx);
+      const points = (
+        r.data as {
+          points: {
+            identify: number;
+            generate: number;
+            chanceIdentify: number;
+            chanceGenerate: number;
+          }[];
+        }
+      ).points;
+      const perOperation = r.checks.find((c) => c.claim);
+      expect(perOperation?.property).toMatch(/identification and generation each beat chance/);
+      expect(perOperation?.holds).toBe(
+        points.every((p) => p.identify > p.chanceIdentify && p.generate > p.chanceGenerate),
+      );
+      expect(
+        r.reading[0].startsWith(perOperation?.holds ? '**Supports' : '**Does not support'),
+      ).toBe(true);
+    },
+  );
 });

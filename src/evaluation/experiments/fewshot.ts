@@ -30,7 +30,8 @@ export const fewshotExperiment: Experiment = {
     // Standard error of the difference of two mean scores, each a mean over families of binomial proportions.
     const standardError = (a: typeof m1, b: typeof m1) => {
       const v = (p: typeof m1) =>
-        p.scores.reduce((s, x) => s + (x.score * (1 - x.score)) / Math.max(1, x.episodes), 0) / Math.max(1, p.scores.length) ** 2;
+        p.scores.reduce((s, x) => s + (x.score * (1 - x.score)) / Math.max(1, x.episodes), 0) /
+        Math.max(1, p.scores.length) ** 2;
       return Math.sqrt(v(a) + v(b) + 1e-12);
     };
     const chance = (p: typeof m1) => ((p.chanceIdentify ?? 0) + (p.chanceGenerate ?? 0)) / 2;
@@ -63,7 +64,9 @@ export const fewshotExperiment: Experiment = {
         {
           property: 'every M beats chance (mean of identification and generation)',
           holds: points.every((p) => mean(p) > chance(p)),
-          detail: points.map((p) => `M=${p.value}: ${fmt(mean(p))} vs ${fmt(chance(p))}`).join('; '),
+          detail: points
+            .map((p) => `M=${p.value}: ${fmt(mean(p))} vs ${fmt(chance(p))}`)
+            .join('; '),
         },
         {
           property: 'M = 5 is not worse than M = 1 beyond sampling noise (2 standard errors)',

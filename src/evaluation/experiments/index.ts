@@ -28,4 +28,11 @@ export const EXPERIMENTS: { readonly [K in ExperimentName]: Experiment & { name:
 };
 
 export { EXPERIMENT_NAMES, isExperimentName } from './types.js';
-export type { Check, Experiment, ExperimentContext, ExperimentName, ExperimentResult, Plot } from './types.js';
+export type {
+  Check,
+  Experiment,
+  ExperimentContext,
+  ExperimentName,
+  ExperimentResult,
+  Plot,
+} from './types.js';

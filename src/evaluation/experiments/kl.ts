@@ -15,7 +15,14 @@ import { randomMove } from '../baselines.js';
 import { evalEpisodes } from '../evaluate.js';
 import { histogram, type Row } from '../plot.js';
 import { fmt, markdownTable, verdict } from './common.js';
-import { compareVariants, comparisonData, comparisonPlot, comparisonTable, disposeVariants, meanOf } from './compare.js';
+import {
+  compareVariants,
+  comparisonData,
+  comparisonPlot,
+  comparisonTable,
+  disposeVariants,
+  meanOf,
+} from './compare.js';
 import type { Experiment, ExperimentContext } from './types.js';
 import { budgetLine, trainVariant, variantFamilies, type Variant } from './variants.js';
 
@@ -27,17 +34,27 @@ interface Energies {
   random: number[];
 }
 
-export function eventEnergies(ctx: ExperimentContext, v: Variant, families: readonly FamilyName[]): Energies {
+export function eventEnergies(
+  ctx: ExperimentContext,
+  v: Variant,
+  families: readonly FamilyName[],
+): Energies {
   const out: Energies = { positive: [], sample: [], random: [] };
   for (const family of families) {
     const episodes = evalEpisodes(family, { episodes: ctx.episodes, demos: 5, seed: ctx.seed });
     const batch = stackEpisodes(episodes);
     const t = batchTensors(batch, v.settings.attentionLogit);
     const rng = rngFor(ctx.seed, 'kl-energies', family);
-    const { w } = inferCodes(v.model, t.demoStates, t.demoLogits, batch.demos, v.settings.w, { rng: rng.split('w') });
-    const { x } = generateBatch(v.model, t.before, t.logits, w, t.movable, v.settings.x, { rng: rng.split('x') });
+    const { w } = inferCodes(v.model, t.demoStates, t.demoLogits, batch.demos, v.settings.w, {
+      rng: rng.split('w'),
+    });
+    const { x } = generateBatch(v.model, t.before, t.logits, w, t.movable, v.settings.x, {
+      rng: rng.split('x'),
+    });
     const moveRng = rng.split('random');
-    const random = scenesTensor(episodes.map((e) => randomMove(family, e.test.before, e.test.attention, moveRng)));
+    const random = scenesTensor(
+      episodes.map((e) => randomMove(family, e.test.before, e.test.attention, moveRng)),
+    );
     const energy = (state: T.Tensor) => Array.from(T.read(v.model.energy(state, t.logits, w)));
     T.tidy(() => {
       out.positive.push(...energy(t.after));
@@ -58,11 +75,14 @@ const median = (xs: readonly number[]) => {
 export const klExperiment: Experiment = {
   name: 'kl',
   title: 'The KL term: do samples match the data?',
-  claim: 'With the KL term, the chain\'s samples reach the low energies of real events, and generation improves.',
+  claim:
+    "With the KL term, the chain's samples reach the low energies of real events, and generation improves.",
   async run(ctx) {
     const families = variantFamilies(ctx);
     const without = await trainVariant(ctx, 'joint', 'without KL', {});
-    const withKl = await trainVariant(ctx, 'kl', `with KL (${KL_WEIGHT})`, { loss: { kl: KL_WEIGHT } });
+    const withKl = await trainVariant(ctx, 'kl', `with KL (${KL_WEIGHT})`, {
+      loss: { kl: KL_WEIGHT },
+    });
     const variants = [without, withKl];
     try {
       const genFamilies = families.filter((f) => getFamily(f).kind === 'generate');
@@ -71,26 +91,42 @@ export const klExperiment: Experiment = {
       const rows: Row[] = [];
       for (const { v, e } of energies) {
         for (const [kind, list] of Object.entries(e)) {
-          for (const value of list) rows.push({ model: v.label, event: kind, log10E: Math.log10(value + 1e-4) });
+          for (const value of list)
+            rows.push({ model: v.label, event: kind, log10E: Math.log10(value + 1e-4) });
         }
       }
       const hist = await histogram(rows, {
-        title: 'Energies of positives, of the chain\'s samples and of random events',
+        title: "Energies of positives, of the chain's samples and of random events",
         value: { field: 'log10E', title: 'log10(E + 1e-4)' },
         series: { field: 'event', title: 'event' },
         facet: { field: 'model', title: '' },
       });
       const energyTable = markdownTable(
-        ['model', 'median E, positives', 'median E, samples', 'median E, random events', 'samples below the median positive'],
+        [
+          'model',
+          'median E, positives',
+          'median E, samples',
+          'median E, random events',
+          'samples below the median positive',
+        ],
         energies.map(({ v, e }) => {
           const mp = median(e.positive);
-          return [v.label, fmt(mp, 3), fmt(median(e.sample), 3), fmt(median(e.random), 3), fmt(e.sample.filter((s) => s <= mp).length / Math.max(1, e.sample.length))];
+          return [
+            v.label,
+            fmt(mp, 3),
+            fmt(median(e.sample), 3),
+            fmt(median(e.random), 3),
+            fmt(e.sample.filter((s) => s <= mp).length / Math.max(1, e.sample.length)),
+          ];
         }),
       );
       const [eNo, eKl] = energies.map((x) => x.e);
       const side = (decades: number) =>
-        Math.abs(decades) < 0.05 ? 'level with' : `${fmt(Math.abs(decades))} decades ${decades > 0 ? 'above' : 'below'}`;
-      const gap = (e: Energies) => Math.log10(median(e.sample) + 1e-4) - Math.log10(median(e.positive) + 1e-4);
+        Math.abs(decades) < 0.05
+          ? 'level with'
+          : `${fmt(Math.abs(decades))} decades ${decades > 0 ? 'above' : 'below'}`;
+      const gap = (e: Energies) =>
+        Math.log10(median(e.sample) + 1e-4) - Math.log10(median(e.positive) + 1e-4);
       return {
         name: 'kl',
         title: this.title,
@@ -103,12 +139,23 @@ export const klExperiment: Experiment = {
         ],
         tables: [comparisonTable(c), energyTable],
         plots: [
-          await comparisonPlot(c, 'kl-success.svg', 'Generation with and without the KL term', 'Generation success per family.'),
-          { file: 'kl-energies.svg', caption: 'Histograms of log energies: positives, samples and random events, for each model.', svg: hist },
+          await comparisonPlot(
+            c,
+            'kl-success.svg',
+            'Generation with and without the KL term',
+            'Generation success per family.',
+          ),
+          {
+            file: 'kl-energies.svg',
+            caption:
+              'Histograms of log energies: positives, samples and random events, for each model.',
+            svg: hist,
+          },
         ],
         reading: [
           verdict(
-            (meanOf(c, withKl.label, 'generate') ?? 0) > (meanOf(c, without.label, 'generate') ?? 0),
+            (meanOf(c, withKl.label, 'generate') ?? 0) >
+              (meanOf(c, without.label, 'generate') ?? 0),
             'the KL term improves generation',
             'the KL term lowers every energy but does not improve generation here; without it the samples already reach the energies of real events',
           ),
@@ -119,17 +166,33 @@ export const klExperiment: Experiment = {
           {
             property: 'both models give real events lower energy than random events (median)',
             holds: energies.every(({ e }) => median(e.positive) < median(e.random)),
-            detail: energies.map(({ v, e }) => `${v.label}: ${fmt(median(e.positive), 3)} < ${fmt(median(e.random), 3)}`).join('; '),
+            detail: energies
+              .map(
+                ({ v, e }) =>
+                  `${v.label}: ${fmt(median(e.positive), 3)} < ${fmt(median(e.random), 3)}`,
+              )
+              .join('; '),
           },
           {
-            property: 'the chain lowers the energy: samples below random events (median), both models',
+            property:
+              'the chain lowers the energy: samples below random events (median), both models',
             holds: energies.every(({ e }) => median(e.sample) < median(e.random)),
-            detail: energies.map(({ v, e }) => `${v.label}: ${fmt(median(e.sample), 3)} vs ${fmt(median(e.random), 3)}`).join('; '),
+            detail: energies
+              .map(
+                ({ v, e }) =>
+                  `${v.label}: ${fmt(median(e.sample), 3)} vs ${fmt(median(e.random), 3)}`,
+              )
+              .join('; '),
           },
         ],
         data: {
           success: comparisonData(c),
-          medians: Object.fromEntries(energies.map(({ v, e }) => [v.label, { positive: median(e.positive), sample: median(e.sample), random: median(e.random) }])),
+          medians: Object.fromEntries(
+            energies.map(({ v, e }) => [
+              v.label,
+              { positive: median(e.positive), sample: median(e.sample), random: median(e.random) },
+            ]),
+          ),
         },
       };
     } finally {

@@ -27,7 +27,18 @@ function reachFigure(ctx: ExperimentContext, count: number): string {
     const episode = sampleEpisode('move-between', 5, family.defaultEntities, rng.split('demos'));
     const { event, angles } = armEvent(DEFAULT_ARM, rng.split('query'));
     const code = inferEpisodeCode(ctx, episode, rng.split('w'));
-    const reach = reachWithArm(ctx.model, DEFAULT_ARM, event.before, event.attention, code, angles, chain, ctx.settings.attentionLogit, rng.split('x'), { record: true });
+    const reach = reachWithArm(
+      ctx.model,
+      DEFAULT_ARM,
+      event.before,
+      event.attention,
+      code,
+      angles,
+      chain,
+      ctx.settings.attentionLogit,
+      rng.split('x'),
+      { record: true },
+    );
     const path = (reach.trajectory?.angles ?? []).map((a) => armEffector(DEFAULT_ARM, a));
     const verdict = family.check(event.before, event.attention, reach.after);
     panels.push({
@@ -37,7 +48,10 @@ function reachFigure(ctx: ExperimentContext, count: number): string {
       scene: reach.after,
       before: event.before,
       attention: event.attention,
-      underlay: (f) => armSvg(DEFAULT_ARM, angles, f, { opacity: 0.3 }) + armSvg(DEFAULT_ARM, reach.angles, f) + pathSvg(path, f),
+      underlay: (f) =>
+        armSvg(DEFAULT_ARM, angles, f, { opacity: 0.3 }) +
+        armSvg(DEFAULT_ARM, reach.angles, f) +
+        pathSvg(path, f),
     });
   }
   return gridSvg([{ rows: [panels] }], { title: 'Arm reaches, code from particle demos' });
@@ -46,7 +60,8 @@ function reachFigure(ctx: ExperimentContext, count: number): string {
 export const robotExperiment: Experiment = {
   name: 'robot',
   title: 'Transfer to a robot arm',
-  claim: 'A concept learned in the particle world (move between two points) drives a robot arm with no retraining.',
+  claim:
+    'A concept learned in the particle world (move between two points) drives a robot arm with no retraining.',
   async run(ctx) {
     const episodes = ctx.quick ? ctx.episodes : Math.max(ctx.episodes, 500);
     const o = { episodes, demos: 5, seed: ctx.seed };
@@ -62,7 +77,12 @@ export const robotExperiment: Experiment = {
     const table = markdownTable(
       ['policy', 'success', '95% CI', 'mean distance to the midpoint'],
       [
-        ['trained model, code from particle demos', fmt(s.score), `[${fmt(ci[0])}, ${fmt(ci[1])}]`, fmt(s.meanError, 3)],
+        [
+          'trained model, code from particle demos',
+          fmt(s.score),
+          `[${fmt(ci[0])}, ${fmt(ci[1])}]`,
+          fmt(s.meanError, 3),
+        ],
         ['untrained model, same chain', fmt(u.score), '', fmt(u.meanError, 3)],
         ['no move (start pose)', fmt(c.score), '', fmt(c.meanError, 3)],
       ],
@@ -79,7 +99,14 @@ export const robotExperiment: Experiment = {
         'success: the move-between checker (effector within 0.1 of the midpoint; the others stay put); chance: the start pose kept (no chain, no restarts)',
       ],
       tables: [table],
-      plots: [{ file: 'robot.svg', caption: 'Reaches: start pose faded, final pose solid, effector path dashed; halos mark the attended entities.', svg: figure }],
+      plots: [
+        {
+          file: 'robot.svg',
+          caption:
+            'Reaches: start pose faded, final pose solid, effector path dashed; halos mark the attended entities.',
+          svg: figure,
+        },
+      ],
       reading: [
         verdict(
           s.score > c.score + 0.1 && s.meanError < c.meanError,

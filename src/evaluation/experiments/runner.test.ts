@@ -14,14 +14,24 @@ describe('the results page', () => {
   };
 
   it("states the model's energy, departures from the paper named, in its header", () => {
-    const energy = describeEnergy({ ...DEFAULT_MODEL_CONFIG, energyOutputs: 4, pairDistance: true });
-    const header = resultsPage({ ...base, modelEnergy: energy }).split('\n').find((l) => l.includes('Model under study'));
-    expect(header).toContain(`Model under study: the shipped model (\`models/default\`) (${energy}).`);
+    const energy = describeEnergy({
+      ...DEFAULT_MODEL_CONFIG,
+      energyOutputs: 4,
+      pairDistance: true,
+    });
+    const header = resultsPage({ ...base, modelEnergy: energy })
+      .split('\n')
+      .find((l) => l.includes('Model under study'));
+    expect(header).toContain(
+      `Model under study: the shipped model (\`models/default\`) (${energy}).`,
+    );
     expect(header).toContain('the paper has one');
   });
 
   it('leaves the header as it was without one', () => {
-    const header = resultsPage(base).split('\n').find((l) => l.includes('Model under study'));
+    const header = resultsPage(base)
+      .split('\n')
+      .find((l) => l.includes('Model under study'));
     expect(header).toContain('Model under study: the shipped model (`models/default`). Evaluation');
   });
 });

@@ -91,7 +91,9 @@ export const shiftExperiment: Experiment = {
         'judged strictly: the concept and minimal change (the lenient scores are in result.json)',
         ...(ctx.quick
           ? []
-          : [`the same cells from the CLI (with the same --chain overrides, if any): \`npx concept-ebm eval --suite shift --episodes ${episodes} --seed ${ctx.seed} --model ${modelPath}\``]),
+          : [
+              `the same cells from the CLI (with the same --chain overrides, if any): \`npx concept-ebm eval --suite shift --episodes ${episodes} --seed ${ctx.seed} --model ${modelPath}\``,
+            ]),
       ],
       tables: [shiftTable(report, true)],
       plots: [plot],

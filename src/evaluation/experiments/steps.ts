@@ -33,7 +33,8 @@ export const stepsExperiment: Experiment = {
       title: 'Mean score against test-time Langevin steps',
       xTitle: 'K (steps of the x- and a-chains, log scale)',
       log: true,
-      caption: 'Mean exact-set accuracy (identification) and checker success (generation) over families, per test-time K.',
+      caption:
+        'Mean exact-set accuracy (identification) and checker success (generation) over families, per test-time K.',
     });
     return {
       name: 'steps',
@@ -41,11 +42,17 @@ export const stepsExperiment: Experiment = {
       claim: this.claim,
       setup: [
         `model: ${ctx.modelLabel}` +
-          (ctx.trainedSettings ? ` (trained with K_x = ${ctx.trainedSettings.x.steps}, K_a = ${ctx.trainedSettings.a.steps})` : '') +
+          (ctx.trainedSettings
+            ? ` (trained with K_x = ${ctx.trainedSettings.x.steps}, K_a = ${ctx.trainedSettings.a.steps})`
+            : '') +
           `; the w-chain keeps K_w = ${ctx.settings.w.steps}`,
         `K in {${STEP_COUNTS.join(', ')}} for both the x- and a-chains; step sizes and noise unchanged` +
-          ((ctx.settings.a.restarts ?? 1) > 1 ? `; identification keeps the best of ${ctx.settings.a.restarts} a-chains by energy (the model's default)` : '') +
-          ((ctx.settings.a.polish ?? 0) > 0 ? `; without the model's polish of the answer (a.polish = ${ctx.settings.a.polish}), so that only the chain varies` : ''),
+          ((ctx.settings.a.restarts ?? 1) > 1
+            ? `; identification keeps the best of ${ctx.settings.a.restarts} a-chains by energy (the model's default)`
+            : '') +
+          ((ctx.settings.a.polish ?? 0) > 0
+            ? `; without the model's polish of the answer (a.polish = ${ctx.settings.a.polish}), so that only the chain varies`
+            : ''),
         `${ctx.episodes} episodes per family and K, M = 5 demos, seed ${ctx.seed}; the same episodes at every K`,
       ],
       tables: [sweepTable('K', points, families)],

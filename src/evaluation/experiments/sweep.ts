@@ -7,7 +7,14 @@ import type { FamilyName } from '../../concepts/family.js';
 import type { InferenceSettings } from '../../inference/settings.js';
 import type { EvalOptions } from '../evaluate.js';
 import { lineChart, type Row } from '../plot.js';
-import { chanceScores, fmt, markdownTable, meanScore, scoreFamilies, type Scored } from './common.js';
+import {
+  chanceScores,
+  fmt,
+  markdownTable,
+  meanScore,
+  scoreFamilies,
+  type Scored,
+} from './common.js';
 import type { ExperimentContext, Plot } from './types.js';
 
 export interface SweepPoint {
@@ -50,7 +57,11 @@ export function runSweep(ctx: ExperimentContext, spec: SweepSpec): SweepPoint[] 
 }
 
 /** Family rows x knob columns, then the per-kind means. */
-export function sweepTable(knob: string, points: readonly SweepPoint[], families: readonly FamilyName[]): string {
+export function sweepTable(
+  knob: string,
+  points: readonly SweepPoint[],
+  families: readonly FamilyName[],
+): string {
   const head = ['family', ...points.map((p) => `${knob} = ${p.value}`)];
   const rows = families.map((f) => [
     f,
@@ -74,10 +85,14 @@ export async function sweepPlot(
 ): Promise<Plot> {
   const rows: Row[] = [];
   for (const p of points) {
-    if (p.identify !== null) rows.push({ x: p.value, score: p.identify, series: 'identification (model)' });
-    if (p.generate !== null) rows.push({ x: p.value, score: p.generate, series: 'generation (model)' });
-    if (p.chanceIdentify !== null) rows.push({ x: p.value, score: p.chanceIdentify, series: 'identification (chance)' });
-    if (p.chanceGenerate !== null) rows.push({ x: p.value, score: p.chanceGenerate, series: 'generation (chance)' });
+    if (p.identify !== null)
+      rows.push({ x: p.value, score: p.identify, series: 'identification (model)' });
+    if (p.generate !== null)
+      rows.push({ x: p.value, score: p.generate, series: 'generation (model)' });
+    if (p.chanceIdentify !== null)
+      rows.push({ x: p.value, score: p.chanceIdentify, series: 'identification (chance)' });
+    if (p.chanceGenerate !== null)
+      rows.push({ x: p.value, score: p.chanceGenerate, series: 'generation (chance)' });
   }
   const svg = await lineChart(rows, {
     title: o.title,
@@ -101,7 +116,9 @@ export function sweepData(knob: string, points: readonly SweepPoint[]): unknown 
       [knob]: value,
       identify,
       generate,
-      ...(chanceIdentify !== null || chanceGenerate !== null ? { chanceIdentify, chanceGenerate } : {}),
+      ...(chanceIdentify !== null || chanceGenerate !== null
+        ? { chanceIdentify, chanceGenerate }
+        : {}),
       families: Object.fromEntries(scores.map((s) => [s.family, s.score])),
     })),
   };

@@ -69,7 +69,10 @@ export function variantFamilies(ctx: ExperimentContext): readonly FamilyName[] {
 
 export function variantConfig(ctx: ExperimentContext, patch: object): TrainingConfig {
   const families = Object.fromEntries(variantFamilies(ctx).map((f) => [f, 1]));
-  const base = resolveTrainingConfig({ ...(ctx.quick ? QUICK_BASE : FULL_BASE), families }, 'experiment base');
+  const base = resolveTrainingConfig(
+    { ...(ctx.quick ? QUICK_BASE : FULL_BASE), families },
+    'experiment base',
+  );
   return resolveTrainingConfig(patch, 'experiment variant', base);
 }
 
@@ -87,19 +90,34 @@ export interface Variant {
 const DONE = 'done.json';
 
 /** Train (or reuse) the model of a variant. */
-export async function trainVariant(ctx: ExperimentContext, key: string, label: string, patch: object): Promise<Variant> {
+export async function trainVariant(
+  ctx: ExperimentContext,
+  key: string,
+  label: string,
+  patch: object,
+): Promise<Variant> {
   const config = variantConfig(ctx, patch);
   const dir = join(ctx.trainDir, ctx.quick ? `quick-${key}` : key);
   const settings = withChains(config.inference, { a: { steps: 20 } });
   const wanted = JSON.stringify(config);
   if (existsSync(join(dir, DONE)) && existsSync(join(dir, 'config.json'))) {
     // Re-resolved, so that settings added since (with their defaults) do not force a retrain.
-    const saved = JSON.stringify(resolveTrainingConfig(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))));
+    const saved = JSON.stringify(
+      resolveTrainingConfig(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))),
+    );
     if (saved === wanted) {
       const done = JSON.parse(await readFile(join(dir, DONE), 'utf8')) as { seconds: number };
       const data = await loadModelDir(join(dir, 'checkpoint'));
       ctx.log(`${label}: reusing ${dir}`);
-      return { key, label, config, model: new EnergyModel(data.config, data.values), settings, seconds: done.seconds, reused: true };
+      return {
+        key,
+        label,
+        config,
+        model: new EnergyModel(data.config, data.values),
+        settings,
+        seconds: done.seconds,
+        reused: true,
+      };
     }
   }
   await rm(dir, { recursive: true, force: true });
@@ -110,13 +128,23 @@ export async function trainVariant(ctx: ExperimentContext, key: string, label: s
     outDir: dir,
     validate: validateRun,
     onStep: (s) => {
-      if (s.step % 100 === 0) ctx.log(`  ${label} step ${s.step}/${config.steps} loss ${s.total.toFixed(3)}`);
+      if (s.step % 100 === 0)
+        ctx.log(`  ${label} step ${s.step}/${config.steps} loss ${s.total.toFixed(3)}`);
     },
   });
-  if (r.stoppedBy !== 'done') throw new Error(`${label}: training stopped (${r.stoppedBy}${r.error ? `: ${r.error}` : ''})`);
+  if (r.stoppedBy !== 'done')
+    throw new Error(`${label}: training stopped (${r.stoppedBy}${r.error ? `: ${r.error}` : ''})`);
   const seconds = (performance.now() - t0) / 1000;
   await writeFile(join(dir, DONE), JSON.stringify({ steps: config.steps, seconds }) + '\n');
-  return { key, label, config, model: new EnergyModel(config.model, r.state.values), settings, seconds, reused: false };
+  return {
+    key,
+    label,
+    config,
+    model: new EnergyModel(config.model, r.state.values),
+    settings,
+    seconds,
+    reused: false,
+  };
 }
 
 export function budgetLine(ctx: ExperimentContext, v: Variant): string {

@@ -16,7 +16,13 @@ export const A: ModelConfig = {
   pairDistance: true,
   energyOutputs: 2,
 };
-export const B: ModelConfig = { ...A, codeSize: 2, hidden: 4, pairDirection: 0.2, energyOutputs: 3 };
+export const B: ModelConfig = {
+  ...A,
+  codeSize: 2,
+  hidden: 4,
+  pairDirection: 0.2,
+  energyOutputs: 3,
+};
 
 /** A tensor of `shape` drawn uniformly from [lo, hi). */
 export function uniform(rng: Rng, shape: number[], lo: number, hi: number): T.Tensor {
