@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { conceptsMarkdown } from './doc.js';
+import { conceptExamples, conceptsMarkdown, EXAMPLES_DIR } from './doc.js';
 import { FAMILY_NAMES } from './index.js';
 
 describe('docs/CONCEPTS.md', () => {
@@ -8,6 +8,17 @@ describe('docs/CONCEPTS.md', () => {
     const page = readFileSync(new URL('../../docs/CONCEPTS.md', import.meta.url), 'utf8');
     expect(page).toBe(conceptsMarkdown());
   });
+  it('shows an example of every family, as the generator draws it', () => {
+    for (const [name, svg] of Object.entries(conceptExamples())) {
+      const file = readFileSync(
+        new URL(`../../docs/${EXAMPLES_DIR}/${name}.svg`, import.meta.url),
+        'utf8',
+      );
+      expect(file, name).toBe(svg);
+      expect(conceptsMarkdown()).toContain(`](${EXAMPLES_DIR}/${name}.svg)`);
+    }
+  });
+
   it('has a section per family, with its judge', () => {
     const page = conceptsMarkdown();
     for (const name of FAMILY_NAMES) expect(page).toContain(`### ${name}\n`);

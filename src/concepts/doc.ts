@@ -4,6 +4,8 @@
  * when the committed page differs from what this prints.
  */
 import { maxEntitiesOf } from './common.js';
+import { rngFor } from '../random/rng.js';
+import { eventSvg } from '../world/svg.js';
 import { FAMILIES, FAMILY_NAMES } from './index.js';
 import type { ConceptFamily, GeometrySpec } from './family.js';
 import { MOVER_TOLERANCE, STAY_PUT_TOLERANCE } from './common.js';
@@ -18,11 +20,33 @@ function geometryLine(g: GeometrySpec): string {
   return `${g.parameter}: training ${range(g.training)}; shift suite ${bands.join(', ')}${g.note ? ` (${g.note})` : ''}`;
 }
 
+/** The folder of the examples, relative to docs/CONCEPTS.md. */
+export const EXAMPLES_DIR = 'concepts';
+
+/**
+ * One event of each family drawn as SVG (seeded, so the committed files can
+ * be compared): before faded, after solid, arrows for moves, halos for the
+ * attended entities.
+ */
+export function conceptExamples(): Record<string, string> {
+  return Object.fromEntries(
+    FAMILY_NAMES.map((name) => {
+      const f = FAMILIES[name];
+      const event = f.sample(rngFor(2026, 'concepts-doc', name));
+      const title =
+        f.kind === 'identify' ? `${name}: the attended set` : `${name}: before -> after`;
+      return [name, eventSvg(event, { title, size: 220 })];
+    }),
+  );
+}
+
 function familySection(f: ConceptFamily): string {
   const lines = [
     `### ${f.name}`,
     '',
     `*${f.kind === 'identify' ? 'Identification' : 'Generation'}*: ${f.description}.`,
+    '',
+    `![an example of ${f.name}](${EXAMPLES_DIR}/${f.name}.svg)`,
     '',
     `- **Judge**: ${f.checkerDescription}`,
   ];
