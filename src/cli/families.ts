@@ -11,7 +11,7 @@ export function familyByName(name: string): ConceptFamily {
   );
 }
 
-/** Every family, in the order of method.md section 5. */
+/** Every family, in the order of docs/CONCEPTS.md. */
 export function allFamilies(): ConceptFamily[] {
   return FAMILY_NAMES.filter((n) => FAMILIES[n]).map((n) => FAMILIES[n]);
 }

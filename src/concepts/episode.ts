@@ -1,5 +1,5 @@
 /**
- * Episodes in the interchange format (method.md sections 4 and 8): a family
+ * Episodes in the interchange format (docs/METHOD.md and docs/FORMAT.md): a family
  * draws M demonstration events and some queries of the same concept, and the
  * ground truth of each query goes to a separate truth object (the learner is
  * never told the concept). `checkAnswer` judges an answer with the family's

@@ -16,7 +16,7 @@ const families = FAMILY_NAMES.map((name) => [name, FAMILIES[name]] as [string, C
 const isCount = (f: ConceptFamily) => f.name.startsWith('count-');
 
 describe('registry', () => {
-  it('holds exactly the families of method.md section 5, each under its own name', () => {
+  it('holds exactly the families of docs/CONCEPTS.md, each under its own name', () => {
     expect(Object.keys(FAMILIES).sort()).toEqual([...FAMILY_NAMES].sort());
     for (const name of IDENTIFY_FAMILIES) expect(FAMILIES[name].kind).toBe('identify');
     for (const name of GENERATE_FAMILIES) expect(FAMILIES[name].kind).toBe('generate');

@@ -1,5 +1,5 @@
 /**
- * The contract every concept family keeps (method.md section 5): a seeded
+ * The contract every concept family keeps (docs/CONCEPTS.md): a seeded
  * generator of events and a checker that judges any answer against the
  * world's ground truth, never against a model's energy.
  */
@@ -119,7 +119,7 @@ export interface GenerateFamily extends FamilyBase<GenerateFamilyName> {
 export type ConceptFamily = IdentifyFamily | GenerateFamily;
 
 /**
- * Who moves (method.md section 3): if the agent is attended, the agent alone
+ * Who moves (docs/METHOD.md, "Inference"): if the agent is attended, the agent alone
  * acts; otherwise the attended entities change. Returns a 0/1 mask.
  */
 export function whoMoves(scene: Scene, attention: readonly number[], agent: number): number[] {

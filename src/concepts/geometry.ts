@@ -1,5 +1,5 @@
 /**
- * Shared geometry for the concept families (method.md section 5): vector
+ * Shared geometry for the concept families (docs/CONCEPTS.md): vector
  * helpers, shape fitting (square, equilateral triangle, line, circle) with
  * residuals, subset enumeration, and scene placement with a minimum spacing.
  *

@@ -1,5 +1,5 @@
 /**
- * The registry of concept families (method.md section 5): every family by
+ * The registry of concept families (docs/CONCEPTS.md): every family by
  * name, and a lookup that names the known ones when it fails.
  */
 import type { ConceptFamily, FamilyName } from './family.js';

@@ -42,7 +42,7 @@ export const FAR_TARGET_FACTOR = 2.5;
 /**
  * How far a point can go from `from` along the unit vector `dir` before leaving [-half, half]^2.
  * The demonstrations move the agent this far: "as far as the scene allows, straight away from the target".
- * Why not to 2.5 x the initial distance: the energy sees only the final state (method.md section 2), and a
+ * Why not to 2.5 x the initial distance: the energy sees only the final state (docs/METHOD.md, "The energy"), and a
  * final distance that depends on the unseen start cannot be told apart from any other distance; a
  * learned model then settled on a typical distance and fell short of doubling (sweep notes in
  * docs/history/training-log.md). "Against the wall, away from the target" is visible in the final state.

@@ -1,5 +1,5 @@
 /**
- * The robot-arm transfer of method.md section 6: a concept code inferred from
+ * The robot-arm transfer of docs/METHOD.md: a concept code inferred from
  * particle-world demonstrations of move-between, then generation over the
  * arm's joint angles (the agent is the effector), with no retraining.
  * Success: the move-between checker (effector within 0.1 of the midpoint of

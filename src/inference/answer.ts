@@ -1,5 +1,5 @@
 /**
- * Answer an episode in the interchange format (method.md section 8): infer
+ * Answer an episode in the interchange format (docs/FORMAT.md): infer
  * the concept code from the demos, then answer every query. This is how any
  * program, in any language, uses a trained model.
  */

@@ -1,6 +1,6 @@
 /**
  * The three energies that inference descends, as functions of the variable
- * being inferred (method.md section 3).
+ * being inferred (docs/METHOD.md, "Inference").
  */
 import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';

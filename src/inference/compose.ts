@@ -1,5 +1,5 @@
 /**
- * Composition of concepts (method.md section 7, "beyond the paper"): two
+ * Composition of concepts (docs/RESULTS.md, "beyond the paper"): two
  * inferred codes combined into one energy over the scene, then generation by
  * the same Langevin descent as for a single concept.
  *

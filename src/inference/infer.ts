@@ -1,5 +1,5 @@
 /**
- * Inference is optimisation (method.md section 3): given two of (x, a, w),
+ * Inference is optimisation (docs/METHOD.md, "Inference"): given two of (x, a, w),
  * find the third by Langevin descent on E.
  *
  * Two layers: batched functions on tensors (used by training and evaluation)

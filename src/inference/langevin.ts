@@ -41,7 +41,7 @@ export interface ChainSettings {
   stepSize: number;
   /** Standard deviation of the Gaussian noise added at each step (0: none). */
   noise: number;
-  /** Elementwise clamp of the sampler gradient dE/dz (method.md: +-5). */
+  /** Elementwise clamp of the sampler gradient dE/dz (the default: +-5). */
   gradClamp: number;
   /** Optional per-row L2 clip of the (clamped) gradient. */
   gradClipNorm?: number;

@@ -1,6 +1,6 @@
 /**
  * The knobs of inference: one chain per variable (x, a, w), each with its own
- * step size, noise, step count and gradient clamp (method.md section 3).
+ * step size, noise, step count and gradient clamp (docs/METHOD.md, "Inference").
  */
 import { ATTRIBUTES } from '../world/types.js';
 import {
@@ -23,7 +23,7 @@ export interface InferenceSettings {
   attentionRange: number;
 }
 
-/** Starting values from the PyTorch probe (method.md section 4). */
+/** Starting values from the PyTorch probe (docs/METHOD.md, "Training"). */
 export const DEFAULT_INFERENCE: InferenceSettings = {
   w: { steps: 5, stepSize: 1.0, noise: 0.01, gradClamp: 5 },
   x: { steps: 5, stepSize: 0.2, noise: 0.005, gradClamp: 5 },

@@ -5,7 +5,7 @@
 import { ATTRIBUTES } from '../world/types.js';
 
 /**
- * - `relational`: E = f( sum_{i,j} s(a_i) s(a_j) g([x_i, x_j, w]), w )^2 (method.md section 2)
+ * - `relational`: E = f( sum_{i,j} s(a_i) s(a_j) g([x_i, x_j, w]), w )^2 (docs/METHOD.md, "The energy")
  * - `relational-one-side`: the pair term gated on i only, sum_{i,j} s(a_i) g([x_i, x_j, w]):
  *   an attended entity sees every other entity, attended or not
  * - `non-relational`: f( sum_i s(a_i) g([x_i, w]), w )^2, the ablation without pairs
@@ -61,7 +61,7 @@ export interface ModelConfig {
    */
   pairDirection?: boolean | number;
   /**
-   * Outputs of f: E = sum_k f_k(...)^2 (method.md: one output, E = f(...)^2).
+   * Outputs of f: E = sum_k f_k(...)^2 (the paper: one output, E = f(...)^2).
    * Why more than one: the zero set of one squared output is a curve in an
    * agent's two position coordinates, so an energy that reaches 0 pins the
    * agent to a line (the segment, or the bisector) rather than a point; with
@@ -158,7 +158,7 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
 
 /**
  * The energy in one line, for pages that report a model's numbers: the
- * variant, the sizes, and every place it departs from method.md section 2
+ * variant, the sizes, and every place it departs from docs/METHOD.md, "The energy"
  * (the pair distance input, more than one squared output), so that a
  * reader never takes a departure for the paper's energy.
  */

@@ -1,5 +1,5 @@
 /**
- * The concept energy E(x, a, w) of method.md section 2, batched:
+ * The concept energy E(x, a, w) of docs/METHOD.md, "The energy", batched:
  *
  *   relational:          E = f( sum_{i,j} s(a_i) s(a_j) g([x_i, x_j, w]), w )^2
  *   relational-one-side: E = f( sum_{i,j} s(a_i)        g([x_i, x_j, w]), w )^2

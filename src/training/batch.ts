@@ -1,5 +1,5 @@
 /**
- * Training examples (method.md section 4): an episode is M demonstration
+ * Training examples (docs/METHOD.md, "Training"): an episode is M demonstration
  * events and one test event of the same concept, drawn by a family's
  * generator; the learner is never told which concept. A batch stacks B
  * episodes of one scene size, families drawn from a weighted mixture.

@@ -26,7 +26,7 @@ export interface LossWeights {
   energyL2: number;
   /**
    * mean_b E(x1, a*, w): the energy of the true event under the true
-   * attention, pressed toward 0 (method.md: E = 0 means "an instance of w").
+   * attention, pressed toward 0 (docs/METHOD.md: E = 0 means "an instance of w").
    * Nothing else in the loss asks for it: identification judges the end of
    * the a-chain, generation the end of the x-chain.
    */

@@ -1,5 +1,5 @@
 /**
- * The training loss of method.md section 4, built so that its gradient flows
+ * The training loss of docs/METHOD.md, "Training", built so that its gradient flows
  * back through the unrolled w-, x- and a-chains to the parameters (second
  * order), except where a truncation option says otherwise.
  *

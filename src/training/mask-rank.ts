@@ -1,5 +1,5 @@
 /**
- * The mask-ranking term: a departure from method.md, off unless
+ * The mask-ranking term: a departure from the paper (docs/METHOD.md), off unless
  * `loss.maskRank` > 0.
  *
  * The identification term judges only where one a-chain ends. Nothing asks

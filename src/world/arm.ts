@@ -1,5 +1,5 @@
 /**
- * The robot arm of method.md section 6: a planar arm with three revolute
+ * The robot arm of docs/METHOD.md: a planar arm with three revolute
  * joints at the origin whose end effector is the agent entity.
  * Joint k's absolute angle is the sum of the first k joint angles.
  */

@@ -1,5 +1,5 @@
 /**
- * The JSON interchange format (method.md section 8): episodes, the ground
+ * The JSON interchange format (docs/FORMAT.md): episodes, the ground
  * truth that goes with them, and answers travel as JSON so that any program
  * can pose a task or answer one.
  *

@@ -1,5 +1,5 @@
 /**
- * The world's objects (method.md section 1). An entity is a row of attributes
+ * The world's objects (docs/METHOD.md, "The world"). An entity is a row of attributes
  * [px, py, r, g, b]: position in [-1, 1]^2, colour in [0, 1]^3. A scene holds
  * any number N of entities; nothing assumes a fixed N.
  */

@@ -2,7 +2,7 @@
  * `concept-ebm experiment NAME|all [--quick] [--out DIR] [--page FILE]
  *  [--model DIR] [--episodes N] [--seed S] [--train-dir DIR] [--strict]`
  *
- * One claim of method.md section 7 per experiment: tables, SVG plots and a
+ * One claim of docs/RESULTS.md per experiment: tables, SVG plots and a
  * reading into OUT/NAME/, and with --page the results page gathering them
  * (plus the per-family evaluation when every experiment runs).
  */

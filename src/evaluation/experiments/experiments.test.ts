@@ -1,5 +1,5 @@
 /**
- * Every experiment of method.md section 7 in its quick form, with the
+ * Every experiment of docs/RESULTS.md in its quick form, with the
  * properties a working implementation must show (each experiment's checks; checks of a claim are reported, not required):
  * e.g. K = 20 beats K = 1, trained beats untrained, red and make-red codes
  * land together, the arm gets closer to its goal. Shipped-model experiments

@@ -1,5 +1,5 @@
 /**
- * The experiments of method.md section 7, one per claim, in a typed table:
+ * The experiments of docs/RESULTS.md, one per claim, in a typed table:
  * adding a name to EXPERIMENT_NAMES without an experiment does not compile.
  */
 import { codesExperiment } from './codes.js';

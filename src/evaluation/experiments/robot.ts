@@ -1,5 +1,5 @@
 /**
- * Claim: concepts transfer to a robot (method.md section 6). A move-between
+ * Claim: concepts transfer to a robot (docs/METHOD.md). A move-between
  * code inferred from particle-world demos drives a 3-joint arm, whose
  * effector is the agent: Langevin over joint angles through the forward
  * kinematics, no retraining.

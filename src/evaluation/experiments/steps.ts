@@ -1,6 +1,6 @@
 /**
  * Claim: optimising at inference beats one forward step; about 20 steps are
- * needed (method.md section 7). The same model, test-time K of the x- and
+ * needed (docs/RESULTS.md). The same model, test-time K of the x- and
  * a-chains swept over 1..40 (the w-chain keeps its trained K).
  */
 import { withChains } from '../../inference/settings.js';

@@ -1,5 +1,5 @@
 /**
- * What an experiment is: one claim of method.md section 7 turned into numbers,
+ * What an experiment is: one claim of docs/RESULTS.md turned into numbers,
  * tables and plots. Experiments compute; the runner (runner.ts) writes files.
  */
 import type { InferenceSettings } from '../../inference/settings.js';
