@@ -4,7 +4,8 @@
  * parses arguments. Every error is one line on stderr, `concept-ebm: error: ...`;
  * exit 2 for usage errors, 1 for bad input, 0 when the command ran.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runCheck } from './commands/check.js';
 import { runConcepts } from './commands/concepts.js';
@@ -15,7 +16,7 @@ import { runServe } from './commands/serve.js';
 import { runAnswer } from './commands/answer.js';
 import { runEval } from './commands/eval.js';
 import { SHIFT_EPISODES } from '../evaluation/shift-suite.js';
-import { runTrain } from './commands/train.js';
+import { PACKAGE_ROOT, runTrain } from './commands/train.js';
 import { runExport } from './commands/export.js';
 import { runExperimentCommand } from './commands/experiment.js';
 import { collect } from './chain-arg.js';
@@ -51,6 +52,25 @@ function backendName(value: string): InferenceBackendName {
   if (!(INFERENCE_BACKENDS as readonly string[]).includes(value))
     throw new InvalidArgumentError(`expected one of ${INFERENCE_BACKENDS.join(', ')}.`);
   return value as InferenceBackendName;
+}
+
+/** The configs and recipes the package ships, for `train --help`. */
+function trainingFilesHelp(): string {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(join(PACKAGE_ROOT, dir))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => `${dir}/${f}`);
+    } catch {
+      return [];
+    }
+  };
+  const recipes = list('recipes').map((f) => f.replace(/^recipes\/(.*)\.json$/, '$1'));
+  return (
+    `\nRecipes (--recipe NAME): ${recipes.join(', ') || 'none'}.\n` +
+    `Configs (--config FILE): ${list('configs').join(', ')}; the shipped recipe's stages in configs/shipped/.\n` +
+    'Every config field, with its default: docs/TRAINING.md.\n'
+  );
 }
 
 function positiveNumber(value: string): number {
@@ -175,6 +195,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
       'run a whole recipe into --out, stage after stage, then write its model: a name in recipes/ (e.g. shipped) or a file; an interrupted recipe carries on when run again',
     )
     .option('--model-out <dir>', 'with --recipe: where the model goes (default OUT/model)')
+    .addHelpText('after', () => trainingFilesHelp())
     .action(async (opts) => setCode(await runTrain(opts, io, Boolean(process.stderr.isTTY))));
 
   program

@@ -11,7 +11,7 @@
  * the last good one and is never overwritten by a bad state.
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadModelDir, saveModelDir } from '../model/store.js';
 import { growModel } from '../model/grow.js';
 import { Rng } from '../random/rng.js';
@@ -73,10 +73,27 @@ export interface RunResult {
   error?: string;
 }
 
+/**
+ * A config file, resolved: `"extends": "other.json"` (relative to the file)
+ * takes that config and applies this one's fields over it (objects merged,
+ * `families` and `familyLoss` replaced whole), so a config states only what
+ * differs from its parent.
+ */
 export async function readConfigFile(path: string): Promise<TrainingConfig> {
+  return resolveTrainingConfig(await readRawConfig(path, []), path);
+}
+
+/** A config file's fields with its `extends` chain applied (not yet validated). */
+export async function readRawConfig(
+  path: string,
+  seen: readonly string[],
+): Promise<Record<string, unknown>> {
+  const full = resolve(path);
+  if (seen.includes(full))
+    throw new Error(`${path}: "extends" runs in a circle (${[...seen, full].join(' -> ')})`);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(full, 'utf8');
   } catch {
     throw new Error(`${path}: cannot read the config file`);
   }
@@ -86,7 +103,33 @@ export async function readConfigFile(path: string): Promise<TrainingConfig> {
   } catch (e) {
     throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
   }
-  return resolveTrainingConfig(raw, path);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error(`${path}: expected a JSON object`);
+  const { extends: parent, ...fields } = raw as Record<string, unknown>;
+  if (parent === undefined) return fields;
+  if (typeof parent !== 'string')
+    throw new Error(`${path}: "extends" names a config file, got ${JSON.stringify(parent)}`);
+  const base = await readRawConfig(resolve(dirname(full), parent), [...seen, full]);
+  return mergeConfig(base, fields);
+}
+
+/** `patch` over `base`: objects merged key by key, families and familyLoss (and everything else) replaced. */
+export function mergeConfig(
+  base: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    const b = out[k];
+    const bothObjects = [b, v].every(
+      (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
+    );
+    out[k] =
+      bothObjects && k !== 'families' && k !== 'familyLoss'
+        ? mergeConfig(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
 }
 
 async function branchState(config: TrainingConfig, dir: string): Promise<TrainState> {

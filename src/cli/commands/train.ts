@@ -50,7 +50,7 @@ export interface TrainArgs {
 }
 
 /** The package root (recipes/ and configs/ are found from it). */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export function recipePath(spec: string): string {
   if (/[\\/]|\.json$/.test(spec)) return spec;
