@@ -263,7 +263,7 @@ describe('model commands', () => {
       });
       child.on('exit', (c) => resolve(c));
     });
-    expect(code).toBe(130);
+    expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/interrupt: saving a checkpoint/);
     const saved = await loadModelDir(join(out, 'checkpoint'));
     expect(Number(saved.meta.step)).toBeGreaterThanOrEqual(2);
