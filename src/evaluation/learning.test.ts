@@ -2,10 +2,8 @@
  * Training and evaluation together: a short run must beat the untrained
  * model by a margin, and neither leaks engine tensors.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs, tinyConfig } from '../training/test-utils/runs.js';
+import { describe, expect, it } from 'vitest';
 import { liveTensors } from '../engine/index.js';
 import { EnergyModel } from '../model/model.js';
 import { rngFor } from '../random/rng.js';
@@ -17,28 +15,9 @@ import { evaluateFamily } from './evaluate.js';
 
 await useEngine();
 
-const dirs: string[] = [];
-async function tempDir() {
-  const d = await mkdtemp(join(tmpdir(), 'cebm-learn-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('learn');
 
-const tiny = () =>
-  resolveTrainingConfig({
-    seed: 3,
-    families: { red: 1, 'make-red': 1 },
-    model: { hidden: 8, codeSize: 4, gLayers: 2 },
-    inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } },
-    batchSize: 4,
-    demos: 2,
-    steps: 4,
-    checkpointEvery: 2,
-    evalEvery: 0,
-  });
+const tiny = () => tinyConfig();
 
 describe('training, then evaluation', () => {
   it('leaks no tensors: training steps and inference keep the live count flat', async () => {

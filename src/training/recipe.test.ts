@@ -2,26 +2,18 @@
  * A recipe runs its stages in order into one folder, carries on after an
  * interruption, and ends in its model (a sum when it says so).
  */
+import { tempDirs } from './test-utils/runs.js';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadModelDir } from '../model/store.js';
 import { useEngine } from '../test-utils/engine.js';
 import { parseRecipe, runRecipe, type Recipe } from './recipe.js';
 
 await useEngine();
 
-const dirs: string[] = [];
-async function tempDir() {
-  const d = await mkdtemp(join(tmpdir(), 'cebm-recipe-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('recipe');
 
 const base = {
   seed: 3,

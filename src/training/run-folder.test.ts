@@ -2,14 +2,14 @@
  * One run, one folder: the lock, stale temporary files, logs cut back to the
  * checkpoint on resume, a lost validation run again, and a dead model stopped.
  */
+import { tempDirs, tinyConfig } from './test-utils/runs.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useEngine } from '../test-utils/engine.js';
-import { resolveTrainingConfig } from './config.js';
 import {
   FolderLockedError,
   LOCK_FILE,
@@ -22,29 +22,9 @@ import { deadModel, DEAD_GRADIENT_STEPS, type EvalRecord, type StepRecord } from
 
 await useEngine();
 
-const dirs: string[] = [];
-async function tempDir() {
-  const d = await mkdtemp(join(tmpdir(), 'cebm-folder-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('folder');
 
-const tiny = (patch: object = {}) =>
-  resolveTrainingConfig({
-    seed: 3,
-    families: { red: 1, 'make-red': 1 },
-    model: { hidden: 8, codeSize: 4, gLayers: 2 },
-    inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } },
-    batchSize: 4,
-    demos: 2,
-    steps: 4,
-    checkpointEvery: 2,
-    evalEvery: 0,
-    ...patch,
-  });
+const tiny = tinyConfig;
 
 /** A validator that records when it ran (scores are the step, so best/ follows the last). */
 const recording =

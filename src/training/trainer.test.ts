@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { tempDirs, tinyConfig } from './test-utils/runs.js';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EnergyModel } from '../model/model.js';
 import { loadModelDir, saveModelDir } from '../model/store.js';
 import { rngFor } from '../random/rng.js';
@@ -21,29 +21,9 @@ import { projectConflicting } from './surgery.js';
 
 await useEngine();
 
-const dirs: string[] = [];
-async function tempDir() {
-  const d = await mkdtemp(join(tmpdir(), 'cebm-train-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('train');
 
-const tiny = (patch: object = {}) =>
-  resolveTrainingConfig({
-    seed: 3,
-    families: { red: 1, 'make-red': 1 },
-    model: { hidden: 8, codeSize: 4, gLayers: 2 },
-    inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } },
-    batchSize: 4,
-    demos: 2,
-    steps: 4,
-    checkpointEvery: 2,
-    evalEvery: 0,
-    ...patch,
-  });
+const tiny = tinyConfig;
 
 describe('training config', () => {
   it('names unknown settings, unknown families and bad values', () => {
