@@ -6,6 +6,7 @@
  * non-finite number or a scene beyond the limits. Unknown keys stay ignored
  * by design.
  */
+import { paths } from './test-utils/json-paths.js';
 import { describe, expect, it } from 'vitest';
 import { FAMILY_NAMES } from '../src/concepts/family.js';
 import { getFamily } from '../src/concepts/index.js';
@@ -52,19 +53,6 @@ const ODD: unknown[] = [
   33,
   [[]],
 ];
-
-/** Every path to a value in `v`. */
-function paths(
-  v: unknown,
-  at: (string | number)[] = [],
-  out: (string | number)[][] = [],
-): (string | number)[][] {
-  out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-  else if (v && typeof v === 'object')
-    for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
-  return out;
-}
 
 function mutateObject(ep: EpisodeJson, rng: Rng): unknown {
   const copy = JSON.parse(JSON.stringify(ep)) as Record<string, unknown>;

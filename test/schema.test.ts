@@ -6,6 +6,7 @@
  * agree, except where the schema cannot speak (one value per entity, equal
  * entity counts), which the validators alone check.
  */
+import { paths } from './test-utils/json-paths.js';
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -290,18 +291,6 @@ const ODD: unknown[] = [
   'identify',
   'generate',
 ];
-
-function paths(
-  v: unknown,
-  at: (string | number)[] = [],
-  out: (string | number)[][] = [],
-): (string | number)[][] {
-  out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-  else if (v && typeof v === 'object')
-    for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
-  return out;
-}
 
 /** One to three random edits, then a JSON round trip (what a file can hold). */
 function mutate(value: unknown, rng: Rng): unknown {

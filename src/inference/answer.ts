@@ -6,7 +6,6 @@
 import type { EnergyModel } from '../model/model.js';
 import type { Rng } from '../random/rng.js';
 import {
-  InterchangeError,
   eventFromJson,
   sceneFromJson,
   sceneToJson,
@@ -39,16 +38,6 @@ export function answerEpisode(
   const record = options.trajectory ?? false;
   const demos = episode.demos.map(eventFromJson);
   const backend = options.backend ?? kernelBackend(model);
-  if (backend.name === 'engine') {
-    // The engine batches the demos as one tensor; the kernel takes them one by one.
-    const n = demos[0].after.entities.length;
-    const other = demos.findIndex((d) => d.after.entities.length !== n);
-    if (other >= 0)
-      throw new InterchangeError(
-        `${demos[other].after.entities.length} entities, demos[0] has ${n}: the engine backend needs demonstrations of one size (the kernel backend takes any)`,
-        `demos[${other}]`,
-      );
-  }
   const { inferConcept, identify, generate } = backend;
   const concept = inferConcept(demos, settings, rng.split('w'), { record });
   const results: ResultJson[] = episode.queries.map((q, i) => {

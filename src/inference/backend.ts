@@ -18,7 +18,7 @@
  */
 import type { EnergyModel } from '../model/model.js';
 import type { Rng } from '../random/rng.js';
-import { EPISODE_LIMITS } from '../world/interchange.js';
+import { EPISODE_LIMITS, InterchangeError } from '../world/interchange.js';
 import type { Event, Scene } from '../world/types.js';
 import { fastEnergyOf, fastGenerate, fastIdentify, fastInferConcept } from './fast.js';
 import {
@@ -99,6 +99,15 @@ export function engineBackend(model: EnergyModel): InferenceBackend {
     name: 'engine',
     inferConcept: (demos, settings, rng, options) => {
       demos.forEach((d, i) => checkEngineScene(d.after, `demos[${i}]`));
+      // The engine batches the demos as one tensor; the kernel takes them one by one.
+      const n = demos[0]?.after.entities.length;
+      const other = demos.findIndex((d) => d.after.entities.length !== n);
+      if (other >= 0) {
+        throw new InterchangeError(
+          `${demos[other].after.entities.length} entities, demos[0] has ${n}: the engine backend needs demonstrations of one size (the kernel backend takes any)`,
+          `demos[${other}]`,
+        );
+      }
       return inferConcept(model, demos, settings, rng, options);
     },
     generate: (before, attention, code, settings, rng, options) => {

@@ -157,15 +157,16 @@ function episodeShift(family: FamilyName, s: TrainingShift, rng: Rng): SceneShif
 /**
  * Episode `index` of training step `step`: a pure function of (seed, step,
  * index), so any subset of a batch (a worker's shard) is drawn exactly as the
- * whole batch would draw it.
+ * whole batch would draw it. `shape` is the batch's (sampleBatch draws it once).
  */
 export function trainingEpisode(
   d: Distribution,
   seed: number,
   step: number,
   index: number,
+  shape = batchShape(d, seed, step),
 ): Episode {
-  const { entities, demos, mixture } = batchShape(d, seed, step);
+  const { entities, demos, mixture } = shape;
   const rng = rngFor(seed, 'episode', step, index);
   const family = mixture.names[pick(mixture.weights, rng)];
   const familyRng = rng.split(family);
@@ -181,5 +182,6 @@ export function sampleBatch(
   seed: number,
   step: number,
 ): Batch {
-  return stackEpisodes(indices.map((i) => trainingEpisode(d, seed, step, i)));
+  const shape = batchShape(d, seed, step);
+  return stackEpisodes(indices.map((i) => trainingEpisode(d, seed, step, i, shape)));
 }

@@ -2,7 +2,7 @@
  * A recipe runs its stages in order into one folder, carries on after an
  * interruption, and ends in its model (a sum when it says so).
  */
-import { tempDirs } from './test-utils/runs.js';
+import { tempDirs, tinyConfig } from './test-utils/runs.js';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,17 +15,7 @@ await useEngine();
 
 const tempDir = tempDirs('recipe');
 
-const base = {
-  seed: 3,
-  families: { red: 1, 'make-red': 1 },
-  model: { hidden: 8, codeSize: 4, gLayers: 2 },
-  inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } },
-  batchSize: 4,
-  demos: 2,
-  steps: 2,
-  checkpointEvery: 1,
-  evalEvery: 0,
-};
+const base = tinyConfig({ steps: 2, checkpointEvery: 1 });
 
 async function recipeIn(dir: string): Promise<Recipe> {
   await writeFile(join(dir, 'a.json'), JSON.stringify(base));

@@ -30,7 +30,13 @@ import { loadModelDir, saveModelDir } from '../model/store.js';
 import { sumModels } from '../model/sum.js';
 import type { ModelData } from '../model/serialize.js';
 import { resolveTrainingConfig } from './config.js';
-import { readConfigFile, runTraining, type RunOptions, type RunResult } from './run.js';
+import {
+  mergeConfig,
+  readConfigFile,
+  runTraining,
+  type RunOptions,
+  type RunResult,
+} from './run.js';
 
 type ChainPatch = Parameters<typeof withChains>[1];
 
@@ -136,22 +142,6 @@ function nested(set: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function deepMerge(base: unknown, patch: unknown): unknown {
-  if (
-    typeof base !== 'object' ||
-    base === null ||
-    Array.isArray(base) ||
-    typeof patch !== 'object' ||
-    patch === null ||
-    Array.isArray(patch)
-  )
-    return patch;
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(patch))
-    out[k] = k === 'families' || k === 'familyLoss' ? v : deepMerge(out[k], v);
-  return out;
-}
-
 export interface RecipeOptions {
   /** The run folder: one sub-folder per stage. */
   out: string;
@@ -159,7 +149,7 @@ export interface RecipeOptions {
   modelOut?: string;
   /** Where config paths are relative to (the repository). */
   root: string;
-  /** Overrides applied to every training stage (e.g. another seed: {"seed": 8}). */
+  /** A config patch applied to every training stage, after its own `set` (e.g. another seed: {"seed": 8}). */
   set?: Record<string, unknown>;
   /** Passed to each stage's runTraining. */
   run?: Omit<RunOptions, 'config' | 'outDir' | 'resume' | 'from'>;
@@ -224,7 +214,7 @@ export async function runRecipe(recipe: Recipe, o: RecipeOptions): Promise<Recip
       );
       const file = await readConfigFile(resolve(o.root, stage.config));
       const config = resolveTrainingConfig(
-        deepMerge(deepMerge(file, nested(stage.set ?? {})), nested(o.set ?? {})),
+        mergeConfig(mergeConfig({ ...file }, nested(stage.set ?? {})), o.set ?? {}),
         stage.config,
       );
       const r = await runTraining({

@@ -65,18 +65,10 @@ async function runRecipeCommand(args: TrainArgs, io: CliIo): Promise<number> {
     );
   }
   const recipe = await readRecipe(recipePath(args.recipe!));
-  const set: Record<string, unknown> = {};
-  for (const item of args.set ?? [])
-    Object.assign(set, flattenSet(applyConfigOverrides({}, [item])));
+  const set = applyConfigOverrides({}, args.set) as Record<string, unknown>;
   if (args.seed !== undefined) set.seed = integerArg('--seed', args.seed, Number.MIN_SAFE_INTEGER);
   await initEngine('wasm');
-  let stop = false;
-  const onSigint = () => {
-    if (stop) process.exit(EXIT_INTERRUPTED);
-    stop = true;
-    io.stderr('\ninterrupt: saving a checkpoint (Ctrl-C again to quit now)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt(io);
   const logEvery = args.logEvery ?? 50;
   try {
     const started = performance.now();
@@ -88,7 +80,7 @@ async function runRecipeCommand(args: TrainArgs, io: CliIo): Promise<number> {
       run: {
         validate: validateRun,
         workers: args.workers ?? Math.min(2, availableParallelism()),
-        shouldStop: () => stop,
+        shouldStop: interrupt.requested,
         onNotice: (line) => io.stderr(`concept-ebm: ${line}\n`),
         onStep: (r, _s, run) => {
           if (r.step % logEvery === 0 || r.step === run.steps)
@@ -112,17 +104,23 @@ async function runRecipeCommand(args: TrainArgs, io: CliIo): Promise<number> {
     io.stdout(`model: ${result.model} (${(result.seconds / 60).toFixed(1)} min)\n`);
     return 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
 
-/** {"a": {"b": 1}} -> {"a.b": 1}. */
-function flattenSet(v: unknown, prefix = ''): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { [prefix]: v };
-  return Object.assign(
-    {},
-    ...Object.entries(v).map(([k, x]) => flattenSet(x, prefix ? `${prefix}.${k}` : k)),
-  );
+/**
+ * Ctrl-C while training: the first asks the run to checkpoint and stop
+ * (`requested` turns true), a second quits at once.
+ */
+function onInterrupt(io: CliIo): { requested: () => boolean; dispose: () => void } {
+  let stop = false;
+  const handler = () => {
+    if (stop) process.exit(EXIT_INTERRUPTED);
+    stop = true;
+    io.stderr('\ninterrupt: saving a checkpoint (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', handler);
+  return { requested: () => stop, dispose: () => process.off('SIGINT', handler) };
 }
 
 function describe(r: StepRecord): string {
@@ -166,13 +164,7 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
     config = resolveTrainingConfig(config);
     await initEngine('wasm');
 
-    let stop = false;
-    const onSigint = () => {
-      if (stop) process.exit(EXIT_INTERRUPTED);
-      stop = true;
-      io.stderr('\ninterrupt: saving a checkpoint (Ctrl-C again to quit now)\n');
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = onInterrupt(io);
 
     const bar =
       isTTY && !args.quiet
@@ -200,7 +192,7 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
         validate: validateRun,
         onNotice: (line) => io.stderr(`concept-ebm: ${line}\n`),
         workers: args.workers ?? Math.min(2, availableParallelism()),
-        shouldStop: () => stop,
+        shouldStop: interrupt.requested,
         onStep: (r, _state, run) => {
           if (startStep < 0) {
             startStep = r.step - 1;
@@ -245,7 +237,7 @@ export async function runTrain(args: TrainArgs, io: CliIo, isTTY = false): Promi
       return result.stoppedBy === 'signal' ? EXIT_INTERRUPTED : 0;
     } finally {
       bar?.stop();
-      process.off('SIGINT', onSigint);
+      interrupt.dispose();
     }
   });
 }
