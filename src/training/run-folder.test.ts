@@ -116,6 +116,18 @@ describe('stale files and resume', () => {
     expect(steps).toEqual([1, 2, 3, 5, 6]);
     expect((await lines(join(dir, 'eval.jsonl'))).map((l) => l.step)).toEqual([4, 6]);
   });
+
+  it('begins the logs anew on a fresh start in a folder a run killed before its first checkpoint left', async () => {
+    const dir = await tempDir();
+    // as a kill after step 2, before the first checkpoint, leaves the folder
+    await writeFile(join(dir, 'log.jsonl'), '{"step":1}\n{"step":2}\n');
+    await writeFile(join(dir, 'eval.jsonl'), '{"step":2,"mean":0}\n');
+    const calls: number[] = [];
+    const config = tiny({ steps: 4, checkpointEvery: 4, evalEvery: 2 });
+    await runTraining({ config, outDir: dir, validate: recording(calls) });
+    expect((await lines(join(dir, 'log.jsonl'))).map((l) => l.step)).toEqual([1, 2, 3, 4]);
+    expect((await lines(join(dir, 'eval.jsonl'))).map((l) => l.step)).toEqual([2, 4]);
+  });
 });
 
 describe('a dead model', () => {

@@ -179,14 +179,15 @@ async function runLocked(o: RunOptions): Promise<RunResult> {
     // once took the default config's 2,000 and stopped a longer run early.
     config = { ...saved, steps: o.steps ?? saved.steps };
     state = stateFromCheckpoint(config, data);
-    // The steps after the checkpoint run again: their records go, so each step is logged once.
-    await truncateLog(join(o.outDir, 'log.jsonl'), state.step);
-    await truncateLog(join(o.outDir, 'eval.jsonl'), state.step);
   } else if (o.from) {
     state = await branchState(config, o.from);
   } else {
     state = initialState(config);
   }
+  // The steps after the state's run again: their records go, so each step is
+  // logged once (a fresh start in a folder a killed run left begins its logs anew).
+  await truncateLog(join(o.outDir, 'log.jsonl'), state.step);
+  await truncateLog(join(o.outDir, 'eval.jsonl'), state.step);
   await writeFileAtomic(join(o.outDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const model = modelFromState(config, state);
   const workers = o.workers ?? 1;
