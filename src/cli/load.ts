@@ -3,10 +3,11 @@ import { checkAnswer, type EpisodeCheck } from '../concepts/episode.js';
 import type { ConceptFamily } from '../concepts/family.js';
 import {
   parseAnswer,
-  parseEpisode,
+  parseJson,
   parseTruth,
   truthToAnswer,
   validateAnswer,
+  validateEpisode,
   validateTruth,
   type AnswerJson,
   type EpisodeJson,
@@ -14,6 +15,7 @@ import {
 } from '../world/interchange.js';
 import { familyByName } from './families.js';
 import { CliError, readInput, truthPathFor } from './io.js';
+import { checkSchema } from './schema.js';
 
 export interface Bundle {
   episode: EpisodeJson;
@@ -44,7 +46,9 @@ export async function loadBundle(opts: {
   answer?: string;
   requireTruth?: boolean;
 }): Promise<Bundle> {
-  const episode = parseEpisode(await readInput(opts.episode, 'episode'), opts.episode);
+  const raw = parseJson(await readInput(opts.episode, 'episode'), opts.episode);
+  const episode = validateEpisode(raw, opts.episode);
+  checkSchema('episode', raw, opts.episode);
   const bundle: Bundle = { episode, episodePath: opts.episode };
   const truthPath = opts.truth ?? truthPathFor(opts.episode);
   if (opts.truth !== undefined || (await exists(truthPath))) {
@@ -79,7 +83,9 @@ export function readAnswer(text: string, path: string, episode: EpisodeJson): An
     'queries' in value &&
     !('results' in value);
   if (looksLikeTruth) return truthToAnswer(validateTruth(value, path, episode));
-  return validateAnswer(value, path, episode);
+  const answer = validateAnswer(value, path, episode);
+  checkSchema('answer', value, path);
+  return answer;
 }
 
 /** The family of each query, from the truth. */

@@ -165,3 +165,16 @@ describe('fused SiLU kernels on wasm (./silu.ts)', () => {
     ).toThrow();
   });
 });
+
+describe('isEngineAbort', () => {
+  it("names the wasm module's own failures, and nothing else", () => {
+    for (const m of [
+      'Aborted(). Build with -sASSERTIONS for more info.',
+      'table index is out of bounds',
+      'memory access out of bounds',
+    ])
+      expect(T.isEngineAbort(new Error(m))).toBe(true);
+    for (const m of ['loss is NaN', 'a batch needs scenes of one size', 'out of range'])
+      expect(T.isEngineAbort(new Error(m))).toBe(false);
+  });
+});

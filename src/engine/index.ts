@@ -50,6 +50,18 @@ export function backendName(): string {
   return tf.getBackend();
 }
 
+/**
+ * Whether `e` is the wasm module's own failure (an abort, or memory or a
+ * function table indexed out of bounds): what a computation too large for the
+ * engine's 32-bit memory ends in. The engine is unusable after it.
+ */
+export function isEngineAbort(e: unknown): boolean {
+  const message = e instanceof Error ? e.message : String(e);
+  return /Aborted\(|memory access out of bounds|table index is out of bounds|Out of memory/i.test(
+    message,
+  );
+}
+
 /** Live tensors: a loop that leaks shows a growing count. */
 export function liveTensors(): number {
   return tf.memory().numTensors;

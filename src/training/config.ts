@@ -38,7 +38,7 @@ export interface LossWeights {
    */
   generationRelativeFloor: number;
   /**
-   * -log p(right masks | x1, w) over all 2^N hard masks of an identification
+   * -log p(right masks | x1, w) over the hard masks of an identification
    * episode, p proportional to exp(-E / maskRankTemperature): asks the energy
    * to rank the true set below every other set, not only below where one
    * a-chain ends (src/training/mask-rank.ts). 0: off, the method's loss.
@@ -46,6 +46,12 @@ export interface LossWeights {
   maskRank: number;
   /** The temperature of the mask-ranking term's Boltzmann distribution (> 0). */
   maskRankTemperature: number;
+  /**
+   * How many masks the mask-ranking term ranks per episode: all 2^N while
+   * that is at most this many (64: up to 6 entities), else a sample of this
+   * many (right masks, their one-entity neighbours, uniform draws). An integer >= 2.
+   */
+  maskRankMasks: number;
   /**
    * When > 0, the generation side's contrastive negative is the x-chain's
    * sample carried on for this many more steps without a gradient, instead of
@@ -166,6 +172,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
     generationRelativeFloor: 0,
     maskRank: 0,
     maskRankTemperature: 0.1,
+    maskRankMasks: 64,
     contrastiveSteps: 0,
   },
   familyLoss: {},
@@ -307,9 +314,11 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
     fail(`loss.contrastiveSteps: expected an integer >= 0, got ${c.loss.contrastiveSteps}`);
   if (!(c.loss.maskRankTemperature > 0))
     fail(`loss.maskRankTemperature: expected > 0, got ${c.loss.maskRankTemperature}`);
+  if (!Number.isInteger(c.loss.maskRankMasks) || c.loss.maskRankMasks < 2)
+    fail(`loss.maskRankMasks: expected an integer >= 2, got ${c.loss.maskRankMasks}`);
   if (c.loss.maskRank > 0 && rangeOf(c.entities)[1] > MASK_RANK_MAX_ENTITIES)
     fail(
-      `loss.maskRank: enumerates 2^entities masks per episode; entities up to ${rangeOf(c.entities)[1]} > ${MASK_RANK_MAX_ENTITIES}`,
+      `loss.maskRank: checks all 2^entities masks of an episode for the right ones; entities up to ${rangeOf(c.entities)[1]} > ${MASK_RANK_MAX_ENTITIES}`,
     );
   if (!isObject(c.familyLoss))
     fail('familyLoss: expected an object {name: {generation?, identification?}}');

@@ -27,11 +27,11 @@ import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
 import { frozen } from '../model/energy.js';
 import type { EnergyModel } from '../model/model.js';
-import { rngFor, RowStreams, type NormalSource } from '../random/rng.js';
+import { rngFor, RowStreams, type NormalSource, type Rng } from '../random/rng.js';
 import { ATTRIBUTES } from '../world/types.js';
 import { generateBatch, identifyBatch, inferCodes } from '../inference/infer.js';
 import type { Batch } from './batch.js';
-import { maskRankLoss, maskRankRows, rightMasks } from './mask-rank.js';
+import { candidateMasks, maskRankLoss, maskRankRows, rightMasks } from './mask-rank.js';
 import type { TrainingConfig } from './config.js';
 
 export interface LossParts {
@@ -164,6 +164,8 @@ export interface ChainNoise {
   a: NormalSource;
   /** The contrastive negative's continued x-chain (loss.contrastiveSteps). */
   xLong: NormalSource;
+  /** Each row's draws of the masks the mask-ranking term samples. */
+  masks: readonly Rng[];
 }
 
 export function chainNoise(batch: Batch, seed: number, step: number): ChainNoise {
@@ -173,6 +175,7 @@ export function chainNoise(batch: Batch, seed: number, step: number): ChainNoise
     x: new RowStreams(rows.map((r) => r.split('x'))),
     a: new RowStreams(rows.map((r) => r.split('a'))),
     xLong: new RowStreams(rows.map((r) => r.split('x-long'))),
+    masks: rows.map((r) => r.split('masks')),
   };
 }
 
@@ -347,12 +350,17 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
   if (side !== 'x' && weights.maskRank > 0) {
     const rows = maskRankRows(batch);
     if (rows.length > 0) {
-      const right = rows.map((b) => rightMasks(batch, b));
+      const allRight = rows.map((b) => rightMasks(batch, b));
+      const masks = rows.map((b, r) =>
+        candidateMasks(batch.entities, allRight[r]!, weights.maskRankMasks, noise.masks[b]!),
+      );
+      const right = masks.map((ms, r) => ms.map((m) => allRight[r]![m]!));
       let rank = maskRankLoss(
         model,
         t.after,
         w,
         rows,
+        masks,
         right,
         inf.attentionLogit,
         weights.maskRankTemperature,

@@ -8,7 +8,13 @@ import { useEngine } from '../test-utils/engine.js';
 import { sampleEpisode, stackEpisodes, type Batch } from './batch.js';
 import { describeLossDepartures, resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { batchTensors, chainNoise, disposeBatchTensors, emptyParts, trainingLoss } from './loss.js';
-import { allMaskLogits, maskRankLoss, maskRankRows, rightMasks } from './mask-rank.js';
+import {
+  allMaskLogits,
+  candidateMasks,
+  maskRankLoss,
+  maskRankRows,
+  rightMasks,
+} from './mask-rank.js';
 import { adamInit, adamStep } from './adam.js';
 
 await useEngine();
@@ -18,6 +24,10 @@ const tinyBase = {
   inference: { w: { steps: 2 }, x: { steps: 2 }, a: { steps: 2 } },
 };
 const L = 4;
+
+/** Every mask of an N-entity scene, for each of `rows` rows. */
+const everyMask = (N: number, rows: readonly unknown[]) =>
+  rows.map(() => Array.from({ length: 1 << N }, (_, m) => m));
 
 function batchOf(families: FamilyName[], entities: number, seed: number): Batch {
   return stackEpisodes(families.map((f, i) => sampleEpisode(f, 2, entities, rngFor(seed, f, i))));
@@ -104,6 +114,7 @@ describe('the mask-ranking term', () => {
           t.after,
           w,
           rows,
+          everyMask(6, rows),
           rows.map((b) => rightMasks(batch, b)),
           L,
           tau,
@@ -126,17 +137,20 @@ describe('the mask-ranking term', () => {
     const t = batchTensors(batch, L);
     const rows = maskRankRows(batch);
     const right = rows.map((b) => rightMasks(batch, b));
+    const all = everyMask(5, rows);
     const tau = 0.5;
     const w0 = Float32Array.from({ length: batch.size * 4 }, (_, i) => 0.5 * Math.cos(2 * i + 1));
     const value = (w: Float32Array) =>
       T.tidy(() =>
         T.readScalar(
-          T.sum(maskRankLoss(model, t.after, T.tensor(w, [batch.size, 4]), rows, right, L, tau)),
+          T.sum(
+            maskRankLoss(model, t.after, T.tensor(w, [batch.size, 4]), rows, all, right, L, tau),
+          ),
         ),
       );
     const gw = T.tidy(() =>
       T.read(
-        T.grad((w: T.Tensor) => T.sum(maskRankLoss(model, t.after, w, rows, right, L, tau)))(
+        T.grad((w: T.Tensor) => T.sum(maskRankLoss(model, t.after, w, rows, all, right, L, tau)))(
           T.tensor(w0, [batch.size, 4]),
         ),
       ),
@@ -153,7 +167,7 @@ describe('the mask-ranking term', () => {
     // One parameter tensor, a few coordinates.
     const wt = T.tensor(w0, [batch.size, 4]);
     const { value: v, grads } = model.valueAndGrads(
-      () => T.sum(maskRankLoss(model, t.after, wt, rows, right, L, tau)) as T.Scalar,
+      () => T.sum(maskRankLoss(model, t.after, wt, rows, all, right, L, tau)) as T.Scalar,
     );
     const name = Object.keys(grads)[0];
     const g = T.read(grads[name]);
@@ -226,14 +240,92 @@ describe('the mask-ranking term', () => {
     expect(describeLossDepartures(shipped.meta.training)[0]).toContain('mask-ranking term');
   });
 
-  it('refuses a temperature <= 0 and scenes too large to enumerate', () => {
+  it('refuses a temperature <= 0, a mask count below 2, and scenes above 12 entities', () => {
     expect(() => resolveTrainingConfig({ loss: { maskRankTemperature: 0 } })).toThrow(
       /maskRankTemperature/,
     );
-    expect(() => resolveTrainingConfig({ entities: 12, loss: { maskRank: 1 } })).toThrow(
-      /maskRank.*entities up to 12/,
+    expect(() => resolveTrainingConfig({ loss: { maskRankMasks: 1.5 } })).toThrow(
+      /maskRankMasks: expected an integer >= 2/,
     );
-    expect(() => resolveTrainingConfig({ entities: 12 })).not.toThrow();
+    expect(() => resolveTrainingConfig({ entities: 13, loss: { maskRank: 1 } })).toThrow(
+      /maskRank.*entities up to 13/,
+    );
+    expect(() => resolveTrainingConfig({ entities: [2, 12], loss: { maskRank: 1 } })).not.toThrow();
+    expect(() => resolveTrainingConfig({ entities: 13 })).not.toThrow();
+  });
+
+  it('ranks every mask while 2^N fits the count, else a sample holding the right masks, their neighbours and draws', () => {
+    const right6 = Array.from({ length: 64 }, (_, m) => m === 5);
+    expect(candidateMasks(6, right6, 64, rngFor(1, 'm'))).toEqual(
+      Array.from({ length: 64 }, (_, m) => m),
+    );
+    // red at N = 10: one right mask; 64 of 1,024.
+    const truth = 0b0000100101;
+    const right10 = Array.from({ length: 1024 }, (_, m) => m === truth);
+    const picked = candidateMasks(10, right10, 64, rngFor(2, 'm'));
+    expect(picked).toHaveLength(64);
+    expect(new Set(picked).size).toBe(64);
+    expect(picked.every((m) => m >= 0 && m < 1024)).toBe(true);
+    expect(picked).toContain(truth);
+    for (let i = 0; i < 10; i++) expect(picked).toContain(truth ^ (1 << i));
+    // the same rng stream, the same sample; another stream, another sample
+    expect(candidateMasks(10, right10, 64, rngFor(2, 'm'))).toEqual(picked);
+    expect(candidateMasks(10, right10, 64, rngFor(3, 'm'))).not.toEqual(picked);
+    // count-2 at N = 12: 66 right masks, at most a quarter of the sample, and at least one
+    const popcount = (m: number) => m.toString(2).replace(/0/g, '').length;
+    const right12 = Array.from({ length: 4096 }, (_, m) => popcount(m) === 2);
+    const sample = candidateMasks(12, right12, 64, rngFor(4, 'm'));
+    const rights = sample.filter((m) => right12[m]).length;
+    expect(rights).toBeGreaterThanOrEqual(16);
+    expect(sample.length - rights).toBeGreaterThan(32);
+    expect(() => candidateMasks(12, Array(4096).fill(false), 64, rngFor(5, 'm'))).toThrow(
+      /no right mask/,
+    );
+  });
+
+  it('works to 12 entities: a sampled row equals -log p(right | its masks) computed mask by mask', () => {
+    const model = EnergyModel.init(resolveTrainingConfig(tinyBase).model, rngFor(9, 'init'));
+    const batch = batchOf(['red', 'closest', 'count-2'], 12, 5);
+    const t = batchTensors(batch, L);
+    const w = T.tensor(
+      Float32Array.from({ length: batch.size * 4 }, (_, i) => Math.cos(i + 2)),
+      [batch.size, 4],
+    );
+    const rows = maskRankRows(batch);
+    const allRight = rows.map((b) => rightMasks(batch, b));
+    const masks = rows.map((_, r) => candidateMasks(12, allRight[r]!, 32, rngFor(r, 'sample')));
+    const right = masks.map((ms, r) => ms.map((m) => allRight[r]![m]!));
+    const tau = 0.5;
+    const got = T.read(maskRankLoss(model, t.after, w, rows, masks, right, L, tau));
+    rows.forEach((b, r) => {
+      const x = T.tensor(batch.after.subarray(b * 12 * 5, (b + 1) * 12 * 5), [1, 12, 5]);
+      const wb = T.tensor(T.read(w).subarray(b * 4, b * 4 + 4), [1, 4]);
+      const z = masks[r]!.map((m) =>
+        T.tidy(
+          () =>
+            -T.readScalar(
+              model.energy(
+                x,
+                T.tensor(
+                  Float32Array.from({ length: 12 }, (_, i) => ((m >> i) & 1 ? L : -L)),
+                  [1, 12],
+                ),
+                wb,
+              ),
+            ) / tau,
+        ),
+      );
+      const lse = (v: number[]) => {
+        const top = Math.max(...v);
+        return top + Math.log(v.reduce((s, u) => s + Math.exp(u - top), 0));
+      };
+      const expected = lse(z) - lse(z.filter((_, k) => right[r]![k]));
+      expect(Math.abs(got[r]! - expected)).toBeLessThan(1e-3 * Math.max(1, expected));
+      T.dispose([x, wb]);
+    });
+    T.dispose([w]);
+    disposeBatchTensors(t);
+    model.dispose();
   });
 
   it('teaches the energy to rank the red entities first: the argmin mask beats chance after 40 steps', () => {
@@ -256,6 +348,7 @@ describe('the mask-ranking term', () => {
             t.after,
             w,
             rows,
+            everyMask(6, rows),
             rows.map((b) => rightMasks(batch, b)),
             L,
             1e-3,
@@ -278,7 +371,16 @@ describe('the mask-ranking term', () => {
       const { value, grads } = model.valueAndGrads(
         () =>
           T.mean(
-            maskRankLoss(model, t.after, w, rows, right, L, config.loss.maskRankTemperature),
+            maskRankLoss(
+              model,
+              t.after,
+              w,
+              rows,
+              everyMask(6, rows),
+              right,
+              L,
+              config.loss.maskRankTemperature,
+            ),
           ) as T.Scalar,
       );
       const g: Record<string, Float32Array> = {};

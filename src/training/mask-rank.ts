@@ -14,22 +14,66 @@
  *
  * where "right" is the family's own checker (so count-k's many right answers
  * all count), and a mask m enters the energy as logits +-L, as demos do.
+ *
+ * The sum runs over every mask while 2^N is at most `loss.maskRankMasks`
+ * (64: N <= 6). Above, enumerating costs 2^N energies per episode (4,096 at
+ * N = 12, which the engine's memory does not hold at hidden 128), so each row
+ * ranks a sample of that many masks instead: some right masks, the masks one
+ * entity away from a right one (the wrong answers nearest the truth, the ones
+ * a chain ends in), and uniform draws. The loss is then a sampled softmax:
+ * the same ranking, its normaliser estimated from the masks that compete.
  */
 import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
 import { getFamily } from '../concepts/index.js';
 import type { EnergyModel } from '../model/model.js';
+import type { Rng } from '../random/rng.js';
 import type { Batch } from './batch.js';
 
-/** Largest scene the term enumerates: 2^10 masks per episode. */
-export const MASK_RANK_MAX_ENTITIES = 10;
+/** Largest scene the term takes: its right masks are found among all 2^12 by the checker. */
+export const MASK_RANK_MAX_ENTITIES = 12;
+
+/** Hard masks over N entities as logits +-L: row r holds bit i of masks[r] at entity i. [masks.length, N] */
+export function maskLogits(masks: readonly number[], N: number, L: number): Float32Array {
+  const out = new Float32Array(masks.length * N);
+  masks.forEach((m, r) => {
+    for (let i = 0; i < N; i++) out[r * N + i] = (m >> i) & 1 ? L : -L;
+  });
+  return out;
+}
 
 /** Every hard mask over N entities, as logits +-L: row m holds bit i of m at entity i. [2^N, N] */
 export function allMaskLogits(N: number, L: number): Float32Array {
+  return maskLogits(
+    Array.from({ length: 1 << N }, (_, m) => m),
+    N,
+    L,
+  );
+}
+
+/**
+ * The masks one row ranks: all 2^N of them when there are at most `count`;
+ * else exactly `count` distinct masks: up to a quarter right ones (at least
+ * one), every mask one entity away from those (while they fit in half), then
+ * uniform draws. `right` is over all 2^N masks (rightMasks).
+ */
+export function candidateMasks(
+  N: number,
+  right: readonly boolean[],
+  count: number,
+  rng: Rng,
+): number[] {
   const M = 1 << N;
-  const out = new Float32Array(M * N);
-  for (let m = 0; m < M; m++) for (let i = 0; i < N; i++) out[m * N + i] = (m >> i) & 1 ? L : -L;
-  return out;
+  if (M <= count) return Array.from({ length: M }, (_, m) => m);
+  const rights = rng.shuffle(right.flatMap((ok, m) => (ok ? [m] : [])));
+  if (rights.length === 0) throw new Error('maskRank: a row has no right mask');
+  const chosen = new Set<number>(rights.slice(0, Math.max(1, Math.floor(count / 4))));
+  for (const r of [...chosen]) {
+    if (chosen.size + N > count / 2) break;
+    for (let i = 0; i < N; i++) chosen.add(r ^ (1 << i));
+  }
+  while (chosen.size < count) chosen.add(rng.int(M));
+  return [...chosen];
 }
 
 /** Which of the 2^N masks the family's checker accepts on batch row b's test scene. */
@@ -55,22 +99,26 @@ export function maskRankRows(batch: Batch): number[] {
 }
 
 /**
- * E(x1, m, w) of every hard mask m of each selected row: [rows.length, 2^N],
- * column m holding mask m of `allMaskLogits`. `after` [B, N, D] and `w` [B, C]
- * are the whole batch's; rows are picked with a 0/1 matrix product (gather has
- * no gradient on wasm), so the gradient reaches w, and through it the w-chain.
+ * E(x1, m, w) of each selected row's masks: [rows.length, K], column k
+ * holding `masks[r][k]` (every row has the same count K). `after` [B, N, D]
+ * and `w` [B, C] are the whole batch's; rows are picked with a 0/1 matrix
+ * product (gather has no gradient on wasm), so the gradient reaches w, and
+ * through it the w-chain.
  */
-export function allMaskEnergies(
+export function maskEnergies(
   model: EnergyModel,
   after: Tensor,
   w: Tensor,
   rows: readonly number[],
+  masks: readonly (readonly number[])[],
   attentionLogit: number,
 ): Tensor {
   const [B, N, D] = after.shape as [number, number, number];
   const C = w.shape[1]!;
   const R = rows.length;
-  const M = 1 << N;
+  const M = masks[0]?.length ?? 0;
+  if (masks.length !== R || masks.some((m) => m.length !== M))
+    throw new Error('maskRank: every row needs the same number of masks');
   const pick = new Float32Array(R * B);
   rows.forEach((b, r) => (pick[r * B + b] = 1));
   const S = T.tensor(pick, [R, B]);
@@ -80,24 +128,28 @@ export function allMaskEnergies(
     [R * M, N, D],
   );
   const ws = T.reshape(T.add(T.reshape(T.matMul(S, w), [R, 1, C]), broadcast), [R * M, C]);
-  const masks = allMaskLogits(N, attentionLogit);
   const logits = new Float32Array(R * M * N);
-  for (let r = 0; r < R; r++) logits.set(masks, r * M * N);
+  masks.forEach((m, r) => logits.set(maskLogits(m, N, attentionLogit), r * M * N));
   return T.reshape(model.energy(xs, T.tensor(logits, [R * M, N]), ws), [R, M]);
 }
 
-/** Per selected row, -log p(right masks): [rows.length] (the energies as in `allMaskEnergies`). */
+/**
+ * Per selected row, -log p(right masks | the row's masks): [rows.length].
+ * `masks[r]` are row r's masks (candidateMasks) and `right[r][k]` whether
+ * `masks[r][k]` is right; with every mask, the exact likelihood.
+ */
 export function maskRankLoss(
   model: EnergyModel,
   after: Tensor,
   w: Tensor,
   rows: readonly number[],
+  masks: readonly (readonly number[])[],
   right: readonly (readonly boolean[])[],
   attentionLogit: number,
   temperature: number,
 ): Tensor {
   if (right.some((ok) => !ok.some(Boolean))) throw new Error('maskRank: a row has no right mask');
-  const e = allMaskEnergies(model, after, w, rows, attentionLogit);
+  const e = maskEnergies(model, after, w, rows, masks, attentionLogit);
   const [R, M] = e.shape as [number, number];
   const z = T.div(T.neg(e), temperature);
   // Wrong masks are pushed out of the second sum by a large negative offset.

@@ -12,12 +12,14 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { isEngineAbort } from '../engine/index.js';
 import { loadModelDir, saveModelDir } from '../model/store.js';
 import { growModel } from '../model/grow.js';
 import { Rng } from '../random/rng.js';
 import type { ModelData } from '../model/serialize.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { resolveTrainingConfig, type TrainingConfig } from './config.js';
+import { batchShape } from './batch.js';
+import { resolveTrainingConfig, trainingDistribution, type TrainingConfig } from './config.js';
 import { workerGradients } from './workers.js';
 import { loggedSteps, lockRunFolder, removeStaleTemps, truncateLog } from './run-folder.js';
 import {
@@ -241,6 +243,13 @@ async function runLocked(o: RunOptions): Promise<RunResult> {
           // The state is the last good one (a failed step changes nothing): keep it.
           await save();
           return { state, stoppedBy: 'non-finite', error: e.message };
+        }
+        if (isEngineAbort(e)) {
+          await save();
+          const shape = batchShape(trainingDistribution(config), config.seed, state.step);
+          throw new Error(
+            `step ${state.step + 1}: the numeric engine failed (${(e as Error).message.split('\n')[0]}) on a batch of ${config.batchSize} episodes, ${shape.entities} entities, ${shape.demos} demos, hidden ${config.model.hidden}: more than its memory holds. Lower batchSize, the largest entities or demos, or split the batch with more --workers; the checkpoint holds step ${state.step}`,
+          );
         }
         throw e;
       }

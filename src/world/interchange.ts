@@ -454,7 +454,8 @@ function checkAnswer(ctx: Ctx, v: unknown, episode?: EpisodeJson): AnswerJson {
 
 // ---------------------------------------------------------------- public validators
 
-function parseJson(text: string, source?: string): unknown {
+/** JSON text as a value: a leading byte-order mark tolerated, the size limit kept, errors as InterchangeError. */
+export function parseJson(text: string, source?: string): unknown {
   if (text.length > EPISODE_LIMITS.characters) {
     throw new InterchangeError(
       `${text.length.toLocaleString('en-US')} characters; at most ${EPISODE_LIMITS.characters.toLocaleString('en-US')}`,
