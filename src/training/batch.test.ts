@@ -55,8 +55,8 @@ describe('batchShape', () => {
     expect(() => resolveTrainingConfig({ shift: { colours: 1.5 } })).toThrow(
       /shift.colours: a probability/,
     );
-    expect(() => resolveTrainingConfig({ entities: [4, 12], loss: { maskRank: 1 } })).toThrow(
-      /entities up to 12 > 10/,
+    expect(() => resolveTrainingConfig({ entities: [4, 13], loss: { maskRank: 1 } })).toThrow(
+      /entities up to 13 > 12/,
     );
   });
 });

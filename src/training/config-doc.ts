@@ -84,9 +84,11 @@ export const CONFIG_FIELDS: Readonly<Record<string, string>> = {
   'loss.generationRelativeFloor':
     "When > 0, each episode's generation error is divided by (its start error |x0 - x1|^2 + this floor); 0: the plain squared error.",
   'loss.maskRank':
-    'Weight of the mask-ranking term: -log p(right masks | x1, w) over all 2^N hard masks of an identification episode (N at most 10). Not in the paper.',
+    'Weight of the mask-ranking term: -log p(right masks | x1, w) over the hard masks of an identification episode (entities at most 12). Not in the paper.',
   'loss.maskRankTemperature':
     "Temperature of the mask-ranking term's Boltzmann distribution (> 0).",
+  'loss.maskRankMasks':
+    'Masks the mask-ranking term ranks per episode: all 2^N while that is at most this many, else a sample of this many (right masks, their one-entity neighbours, uniform draws). An integer >= 2.',
   'loss.contrastiveSteps':
     "When > 0, the contrastive negative is the x-chain's sample carried this many more steps without a gradient. Not in the paper.",
   familyLoss:
