@@ -10,7 +10,8 @@
  * - `kernel`: the hand-written first-order kernel (./fast.ts over
  *   ../model/fast-energy.ts), several times faster per scene; every command
  *   that only answers (eval, answer, the shift suite, experiments, the
- *   playground) runs on it.
+ *   playground) runs on it; the arm's chain over joint angles
+ *   (../evaluation/arm.ts) is the one left on the engine.
  *
  * With the same seed the two agree up to float rounding (tested in
  * ./backend.test.ts), so a figure does not depend on the backend beyond
@@ -20,7 +21,14 @@ import type { EnergyModel } from '../model/model.js';
 import type { Rng } from '../random/rng.js';
 import { EPISODE_LIMITS, InterchangeError } from '../world/interchange.js';
 import type { Event, Scene } from '../world/types.js';
-import { fastEnergyOf, fastGenerate, fastIdentify, fastInferConcept } from './fast.js';
+import {
+  fastEnergyOf,
+  fastGenerate,
+  fastGenerateComposed,
+  fastIdentify,
+  fastInferConcept,
+} from './fast.js';
+import { generateComposed, type ComposeOp, type ComposeOptions } from './compose.js';
 import {
   generate,
   identify,
@@ -68,6 +76,19 @@ export interface InferenceBackend {
     rng: Rng,
     options?: GenerateOptions,
   ): GenerateResult;
+  /**
+   * The final scene from `before` under two codes' energies combined by `op`
+   * (./compose.ts): the settings' x-chain, or `options.chain`.
+   */
+  generateComposed(
+    before: Scene,
+    attention: readonly number[],
+    codes: readonly [Float32Array, Float32Array],
+    op: ComposeOp,
+    settings: InferenceSettings,
+    rng: Rng,
+    options?: ComposeOptions & GenerateOptions,
+  ): GenerateResult;
   /** The attention over `scene` under `code`. */
   identify(
     scene: Scene,
@@ -114,6 +135,21 @@ export function engineBackend(model: EnergyModel): InferenceBackend {
       checkEngineScene(before, 'generate');
       return generate(model, before, attention, code, settings, rng, options);
     },
+    generateComposed: (before, attention, codes, op, settings, rng, options = {}) => {
+      checkEngineScene(before, 'generate');
+      const { chain = settings.x, ...rest } = options;
+      return generateComposed(
+        model,
+        before,
+        attention,
+        codes,
+        op,
+        chain,
+        settings.attentionLogit,
+        rng,
+        rest,
+      );
+    },
     identify: (scene, code, settings, rng, options) => {
       checkEngineScene(scene, 'identify');
       return identify(model, scene, code, settings, rng, options);
@@ -133,6 +169,20 @@ export function kernelBackend(model: EnergyModel): InferenceBackend {
       fastInferConcept(fe, demos, settings, rng, options),
     generate: (before, attention, code, settings, rng, options) =>
       fastGenerate(fe, before, attention, code, settings, rng, options),
+    generateComposed: (before, attention, codes, op, settings, rng, options = {}) => {
+      const { chain = settings.x, ...rest } = options;
+      return fastGenerateComposed(
+        fe,
+        before,
+        attention,
+        codes,
+        op,
+        chain,
+        settings.attentionLogit,
+        rng,
+        rest,
+      );
+    },
     identify: (scene, code, settings, rng, options) =>
       fastIdentify(fe, scene, code, settings, rng, options),
   };

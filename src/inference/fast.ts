@@ -297,6 +297,50 @@ export function fastGenerate(
   };
 }
 
+/**
+ * Composed generation on the fast kernel: as `generateComposed` in
+ * ./compose.ts, the x-chain on the two codes' energies combined by `op`.
+ */
+export function fastGenerateComposed(
+  fe: FastEnergy,
+  before: Scene,
+  attention: readonly number[],
+  codes: readonly [Float32Array, Float32Array],
+  op: ComposeOp,
+  chain: ChainSettings,
+  attentionLogit: number,
+  rng: Rng,
+  options: ComposeOptions & { movable?: readonly number[]; record?: boolean } = {},
+): GenerateResult {
+  const n = before.entities.length;
+  if (attention.length !== n)
+    throw new Error(`compose: attention has ${attention.length} entries for ${n} entities`);
+  const movable = movableMask(before, attention, options.movable);
+  const objective = (code: Float32Array) =>
+    fastStateObjective(fe, before, attention, code, movable, attentionLogit, chain);
+  const combined = composeObjectives(
+    op,
+    objective(codes[0]),
+    objective(codes[1]),
+    n * ATTRIBUTES,
+    options,
+  );
+  const { z, trajectory } = fastLangevin(combined, sceneToArray(before), chain, {
+    rng,
+    mask: stateMask(movable),
+    range: STATE_RANGE,
+    last: ATTRIBUTES,
+    record: options.record,
+  });
+  return {
+    after: arrayToScene(z, n),
+    trajectory: trajectory && {
+      scenes: trajectory.map((t) => arrayToScene(t.values, n)),
+      energies: trajectory.map((t) => t.energy[0]),
+    },
+  };
+}
+
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 /**

@@ -2,12 +2,10 @@
  * Helpers the experiments share: scoring a model on a set of families under
  * given settings, family subsets for full and quick runs, markdown tables.
  */
-import * as T from '../../engine/index.js';
 import { getFamily } from '../../concepts/index.js';
-import { inferCodes } from '../../inference/infer.js';
+import { kernelBackend } from '../../inference/backend.js';
 import type { Rng } from '../../random/rng.js';
-import { stackEpisodes, type Episode } from '../../training/batch.js';
-import { batchTensors, disposeBatchTensors } from '../../training/loss.js';
+import type { Episode } from '../../training/batch.js';
 import { FAMILY_NAMES, type FamilyName } from '../../concepts/family.js';
 import type { InferenceSettings } from '../../inference/settings.js';
 import type { EnergyModel } from '../../model/model.js';
@@ -84,22 +82,19 @@ export function evalOptions(ctx: ExperimentContext, patch: Partial<EvalOptions> 
   return { episodes: ctx.episodes, demos: 5, seed: ctx.seed, ...patch };
 }
 
-/** The codes inferred from each episode's demos by the model's w-chain, in one batch. */
+/**
+ * The code each episode's demos show, from the model's w-chain on the kernel
+ * (episode b's chain draws its noise from `rng.split(b)`).
+ */
 export function inferEpisodeCodes(
   ctx: ExperimentContext,
   episodes: Episode[],
   rng: Rng,
 ): Float32Array[] {
-  const batch = stackEpisodes(episodes);
-  const t = batchTensors(batch, ctx.settings.attentionLogit);
-  const { w } = inferCodes(ctx.model, t.demoStates, t.demoLogits, batch.demos, ctx.settings.w, {
-    rng,
-  });
-  const values = T.read(w);
-  T.dispose(w);
-  disposeBatchTensors(t);
-  const size = ctx.model.config.codeSize;
-  return episodes.map((_, b) => values.slice(b * size, (b + 1) * size));
+  const backend = kernelBackend(ctx.model);
+  return episodes.map(
+    (e, b) => backend.inferConcept(e.demos, ctx.settings, rng.split(`episode-${b}`)).code,
+  );
 }
 
 export function inferEpisodeCode(ctx: ExperimentContext, episode: Episode, rng: Rng): Float32Array {

@@ -11,8 +11,8 @@
  */
 import { getFamily } from '../../concepts/index.js';
 import type { FamilyName } from '../../concepts/family.js';
-import { generateComposed, type ComposeOp } from '../../inference/compose.js';
-import { generate } from '../../inference/infer.js';
+import type { ComposeOp } from '../../inference/compose.js';
+import { kernelBackend } from '../../inference/backend.js';
 import { rngFor, type Rng } from '../../random/rng.js';
 import { sampleEpisode } from '../../training/batch.js';
 import { agentIndex } from '../../world/scene.js';
@@ -61,6 +61,7 @@ function measure(ctx: ExperimentContext, steps: number, episodes: number): Map<P
   const tally = new Map<Policy, Tally>(
     POLICIES.map((p) => [p, { red: 0, close: 0, both: 0, either: 0, closeNotRed: 0, n: 0 }]),
   );
+  const backend = kernelBackend(ctx.model);
   for (let i = 0; i < episodes; i++) {
     const rng = rngFor(ctx.seed, 'compose', i);
     const wRed = code(ctx, 'make-red', rng.split('make-red'));
@@ -72,19 +73,11 @@ function measure(ctx: ExperimentContext, steps: number, episodes: number): Map<P
     const run = (p: Policy): Scene => {
       const r = rng.split(p);
       const single = (w: Float32Array) =>
-        generate(ctx.model, test.before, test.attention, w, settings, r, { movable }).after;
+        backend.generate(test.before, test.attention, w, settings, r, { movable }).after;
       const both = (op: ComposeOp, a: Float32Array, b: Float32Array) =>
-        generateComposed(
-          ctx.model,
-          test.before,
-          test.attention,
-          [a, b],
-          op,
-          chain,
-          ctx.settings.attentionLogit,
-          r,
-          { movable },
-        ).after;
+        backend.generateComposed(test.before, test.attention, [a, b], op, settings, r, {
+          movable,
+        }).after;
       switch (p) {
         case 'no move':
           return test.before;

@@ -7,7 +7,8 @@
 import * as T from '../../engine/index.js';
 import { getFamily } from '../../concepts/index.js';
 import type { FamilyName } from '../../concepts/family.js';
-import { generateBatch, inferCodes, scenesTensor } from '../../inference/infer.js';
+import { kernelBackend } from '../../inference/backend.js';
+import { scenesTensor } from '../../inference/infer.js';
 import { rngFor } from '../../random/rng.js';
 import { stackEpisodes } from '../../training/batch.js';
 import { batchTensors, disposeBatchTensors } from '../../training/loss.js';
@@ -45,12 +46,25 @@ export function eventEnergies(
     const batch = stackEpisodes(episodes);
     const t = batchTensors(batch, v.settings.attentionLogit);
     const rng = rngFor(ctx.seed, 'kl-energies', family);
-    const { w } = inferCodes(v.model, t.demoStates, t.demoLogits, batch.demos, v.settings.w, {
-      rng: rng.split('w'),
-    });
-    const { x } = generateBatch(v.model, t.before, t.logits, w, t.movable, v.settings.x, {
-      rng: rng.split('x'),
-    });
+    // The chains on the kernel, episode by episode; the energies below in one engine batch.
+    const backend = kernelBackend(v.model);
+    const codes = episodes.map(
+      (e, b) =>
+        backend.inferConcept(e.demos, v.settings, rng.split('w').split(`episode-${b}`)).code,
+    );
+    const samples = episodes.map(
+      (e, b) =>
+        backend.generate(
+          e.test.before,
+          e.test.attention,
+          codes[b],
+          v.settings,
+          rng.split('x').split(`episode-${b}`),
+        ).after,
+    );
+    const C = codes[0]?.length ?? 0;
+    const w = T.tensor(Float32Array.from(codes.flatMap((c) => Array.from(c))), [codes.length, C]);
+    const x = scenesTensor(samples);
     const moveRng = rng.split('random');
     const random = scenesTensor(
       episodes.map((e) => randomMove(family, e.test.before, e.test.attention, moveRng)),
