@@ -52,7 +52,7 @@ function layerRules() {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'scratch/**', 'web/dist/**', 'runs/**', 'out/**'] },
+  { ignores: ['src/engine/tfjs-gradients.js', 'dist/**', 'node_modules/**', 'scratch/**', 'web/dist/**', 'runs/**', 'out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -73,6 +73,6 @@ export default tseslint.config(
     files: ['src/index.ts', 'web/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [TFJS] }] },
   },
-  // The browser build's alias for the tfjs union package: the engine's packaging, not a user of tfjs.
-  { files: ['web/tfjs-lean.ts'], rules: { 'no-restricted-imports': 'off' } },
+  // The browser build's stand-in for the engine's bundled gradients: the engine's packaging, not a user of tfjs.
+  { files: ['web/tfjs-gradients.ts'], rules: { 'no-restricted-imports': 'off' } },
 );

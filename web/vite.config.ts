@@ -74,8 +74,10 @@ export default defineConfig({
   root: webDir,
   base: './',
   plugins: [runtimeAssets()],
-  // The union package minus layers, converter, data and webgl (see web/tfjs-lean.ts).
-  resolve: { alias: [{ find: /^@tensorflow\/tfjs$/, replacement: join(webDir, 'tfjs-lean.ts') }] },
+  // tfjs-core's own ES modules for the gradients Node takes from a bundled copy (see web/tfjs-gradients.ts).
+  resolve: {
+    alias: [{ find: /^\.\/tfjs-gradients\.js$/, replacement: join(webDir, 'tfjs-gradients.ts') }],
+  },
   server: { fs: { allow: [rootDir] }, host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   build: {

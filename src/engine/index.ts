@@ -13,7 +13,11 @@
  * broadcasts its second operand (fails on wasm even at first order): pair
  * terms are built with reshape + broadcast-add + 2-D matMul.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// The gradients of the core's ops (see scripts/tfjs-gradients.ts), and the
+// backends: wasm, and cpu where wasm cannot start.
+import './tfjs-gradients.js';
+import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
@@ -24,7 +28,7 @@ export type Tensor2D = tf.Tensor2D;
 export type Variable = tf.Variable;
 export type Rank = tf.Rank;
 
-export type BackendName = 'wasm' | 'cpu' | 'webgl';
+export type BackendName = 'wasm' | 'cpu';
 
 let initialised: BackendName | null = null;
 

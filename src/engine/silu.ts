@@ -20,9 +20,9 @@
  *   d SiluGrad / dx        = SiluGrad2(x, dy, up)
  *   d SiluGrad2 / d dy, up = SiluGrad2 with the other factor; / dx: silu''' in composite ops.
  *
- * Other backends (cpu, webgl) keep the composite x * sigmoid(x).
+ * The cpu backend keeps the composite x * sigmoid(x).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { compileWasm } from '../util/wasm.js';
 import { SILU_WASM_BASE64 } from './silu-wasm.js';
 import { SILU_MIN_COUNT } from './silu-wat.js';

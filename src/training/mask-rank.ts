@@ -133,6 +133,25 @@ export function maskEnergies(
   return T.reshape(model.energy(xs, T.tensor(logits, [R * M, N]), ws), [R, M]);
 }
 
+/** E(x1, m, w) of every hard mask m of each selected row: [rows.length, 2^N], column m holding mask m. */
+export function allMaskEnergies(
+  model: EnergyModel,
+  after: Tensor,
+  w: Tensor,
+  rows: readonly number[],
+  attentionLogit: number,
+): Tensor {
+  const every = Array.from({ length: 1 << after.shape[1]! }, (_, m) => m);
+  return maskEnergies(
+    model,
+    after,
+    w,
+    rows,
+    rows.map(() => every),
+    attentionLogit,
+  );
+}
+
 /**
  * Per selected row, -log p(right masks | the row's masks): [rows.length].
  * `masks[r]` are row r's masks (candidateMasks) and `right[r][k]` whether
