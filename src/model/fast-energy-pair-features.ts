@@ -5,18 +5,26 @@
  * them to each pair row after the per-entity sum and reduce their gradient
  * here in JavaScript (O(P H), small beside g's products):
  *
- *   pre0_ij += d_ij g0.wd   (config.pairDistance; d_ij the smoothed distance of ./energy.ts)
- *   pre0_ij += v_ij g0.wv   (config.pairDirection; v_ij = (ex^2 - ey^2, 2 ex ey) / (|e|^2 + eps^2),
- *                            e = p_i - p_j: the doubled-angle direction of ./energy.ts, g0.wv [2, H])
+ *   pre0_ij += d_ij g0.wd   (config.pairDistance)
+ *   pre0_ij += v_ij g0.wv   (config.pairDirection; g0.wv [2, H])
+ *
+ * with d and v the formulas of ./pair-features.ts, of e = p_i - p_j.
  *
  * Both are functions of e = p_i - p_j alone, so a pair's part of dE/dp_j is
  * minus its part of dE/dp_i, and both change only when i or j moves.
  */
-import { PAIR_DISTANCE_EPS, pairDirectionEps, type ModelConfig } from './config.js';
+import type { ModelConfig } from './config.js';
 import { copy64 } from './fast-energy-products.js';
+import {
+  pairDirection0,
+  pairDirection1,
+  pairDirectionGradX,
+  pairDirectionGradY,
+  pairDistance,
+  pairDistanceSlope,
+  pairFeatureSpec,
+} from './pair-features.js';
 import type { ParamValues } from './params.js';
-
-const DIST_EPS2 = PAIR_DISTANCE_EPS * PAIR_DISTANCE_EPS;
 
 /** The pair features' weights (float64), the positions they are computed from, and dE/dp. */
 export class PairFeatures {
@@ -60,8 +68,9 @@ export class PairFeatures {
   ) {
     this.distance = distance;
     this.direction = direction;
-    this.squared = config.pairDistance === 'squared';
-    this.dirEps2 = pairDirectionEps(config) ** 2;
+    const spec = pairFeatureSpec(config);
+    this.squared = spec.distance === 'squared';
+    this.dirEps2 = spec.directionEps2 ?? 0;
     this.H = config.hidden;
     this.g0wd = distance ? copy64(values['g0.wd']) : new Float64Array(0);
     this.g0wv = direction ? copy64(values['g0.wv']) : new Float64Array(0);
@@ -82,10 +91,8 @@ export class PairFeatures {
   }
 
   /**
-   * pre0[r] += d_r g0.wd + v_r g0.wv over the listed pair rows (pre0's rows start at `start`), with
-   * d = sqrt(r2 + eps^2) - eps written as r2 / (sqrt(r2 + eps^2) + eps): the same
-   * number without the cancellation at small r2, and exactly 0 on the diagonal
-   * (with pairDistance 'squared', d = r2). v is 0 on the diagonal too, so the diagonal is skipped.
+   * pre0[r] += d_r g0.wd + v_r g0.wv over the listed pair rows (pre0's rows start at `start`).
+   * d and v are 0 on the diagonal, so the diagonal is skipped.
    */
   add(
     rowI: Int32Array,
@@ -106,13 +113,13 @@ export class PairFeatures {
       const r2 = ex * ex + ey * ey;
       const base = start + r * H;
       if (this.distance) {
-        const d = this.squared ? r2 : r2 / (Math.sqrt(r2 + DIST_EPS2) + PAIR_DISTANCE_EPS);
+        const d = pairDistance(r2, this.squared);
         for (let o = 0; o < H; o++) pre0[base + o] += d * wd[o];
       }
       if (this.direction) {
         const q = r2 + this.dirEps2;
-        const v0 = (ex * ex - ey * ey) / q;
-        const v1 = (2 * ex * ey) / q;
+        const v0 = pairDirection0(ex, ey, q);
+        const v1 = pairDirection1(ex, ey, q);
         for (let o = 0; o < H; o++) pre0[base + o] += v0 * wv[o] + v1 * wv[H + o];
       }
     }
@@ -121,11 +128,8 @@ export class PairFeatures {
   /**
    * The pair features' part of dE/dx into dpos [n, 2], through dE/de per pair row,
    * e = p_i - p_j (dE/dp_i += dE/de, dE/dp_j -= dE/de; 0 for i = j):
-   * - distance: dE/dd_r = dE/dpre0[r] . g0.wd and dd/de = e / sqrt(|e|^2 + eps^2)
-   *   (squared: 2 e);
-   * - direction: dE/dv_r = dE/dpre0[r] g0.wv^T [2] and, with q = |e|^2 + eps^2,
-   *   dv0/de = 2 (ex (1 - v0), -ey (1 + v0)) / q, dv1/de = 2 (ey - ex v1, ex - ey v1) / q
-   *   (the quotient rule on v = (ex^2 - ey^2, 2 ex ey) / q, written through v itself).
+   * - distance: dE/dd_r = dE/dpre0[r] . g0.wd, and dd/de (pairDistanceSlope);
+   * - direction: dE/dv_r = dE/dpre0[r] g0.wv^T [2], and dv/de (pairDirectionGradX, -Y).
    */
   backward(
     rowI: Int32Array,
@@ -152,7 +156,7 @@ export class PairFeatures {
       if (this.distance) {
         let dd = 0;
         for (let o = 0; o < H; o++) dd += dpre0[base + o] * wd[o];
-        const scale = this.squared ? 2 * dd : dd / Math.sqrt(r2 + DIST_EPS2);
+        const scale = dd * pairDistanceSlope(r2, this.squared);
         gx += scale * ex;
         gy += scale * ey;
       }
@@ -165,10 +169,10 @@ export class PairFeatures {
           dv1 += g * wv[H + o];
         }
         const q = r2 + this.dirEps2;
-        const v0 = (ex * ex - ey * ey) / q;
-        const v1 = (2 * ex * ey) / q;
-        gx += (2 * (dv0 * ex * (1 - v0) + dv1 * (ey - ex * v1))) / q;
-        gy += (2 * (dv1 * (ex - ey * v1) - dv0 * ey * (1 + v0))) / q;
+        const v0 = pairDirection0(ex, ey, q);
+        const v1 = pairDirection1(ex, ey, q);
+        gx += pairDirectionGradX(ex, ey, q, v0, v1, dv0, dv1);
+        gy += pairDirectionGradY(ex, ey, q, v0, v1, dv0, dv1);
       }
       dpos[2 * i] += gx;
       dpos[2 * i + 1] += gy;

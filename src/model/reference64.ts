@@ -4,7 +4,8 @@
  * the ground truth that the engine's gradients (first and second order) are
  * tested against by finite differences.
  */
-import { PAIR_DISTANCE_EPS, pairDirectionEps, type ModelConfig } from './config.js';
+import type { ModelConfig } from './config.js';
+import { pairDirection0, pairDirection1, pairDistance, pairFeatureSpec } from './pair-features.js';
 
 export type Params64 = Record<string, Float64Array | Float32Array>;
 
@@ -37,18 +38,16 @@ function gFeatures(
   let h = new Float64Array(p['g0.b']);
   affine(xi, p['g0.wi'], H, h);
   if (xj) affine(xj, p['g0.wj'], H, h);
-  if (xj && config.pairDistance) {
-    const d =
-      config.pairDistance === 'squared'
-        ? (xi[0] - xj[0]) ** 2 + (xi[1] - xj[1]) ** 2
-        : Math.hypot(xi[0] - xj[0], xi[1] - xj[1], PAIR_DISTANCE_EPS) - PAIR_DISTANCE_EPS;
-    affine([d], p['g0.wd'], H, h);
-  }
-  if (xj && config.pairDirection) {
-    const dx = xi[0] - xj[0];
-    const dy = xi[1] - xj[1];
-    const denom = dx * dx + dy * dy + pairDirectionEps(config) ** 2;
-    affine([(dx * dx - dy * dy) / denom, (2 * dx * dy) / denom], p['g0.wv'], H, h);
+  const pairs = pairFeatureSpec(config);
+  if (xj && (pairs.distance || pairs.directionEps2 !== null)) {
+    const ex = xi[0] - xj[0];
+    const ey = xi[1] - xj[1];
+    const r2 = ex * ex + ey * ey;
+    if (pairs.distance) affine([pairDistance(r2, pairs.distance === 'squared')], p['g0.wd'], H, h);
+    if (pairs.directionEps2 !== null) {
+      const q = r2 + pairs.directionEps2;
+      affine([pairDirection0(ex, ey, q), pairDirection1(ex, ey, q)], p['g0.wv'], H, h);
+    }
   }
   affine(w, p['g0.ww'], H, h);
   h = h.map(silu);
