@@ -281,20 +281,7 @@ export function fastGenerate(
     settings.attentionLogit,
     chain,
   );
-  const { z, trajectory } = fastLangevin(objective, sceneToArray(before), chain, {
-    rng,
-    mask: stateMask(movable),
-    range: STATE_RANGE,
-    last: ATTRIBUTES,
-    record: options.record,
-  });
-  return {
-    after: arrayToScene(z, n),
-    trajectory: trajectory && {
-      scenes: trajectory.map((t) => arrayToScene(t.values, n)),
-      energies: trajectory.map((t) => t.energy[0]),
-    },
-  };
+  return stateChain(objective, before, movable, chain, rng, options.record);
 }
 
 /**
@@ -325,12 +312,25 @@ export function fastGenerateComposed(
     n * ATTRIBUTES,
     options,
   );
-  const { z, trajectory } = fastLangevin(combined, sceneToArray(before), chain, {
+  return stateChain(combined, before, movable, chain, rng, options.record);
+}
+
+/** The x-chain from `before` on `objective`, the held entities masked, as a generation result. */
+function stateChain(
+  objective: FastObjective,
+  before: Scene,
+  movable: readonly number[],
+  chain: ChainSettings,
+  rng: Rng,
+  record?: boolean,
+): GenerateResult {
+  const n = before.entities.length;
+  const { z, trajectory } = fastLangevin(objective, sceneToArray(before), chain, {
     rng,
     mask: stateMask(movable),
     range: STATE_RANGE,
     last: ATTRIBUTES,
-    record: options.record,
+    record,
   });
   return {
     after: arrayToScene(z, n),
