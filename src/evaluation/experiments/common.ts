@@ -101,6 +101,14 @@ export function inferEpisodeCode(ctx: ExperimentContext, episode: Episode, rng: 
   return inferEpisodeCodes(ctx, [episode], rng)[0];
 }
 
+/**
+ * A macrotask: long synchronous phases of an experiment end with it, so that
+ * whoever runs the experiment (a test runner waiting on its messages, a
+ * progress bar) gets the event loop in between.
+ */
+export const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, 0));
+
 /** The first line of a reading: whether the numbers support the claim, said from them. */
 export function verdict(supported: boolean, ifSupported: string, ifNot: string): string {
   return supported

@@ -13,7 +13,7 @@ import { armSvg, pathSvg } from '../../world/arm-svg.js';
 import { gridSvg, type Panel } from '../../world/svg.js';
 import { ARM_RESTARTS, armChain, armEvent, evaluateArm, evaluateArmStartPose } from '../arm.js';
 import { wilson } from '../stats.js';
-import { fmt, inferEpisodeCode, markdownTable, verdict } from './common.js';
+import { fmt, inferEpisodeCode, markdownTable, verdict, yieldToEventLoop } from './common.js';
 import type { Experiment, ExperimentContext } from './types.js';
 import { getFamily } from '../../concepts/index.js';
 
@@ -67,11 +67,14 @@ export const robotExperiment: Experiment = {
     const o = { episodes, demos: 5, seed: ctx.seed };
     ctx.log('robot: trained model');
     const s = evaluateArm(ctx.model, ctx.settings, o);
+    await yieldToEventLoop();
     ctx.log('robot: untrained model and zero-step chance');
     const untrained = EnergyModel.init(ctx.model.config, rngFor(ctx.seed, 'untrained-init'));
     const u = evaluateArm(untrained, ctx.settings, o);
+    await yieldToEventLoop();
     const c = evaluateArmStartPose(untrained, ctx.settings, o);
     untrained.dispose();
+    await yieldToEventLoop();
     const chain = armChain(ctx.settings);
     const ci = wilson(s.successes, s.episodes);
     const table = markdownTable(
