@@ -33,6 +33,12 @@ function batchOf(families: FamilyName[], entities: number, seed: number): Batch 
   return stackEpisodes(families.map((f, i) => sampleEpisode(f, 2, entities, rngFor(seed, f, i))));
 }
 
+/** log sum exp, in float64. */
+function lse(v: number[]): number {
+  const top = Math.max(...v);
+  return top + Math.log(v.reduce((s, u) => s + Math.exp(u - top), 0));
+}
+
 /** -log p(right) of batch row b, from each mask's energy computed one scene at a time, in float64. */
 function referenceRow(
   model: EnergyModel,
@@ -57,10 +63,6 @@ function referenceRow(
     mask.dispose();
   }
   T.dispose([x, wb]);
-  const lse = (v: number[]) => {
-    const top = Math.max(...v);
-    return top + Math.log(v.reduce((s, u) => s + Math.exp(u - top), 0));
-  };
   return lse(z) - lse(z.filter((_, m) => right[m]));
 }
 
@@ -315,10 +317,6 @@ describe('the mask-ranking term', () => {
             ) / tau,
         ),
       );
-      const lse = (v: number[]) => {
-        const top = Math.max(...v);
-        return top + Math.log(v.reduce((s, u) => s + Math.exp(u - top), 0));
-      };
       const expected = lse(z) - lse(z.filter((_, k) => right[r]![k]));
       expect(Math.abs(got[r]! - expected)).toBeLessThan(1e-3 * Math.max(1, expected));
       T.dispose([x, wb]);
