@@ -35,6 +35,14 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** An episode file (or - for stdin), held to the validator and to docs/schema/episode.schema.json. */
+export async function readEpisode(path: string): Promise<EpisodeJson> {
+  const raw = parseJson(await readInput(path, 'episode'), path);
+  const episode = validateEpisode(raw, path);
+  checkSchema('episode', raw, path);
+  return episode;
+}
+
 /**
  * Read an episode, its truth (the given path, else FILE.truth.json beside the
  * episode if it exists, or required with `requireTruth`) and an answer, each
@@ -46,9 +54,7 @@ export async function loadBundle(opts: {
   answer?: string;
   requireTruth?: boolean;
 }): Promise<Bundle> {
-  const raw = parseJson(await readInput(opts.episode, 'episode'), opts.episode);
-  const episode = validateEpisode(raw, opts.episode);
-  checkSchema('episode', raw, opts.episode);
+  const episode = await readEpisode(opts.episode);
   const bundle: Bundle = { episode, episodePath: opts.episode };
   const truthPath = opts.truth ?? truthPathFor(opts.episode);
   if (opts.truth !== undefined || (await exists(truthPath))) {

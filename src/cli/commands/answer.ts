@@ -8,9 +8,8 @@ import { answerEpisode } from '../../inference/answer.js';
 import { withChains } from '../../inference/settings.js';
 import { backendOf, type InferenceBackendName } from '../../inference/backend.js';
 import { rngFor } from '../../random/rng.js';
-import { parseJson, validateEpisode } from '../../world/interchange.js';
-import { checkSchema } from '../schema.js';
-import { guarded, integerArg, readInput, type CliIo, writeOutputFile } from '../io.js';
+import { readEpisode } from '../load.js';
+import { guarded, integerArg, type CliIo, writeOutputFile } from '../io.js';
 import { loadModelArg } from '../model-arg.js';
 import { applyChainOverrides } from '../chain-arg.js';
 
@@ -29,9 +28,7 @@ export interface AnswerArgs {
 
 export async function runAnswer(args: AnswerArgs, io: CliIo): Promise<number> {
   return guarded(io, async () => {
-    const raw = parseJson(await readInput(args.episode, 'episode'), args.episode);
-    const episode = validateEpisode(raw, args.episode);
-    checkSchema('episode', raw, args.episode);
+    const episode = await readEpisode(args.episode);
     const seed = integerArg('--seed', args.seed ?? 0, Number.MIN_SAFE_INTEGER);
     const trained = await loadModelArg(args.model);
     let settings = trained.inference;
