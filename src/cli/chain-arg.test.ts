@@ -38,6 +38,14 @@ describe('--chain overrides', () => {
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['x.anchor=0.5']).x.anchor).toBe(0.5);
   });
 
+  it('x.pullUnit: a word, range or raw', () => {
+    expect(applyChainOverrides(DEFAULT_INFERENCE, ['x.pullUnit=raw']).x.pullUnit).toBe('raw');
+    expect(applyChainOverrides(DEFAULT_INFERENCE, ['x.pullUnit=range']).x.pullUnit).toBe('range');
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.pullUnit=2'])).toThrow(
+      /x-chain: pullUnit must be one of range, raw, got "2"/,
+    );
+  });
+
   it('sets the test-time search knobs (a.restarts, a.polish), which training refuses', () => {
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.polish=2']).a.polish).toBe(2);
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.restarts=4']).a.restarts).toBe(4);

@@ -1,7 +1,7 @@
 /**
  * `--chain a.steps=20 --chain x.stepSize=0.3`: override any knob of the
  * test-time chains (w, x, a: steps, stepSize, noise, gradClamp, gradClipNorm;
- * x only: anchor, shrink, refit; a only: restarts, polish)
+ * x only: anchor, shrink, refit, pullUnit (range or raw); a only: restarts, polish)
  * or attentionLogit / attentionRange.
  */
 import {
@@ -20,6 +20,7 @@ const CHAIN_KEYS = [
   'anchor',
   'shrink',
   'refit',
+  'pullUnit',
   'restarts',
   'polish',
 ] as const;
@@ -40,8 +41,10 @@ export function applyChainOverrides(
         `--chain expects CHAIN.KNOB=VALUE (e.g. a.steps=20) or attentionLogit=V, got "${item}"`,
       );
     }
-    const value = Number(m[4]);
-    if (!Number.isFinite(value)) throw new UsageError(`--chain ${item}: "${m[4]}" is not a number`);
+    // pullUnit is the one knob whose value is a word.
+    const value: number | string = m[2] === 'pullUnit' ? m[4] : Number(m[4]);
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new UsageError(`--chain ${item}: "${m[4]}" is not a number`);
     if (m[3]) {
       out = { ...out, [m[3]]: value };
       continue;

@@ -84,6 +84,22 @@ describe('fastLangevin', () => {
       fastLangevin(quadratic, z0, { steps: 1, stepSize: 1, noise: 0.1, gradClamp: 5 }),
     ).toThrow(/needs an rng/);
   });
+
+  it('counts the pulls in half-widths of each range (pullUnit range), or raw', () => {
+    // h = [1, 1.25, 4], as in langevin.test.ts: the minimum of E + shrink |(z - z0) / h|_1.
+    const range = { lo: [-1, -1, -4], hi: [1, 1.5, 4] };
+    const h = [1, 1.25, 4];
+    const z0 = Float32Array.of(1, 1, 1);
+    const chain = { steps: 600, stepSize: 0.5, noise: 0, gradClamp: 50, shrink: 0.5 };
+    for (const unit of ['range', 'raw'] as const) {
+      const { z } = fastLangevin(quadratic, z0, { ...chain, pullUnit: unit }, { range, last: 3 });
+      for (let d = 0; d < 3; d++) {
+        const hd = unit === 'range' ? h[d] : 1;
+        const free = Math.max(Math.abs(target[d] - 1) - 0.5 / (hd * curvature[d]), 0);
+        expect(z[d]).toBeCloseTo(1 + Math.sign(target[d] - 1) * free, 4);
+      }
+    }
+  });
 });
 
 function randomScene(rng: Rng, n: number, agent: number): Scene {

@@ -10,7 +10,8 @@
  * The update (./langevin.ts), per step k, on the flat state z of one event:
  *
  *   g = clamp(dE/dz + anchor (z - z0), -gradClamp, gradClamp); g *= min(1, gradClipNorm / ||g||) if set
- *   (then, with shrink, the change from z0 shrinks by (stepSize / 2) shrink toward 0, as in ./langevin.ts)
+ *   (then, with shrink, the change from z0 shrinks by (stepSize / 2) shrink / h toward 0, as in ./langevin.ts;
+ *   h the half-width of the element's range, the pulls' unit)
  *   z = clamp(z - (stepSize / 2) m g + noise m n,  lo, hi),   n = rng.normals(z.length)
  *
  * Noise is drawn once per step with `rng.normals(size)` after the gradient,
@@ -34,6 +35,7 @@ import {
 } from './infer.js';
 import {
   MOVED,
+  pullScales,
   validateChainSettings,
   type ChainRange,
   type ChainSettings,
@@ -115,6 +117,8 @@ export function fastLangevin(
   const home = options.anchorAt ?? z0;
   if (home.length !== size)
     throw new Error(`fastLangevin: anchorAt has ${home.length} entries, z has ${size}`);
+  // The pulls' unit per attribute (./langevin.ts): 1 / the half-width of its range.
+  const scales = pullScales(range, last, settings.pullUnit);
   const clampGrad = Number.isFinite(gradClamp);
   const trajectory: TrajectoryStep[] | undefined = record ? [] : undefined;
   const push = () =>
@@ -127,7 +131,12 @@ export function fastLangevin(
     if (k === settings.steps) [anchor, shrinkBy, mask] = [0, 0, refitSupport(z, home, mask0)];
     const e = objective.gradient(z, g);
     if (trajectory) trajectory[k].energy[0] = e;
-    if (anchor > 0) for (let q = 0; q < size; q++) g[q] += anchor * (z[q] - home[q]);
+    if (anchor > 0) {
+      for (let q = 0; q < size; q++) {
+        const c = scales[q % last];
+        g[q] += anchor * c * c * (z[q] - home[q]);
+      }
+    }
     if (clampGrad) {
       for (let q = 0; q < size; q++) g[q] = Math.min(gradClamp, Math.max(-gradClamp, g[q]));
     }
@@ -145,7 +154,8 @@ export function fastLangevin(
       let v = z[q] + delta;
       if (shrinkBy > 0) {
         const d = v - home[q];
-        v -= Math.min(shrinkBy, Math.max(-shrinkBy, d)) * (mask ? mask[q] : 1);
+        const t = shrinkBy * scales[q % last];
+        v -= Math.min(t, Math.max(-t, d)) * (mask ? mask[q] : 1);
       }
       if (lo && hi) {
         const col = q % last;

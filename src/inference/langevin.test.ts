@@ -82,6 +82,42 @@ describe('langevin', () => {
     T.dispose([z0, z]);
   });
 
+  it('shrink and anchor measure a change in half-widths of its range, per attribute', () => {
+    // h = (hi - lo) / 2 = [1, 1.25, 4]: the pull on coordinate d is shrink / h_d.
+    const range = { lo: [-1, -1, -4], hi: [1, 1.5, 4] };
+    const h = [1, 1.25, 4];
+    const z0 = T.tensor([[1, 1, 1]]);
+    const chain = { steps: 600, stepSize: 0.5, noise: 0, gradClamp: 50 };
+    const { z } = langevin(quadratic, z0, { ...chain, shrink: 0.5 }, { range });
+    const v = T.read(z);
+    for (let d = 0; d < 3; d++) {
+      const m = target[d];
+      const free = Math.max(Math.abs(m - 1) - 0.5 / (h[d] * curvature[d]), 0);
+      expect(v[d]).toBeCloseTo(1 + Math.sign(m - 1) * free, 4);
+    }
+    // The unit matters: in raw units coordinate 1 would stop at 1 - (1.6 - 0.25) = -0.35.
+    expect(v[1]).toBeCloseTo(-0.4, 4);
+    expect(v[2]).toBe(1);
+    // The L2 anchor in the same unit: the minimum of E + (anchor / 2) ((z - z0) / h)^2.
+    const { z: anchored } = langevin(quadratic, z0, { ...chain, anchor: 2 }, { range });
+    const a = T.read(anchored);
+    for (let d = 0; d < 3; d++) {
+      const k = 2 / (h[d] * h[d]);
+      expect(a[d]).toBeCloseTo((curvature[d] * target[d] + k) / (curvature[d] + k), 4);
+    }
+    // pullUnit 'raw': the attributes' own units, as with no range.
+    const { z: raw } = langevin(
+      quadratic,
+      z0,
+      { ...chain, shrink: 0.5, pullUnit: 'raw' },
+      { range },
+    );
+    const { z: none } = langevin(quadratic, z0, { ...chain, shrink: 0.5 });
+    expect(T.read(raw)).toEqual(T.read(none));
+    expect(T.read(raw)[1]).toBeCloseTo(1 - (1.6 - 0.25), 4);
+    T.dispose([z0, z, anchored, raw, none]);
+  });
+
   it('refit: after the shrink, the moved elements reach the minimum of E; the held ones stay', () => {
     const z0 = T.tensor([[1, 1, 1]]);
     const settings = {

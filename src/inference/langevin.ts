@@ -12,10 +12,16 @@
  * m is the optional mask of elements allowed to change (1 everywhere by
  * default), and lo/hi are scalars or per-attribute vectors on the last axis.
  * `anchor` (0 unless set) adds a pull toward the start: the chain descends
- * E + (anchor / 2) ||z - z_0||^2, the same for every concept. `shrink` (0
- * unless set) is its L1 twin, taken as a proximal step after the update:
- *   d = z_k - z_0;  z_k = z_0 + d - clamp(d, -t, t),  t = (stepSize / 2) shrink
- * so every element whose pull is weaker than `shrink` stays exactly at its start.
+ * E + (anchor / 2) ||(z - z_0) / h||^2, the same for every concept. `shrink` (0
+ * unless set) is its L1 twin, E + shrink ||(z - z_0) / h||_1, taken as a proximal
+ * step after the update:
+ *   d = z_k - z_0;  z_k = z_0 + d - clamp(d, -t, t),  t = (stepSize / 2) shrink / h
+ * so every element whose pull is weaker than `shrink / h` stays exactly at its start.
+ * h is the half-width of the element's range, (hi - lo) / 2, when the range is
+ * given per attribute, else 1: both pulls measure a change as a fraction of
+ * what the attribute can span, so that a colour (range [0, 1], h = 1/2) and a
+ * position (range [-1, 1], h = 1) are held alike: a colour's raw change
+ * counts double (`pullUnit` 'raw' sets h = 1: the attributes' own units).
  * `refit` (0 unless set) then runs that many more steps without either pull,
  * on the elements that moved (the pull chose what changes; the refit takes
  * away its bias on how far): the lasso's usual debiasing, the same for every
@@ -47,16 +53,18 @@ export interface ChainSettings {
   gradClipNorm?: number;
   /**
    * Generation (the x-chain) only: the weight of a pull toward the start, the
-   * chain descending E + (anchor / 2) ||x - x0||^2 over the entities that may
-   * change (default 0, none; not in the paper). Generic minimal change: what
-   * the energy does not care about stays where it was.
+   * chain descending E + (anchor / 2) ||(x - x0) / h||^2 over the entities that
+   * may change, h the half-width of each attribute's range (default 0, none;
+   * not in the paper). Generic minimal change: what the energy does not care
+   * about stays where it was.
    */
   anchor?: number;
   /**
    * Generation (the x-chain) only: an L1 pull toward the start, taken as a
    * proximal step: each step, every element's change from the start shrinks
-   * by (stepSize / 2) * shrink toward 0 (default 0, none; not in the paper).
-   * What the energy pushes on less than `shrink` stays exactly where it was.
+   * by (stepSize / 2) * shrink / h toward 0, h the half-width of its
+   * attribute's range (default 0, none; not in the paper). What the energy
+   * pushes on less than `shrink / h` stays exactly where it was.
    */
   shrink?: number;
   /**
@@ -65,6 +73,13 @@ export interface ChainSettings {
    * Not differentiable (the support is chosen).
    */
   refit?: number;
+  /**
+   * The unit in which `anchor` and `shrink` count a change (default 'range'):
+   * 'range', in half-widths of each attribute's range (so a colour, range
+   * [0, 1], is held as firmly as a position, range [-1, 1]); 'raw', in the
+   * attributes' own units.
+   */
+  pullUnit?: PullUnit;
   /**
    * Identification (the a-chain) only: run this many chains with independent
    * noise and keep, per scene, the answer whose thresholded mask has the
@@ -78,6 +93,9 @@ export interface ChainSettings {
    */
   polish?: number;
 }
+
+export const PULL_UNITS = ['range', 'raw'] as const;
+export type PullUnit = (typeof PULL_UNITS)[number];
 
 /** The generation chain's pull toward its start (x-chain only). */
 export const PULL_KNOBS = ['anchor', 'shrink', 'refit'] as const;
@@ -126,6 +144,28 @@ export interface LangevinResult {
   trajectory?: TrajectoryStep[];
 }
 
+/**
+ * 1 / h per entry of the last axis, h = (hi - lo) / 2 the half-width of its
+ * range: the pulls' unit. 1 where the range is a scalar pair or absent, or
+ * with the 'raw' unit.
+ */
+export function pullScales(
+  range: ChainRange | undefined,
+  last: number,
+  unit: PullUnit = 'range',
+): Float64Array {
+  const out = new Float64Array(last).fill(1);
+  if (unit === 'raw' || !range) return out;
+  if (typeof range.lo === 'number' && typeof range.hi === 'number') return out;
+  for (let j = 0; j < last; j++) {
+    const lo = typeof range.lo === 'number' ? range.lo : range.lo[j];
+    const hi = typeof range.hi === 'number' ? range.hi : range.hi[j];
+    if (!(hi > lo)) throw new Error(`langevin: range entry ${j} is empty ([${lo}, ${hi}])`);
+    out[j] = 2 / (hi - lo);
+  }
+  return out;
+}
+
 function boundTensor(bound: number | readonly number[], last: number): Tensor | number {
   if (typeof bound === 'number') return bound;
   if (bound.length !== last) {
@@ -165,6 +205,8 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
     if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
       bad(`${key} must be a finite number >= 0, got ${v}`);
   }
+  if (s.pullUnit !== undefined && !PULL_UNITS.includes(s.pullUnit))
+    bad(`pullUnit must be one of ${PULL_UNITS.join(', ')}, got ${JSON.stringify(s.pullUnit)}`);
   if (s.refit !== undefined && (!Number.isInteger(s.refit) || s.refit < 0)) {
     bad(`refit must be an integer >= 0, got ${s.refit}`);
   }
@@ -209,9 +251,16 @@ export function langevin(
   let anchor = settings.anchor ?? 0;
   let shrinkBy = ((settings.shrink ?? 0) * settings.stepSize) / 2;
   let mask = options.mask;
+  // The pulls' unit per attribute (1 / half-width of its range): constants, off the tape.
+  const scales = pullScales(range, last, settings.pullUnit);
+  const uniform = scales.every((v) => v === 1);
+  const perAttribute = (f: (v: number) => number): Tensor | number =>
+    uniform ? f(1) : T.tensor(Array.from(scales, f));
+  const anchorScale = perAttribute((v) => v * v);
+  const shrinkScale = perAttribute((v) => v);
   const step = (z: Tensor): Tensor => {
     let g = gradFn(z);
-    if (anchor > 0) g = T.add(g, T.mul(T.sub(z, home), anchor));
+    if (anchor > 0) g = T.add(g, T.mul(T.mul(T.sub(z, home), anchor), anchorScale));
     if (Number.isFinite(settings.gradClamp))
       g = T.clipByValue(g, -settings.gradClamp, settings.gradClamp);
     if (settings.gradClipNorm !== undefined) {
@@ -228,7 +277,12 @@ export function langevin(
     let next = T.add(z, delta);
     if (shrinkBy > 0) {
       const d = T.sub(next, home);
-      const pull = T.clipByValue(d, -shrinkBy, shrinkBy);
+      let pull: Tensor;
+      if (typeof shrinkScale === 'number') pull = T.clipByValue(d, -shrinkBy, shrinkBy);
+      else {
+        const t = T.mul(shrinkScale, shrinkBy);
+        pull = T.minimum(T.maximum(d, T.neg(t)), t);
+      }
       next = T.sub(next, mask ? T.mul(pull, mask) : pull);
     }
     if (lo !== null && hi !== null) next = T.minimum(T.maximum(next, lo), hi);
@@ -268,6 +322,8 @@ export function langevin(
   if (!differentiable) {
     if (lo !== null && typeof lo !== 'number') lo.dispose();
     if (hi !== null && typeof hi !== 'number') hi.dispose();
+    if (typeof anchorScale !== 'number') anchorScale.dispose();
+    if (typeof shrinkScale !== 'number') shrinkScale.dispose();
   }
   return { z, trajectory };
 }
