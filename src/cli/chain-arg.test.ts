@@ -38,6 +38,15 @@ describe('--chain overrides', () => {
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['x.anchor=0.5']).x.anchor).toBe(0.5);
   });
 
+  it('x.pullBy: a word, attribute or coordinate', () => {
+    expect(applyChainOverrides(DEFAULT_INFERENCE, ['x.pullBy=coordinate']).x.pullBy).toBe(
+      'coordinate',
+    );
+    expect(() => applyChainOverrides(DEFAULT_INFERENCE, ['x.pullBy=entity'])).toThrow(
+      /x-chain: pullBy must be one of attribute, coordinate, got "entity"/,
+    );
+  });
+
   it('x.pullUnit: a word, range or raw', () => {
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['x.pullUnit=raw']).x.pullUnit).toBe('raw');
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['x.pullUnit=range']).x.pullUnit).toBe('range');

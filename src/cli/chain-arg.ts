@@ -1,7 +1,8 @@
 /**
  * `--chain a.steps=20 --chain x.stepSize=0.3`: override any knob of the
  * test-time chains (w, x, a: steps, stepSize, noise, gradClamp, gradClipNorm;
- * x only: anchor, shrink, refit, pullUnit (range or raw); a only: restarts, polish)
+ * x only: anchor, shrink, refit, pullUnit (range or raw), pullBy (attribute or
+ * coordinate); a only: restarts, polish)
  * or attentionLogit / attentionRange.
  */
 import {
@@ -21,6 +22,7 @@ const CHAIN_KEYS = [
   'shrink',
   'refit',
   'pullUnit',
+  'pullBy',
   'restarts',
   'polish',
 ] as const;
@@ -41,8 +43,8 @@ export function applyChainOverrides(
         `--chain expects CHAIN.KNOB=VALUE (e.g. a.steps=20) or attentionLogit=V, got "${item}"`,
       );
     }
-    // pullUnit is the one knob whose value is a word.
-    const value: number | string = m[2] === 'pullUnit' ? m[4] : Number(m[4]);
+    // pullUnit and pullBy take a word.
+    const value: number | string = m[2] === 'pullUnit' || m[2] === 'pullBy' ? m[4] : Number(m[4]);
     if (typeof value === 'number' && !Number.isFinite(value))
       throw new UsageError(`--chain ${item}: "${m[4]}" is not a number`);
     if (m[3]) {

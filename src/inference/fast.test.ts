@@ -85,6 +85,25 @@ describe('fastLangevin', () => {
     ).toThrow(/needs an rng/);
   });
 
+  it('pulls each attribute as one vector where the range groups it (as langevin.ts)', () => {
+    const c = [1, 1, 0.5];
+    const m = [0.3, -0.6, 0.9];
+    const objective: FastObjective = {
+      energy: (z) => z.reduce((s, v, d) => s + 0.5 * c[d] * (v - m[d]) ** 2, 0),
+      gradient(z, grad) {
+        for (let d = 0; d < z.length; d++) grad[d] = c[d] * (z[d] - m[d]);
+        return this.energy(z);
+      },
+    };
+    const range = { lo: -4, hi: 4, groups: [[0, 1]] };
+    const chain = { steps: 800, stepSize: 0.5, noise: 0, gradClamp: 50, shrink: 0.5 };
+    const { z } = fastLangevin(objective, Float32Array.of(1, 1, 1), chain, { range, last: 3 });
+    const kept = Math.max(0, 1 - 0.5 / Math.hypot(m[0] - 1, m[1] - 1));
+    expect(z[0]).toBeCloseTo(1 + (m[0] - 1) * kept, 4);
+    expect(z[1]).toBeCloseTo(1 + (m[1] - 1) * kept, 4);
+    expect(z[2]).toBe(1);
+  });
+
   it('counts the pulls in half-widths of each range (pullUnit range), or raw', () => {
     // h = [1, 1.25, 4], as in langevin.test.ts: the minimum of E + shrink |(z - z0) / h|_1.
     const range = { lo: [-1, -1, -4], hi: [1, 1.5, 4] };

@@ -35,6 +35,7 @@ import {
 } from './infer.js';
 import {
   MOVED,
+  pullGroups,
   pullScales,
   validateChainSettings,
   type ChainRange,
@@ -119,6 +120,10 @@ export function fastLangevin(
     throw new Error(`fastLangevin: anchorAt has ${home.length} entries, z has ${size}`);
   // The pulls' unit per attribute (./langevin.ts): 1 / the half-width of its range.
   const scales = pullScales(range, last, settings.pullUnit);
+  // With attributes as groups, shrink pulls each attribute's change as one vector (./langevin.ts).
+  const groupsOf = pullGroups(range, last, settings.pullBy, scales);
+  const grouped = groupsOf.some((gr) => gr.length > 1);
+  const next = grouped ? new Float64Array(size) : null;
   const clampGrad = Number.isFinite(gradClamp);
   const trajectory: TrajectoryStep[] | undefined = record ? [] : undefined;
   const push = () =>
@@ -152,6 +157,10 @@ export function fastLangevin(
       if (n) delta += noise * n[q];
       if (mask) delta *= mask[q];
       let v = z[q] + delta;
+      if (next && shrinkBy > 0) {
+        next[q] = v; // pulled and clamped below, once its attribute's whole change is known
+        continue;
+      }
       if (shrinkBy > 0) {
         const d = v - home[q];
         const t = shrinkBy * scales[q % last];
@@ -162,6 +171,20 @@ export function fastLangevin(
         v = Math.min(Math.max(v, lo[loStride ? col : 0]), hi[hiStride ? col : 0]);
       }
       z[q] = v;
+    }
+    if (next && shrinkBy > 0) {
+      for (let q = 0; q < size; q++) {
+        const base = q - (q % last);
+        let length2 = 1e-24;
+        for (const j of groupsOf[q % last]) length2 += (next[base + j] - home[base + j]) ** 2;
+        const kept = Math.max(1 - (shrinkBy * scales[q % last]) / Math.sqrt(length2), 0);
+        let v = next[q] - (1 - kept) * (next[q] - home[q]) * (mask ? mask[q] : 1);
+        if (lo && hi) {
+          const col = q % last;
+          v = Math.min(Math.max(v, lo[loStride ? col : 0]), hi[hiStride ? col : 0]);
+        }
+        z[q] = v;
+      }
     }
     push();
   }

@@ -118,6 +118,39 @@ describe('langevin', () => {
     T.dispose([z0, z, anchored, raw, none]);
   });
 
+  it('shrink with groups: each attribute is pulled as one vector (the group lasso), pullBy coordinate alone', () => {
+    // E = 0.5 c |z - m|^2 with c = 1 on the group {0, 1}: the minimum of E + shrink |z_G - z0_G|
+    // is z0 + (m - z0) max(0, 1 - shrink / (c |m - z0|)) on the group; coordinate 2 alone.
+    const m = [0.3, -0.6, 0.9];
+    const c = [1, 1, 0.5];
+    const energy = (z: T.Tensor) =>
+      T.mul(T.sum(T.mul(T.square(T.sub(z, T.tensor([m]))), T.tensor([c])), 1), 0.5);
+    const range = { lo: -4, hi: 4, groups: [[0, 1]] };
+    const z0 = T.tensor([[1, 1, 1]]);
+    const chain = { steps: 800, stepSize: 0.5, noise: 0, gradClamp: 50, shrink: 0.5 };
+    const { z } = langevin(energy, z0, chain, { range });
+    const v = T.read(z);
+    const length = Math.hypot(m[0] - 1, m[1] - 1);
+    const kept = Math.max(0, 1 - 0.5 / length);
+    expect(v[0]).toBeCloseTo(1 + (m[0] - 1) * kept, 4);
+    expect(v[1]).toBeCloseTo(1 + (m[1] - 1) * kept, 4);
+    expect(v[2]).toBe(1); // 0.1 from its target, pulled by 0.5 / 0.5 = 1
+    // By coordinate: the lasso's per-coordinate answer.
+    const { z: each } = langevin(energy, z0, { ...chain, pullBy: 'coordinate' }, { range });
+    const e = T.read(each);
+    for (let d = 0; d < 2; d++)
+      expect(e[d]).toBeCloseTo(1 + Math.sign(m[d] - 1) * Math.max(Math.abs(m[d] - 1) - 0.5, 0), 4);
+    expect(Math.abs(e[0] - v[0])).toBeGreaterThan(0.05);
+    // Groups must lie inside the last axis, once each, over entries of one width.
+    expect(() => langevin(energy, z0, chain, { range: { ...range, groups: [[0, 3]] } })).toThrow(
+      /groups: entry 3/,
+    );
+    expect(() =>
+      langevin(energy, z0, chain, { range: { lo: [-1, 0, 0], hi: [1, 1, 1], groups: [[0, 1]] } }),
+    ).toThrow(/differ in width/);
+    T.dispose([z0, z, each]);
+  });
+
   it('refit: after the shrink, the moved elements reach the minimum of E; the held ones stay', () => {
     const z0 = T.tensor([[1, 1, 1]]);
     const settings = {

@@ -22,6 +22,12 @@
  * what the attribute can span, so that a colour (range [0, 1], h = 1/2) and a
  * position (range [-1, 1], h = 1) are held alike: a colour's raw change
  * counts double (`pullUnit` 'raw' sets h = 1: the attributes' own units).
+ * Where the range names the attributes (`groups`: an entity's position, its
+ * colour), `shrink` pulls each attribute's change as one vector: its length
+ * shrinks by t, d_G = d_G max(0, 1 - t / |d_G|), the group lasso's proximal
+ * step, so a move is pulled alike in every direction (a per-coordinate pull
+ * holds a diagonal move harder than one along an axis). `pullBy` 'coordinate'
+ * pulls each coordinate alone.
  * `refit` (0 unless set) then runs that many more steps without either pull,
  * on the elements that moved (the pull chose what changes; the refit takes
  * away its bias on how far): the lasso's usual debiasing, the same for every
@@ -81,6 +87,12 @@ export interface ChainSettings {
    */
   pullUnit?: PullUnit;
   /**
+   * What `shrink` pulls as one (default 'attribute'): 'attribute', the change
+   * of each attribute the range's `groups` name (a position, a colour) as a
+   * vector, its length shrinking; 'coordinate', each coordinate alone.
+   */
+  pullBy?: PullBy;
+  /**
    * Identification (the a-chain) only: run this many chains with independent
    * noise and keep, per scene, the answer whose thresholded mask has the
    * lowest energy (default 1). Not differentiable; training uses 1.
@@ -96,6 +108,8 @@ export interface ChainSettings {
 
 export const PULL_UNITS = ['range', 'raw'] as const;
 export type PullUnit = (typeof PULL_UNITS)[number];
+export const PULL_BY = ['attribute', 'coordinate'] as const;
+export type PullBy = (typeof PULL_BY)[number];
 
 /** The generation chain's pull toward its start (x-chain only). */
 export const PULL_KNOBS = ['anchor', 'shrink', 'refit'] as const;
@@ -113,6 +127,39 @@ export const MOVED = 1e-6;
 export interface ChainRange {
   lo: number | readonly number[];
   hi: number | readonly number[];
+  /**
+   * Entries of the last axis that make one attribute (an entity's position,
+   * its colour), each pulled as one vector by `shrink` (see `pullBy`); every
+   * entry of a group must have the same range width. Entries in no group are
+   * their own.
+   */
+  groups?: readonly (readonly number[])[];
+}
+
+/**
+ * For each entry of the last axis, the entries of its attribute (its group,
+ * or itself alone), under `pullBy`; validated against the range's widths.
+ */
+export function pullGroups(
+  range: ChainRange | undefined,
+  last: number,
+  pullBy: PullBy = 'attribute',
+  scales: ArrayLike<number> = new Float64Array(last).fill(1),
+): number[][] {
+  const of: number[][] = Array.from({ length: last }, (_, j) => [j]);
+  if (pullBy === 'coordinate' || !range?.groups) return of;
+  const seen = new Set<number>();
+  for (const group of range.groups) {
+    for (const j of group) {
+      if (!Number.isInteger(j) || j < 0 || j >= last || seen.has(j))
+        throw new Error(`langevin: range.groups: entry ${j} is outside 0..${last - 1} or repeated`);
+      if (scales[j] !== scales[group[0]])
+        throw new Error(`langevin: range.groups: entries ${group[0]} and ${j} differ in width`);
+      seen.add(j);
+      of[j] = [...group];
+    }
+  }
+  return of;
 }
 
 export interface TrajectoryStep {
@@ -205,6 +252,8 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
     if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
       bad(`${key} must be a finite number >= 0, got ${v}`);
   }
+  if (s.pullBy !== undefined && !PULL_BY.includes(s.pullBy))
+    bad(`pullBy must be one of ${PULL_BY.join(', ')}, got ${JSON.stringify(s.pullBy)}`);
   if (s.pullUnit !== undefined && !PULL_UNITS.includes(s.pullUnit))
     bad(`pullUnit must be one of ${PULL_UNITS.join(', ')}, got ${JSON.stringify(s.pullUnit)}`);
   if (s.refit !== undefined && (!Number.isInteger(s.refit) || s.refit < 0)) {
@@ -258,6 +307,18 @@ export function langevin(
     uniform ? f(1) : T.tensor(Array.from(scales, f));
   const anchorScale = perAttribute((v) => v * v);
   const shrinkScale = perAttribute((v) => v);
+  // With attributes as groups: S [last, last], S_jk = 1 when k is in j's group, so that
+  // sqrt(d^2 S) is, at each coordinate, the length of its attribute's change.
+  const groupsOf = pullGroups(range, last, settings.pullBy, scales);
+  const grouped = groupsOf.some((g) => g.length > 1);
+  const sameGroup = grouped
+    ? T.tensor(
+        Array.from({ length: last * last }, (_, q) =>
+          groupsOf[Math.floor(q / last)].includes(q % last) ? 1 : 0,
+        ),
+        [last, last],
+      )
+    : null;
   const step = (z: Tensor): Tensor => {
     let g = gradFn(z);
     if (anchor > 0) g = T.add(g, T.mul(T.mul(T.sub(z, home), anchor), anchorScale));
@@ -278,7 +339,14 @@ export function langevin(
     if (shrinkBy > 0) {
       const d = T.sub(next, home);
       let pull: Tensor;
-      if (typeof shrinkScale === 'number') pull = T.clipByValue(d, -shrinkBy, shrinkBy);
+      if (sameGroup) {
+        // The group lasso's step: each attribute's change keeps max(0, 1 - t / |d_G|) of itself.
+        const t = typeof shrinkScale === 'number' ? shrinkBy : T.mul(shrinkScale, shrinkBy);
+        const d2 = T.reshape(T.square(d), [-1, last]);
+        const length = T.reshape(T.sqrt(T.add(T.matMul(d2, sameGroup), 1e-24)), d.shape);
+        const kept = T.maximum(T.sub(1, T.div(t, length)), 0);
+        pull = T.mul(d, T.sub(1, kept));
+      } else if (typeof shrinkScale === 'number') pull = T.clipByValue(d, -shrinkBy, shrinkBy);
       else {
         const t = T.mul(shrinkScale, shrinkBy);
         pull = T.minimum(T.maximum(d, T.neg(t)), t);
@@ -324,6 +392,7 @@ export function langevin(
     if (hi !== null && typeof hi !== 'number') hi.dispose();
     if (typeof anchorScale !== 'number') anchorScale.dispose();
     if (typeof shrinkScale !== 'number') shrinkScale.dispose();
+    sameGroup?.dispose();
   }
   return { z, trajectory };
 }

@@ -32,10 +32,14 @@ export const DEFAULT_INFERENCE: InferenceSettings = {
   attentionRange: 15,
 };
 
-/** Positions in [-1, 1], colours in [0, 1]. */
+/** Positions in [-1, 1], colours in [0, 1]; an entity's two attributes, its position and its colour. */
 export const STATE_RANGE: ChainRange = {
   lo: [-1, -1, 0, 0, 0].slice(0, ATTRIBUTES),
   hi: [1, 1, 1, 1, 1].slice(0, ATTRIBUTES),
+  groups: [
+    [0, 1],
+    [2, 3, 4],
+  ],
 };
 
 export function validateInferenceSettings(s: InferenceSettings): InferenceSettings {
