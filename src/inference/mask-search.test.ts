@@ -221,5 +221,15 @@ describe('identification with the polish (a.polish)', () => {
     expect(describeSearch(shipped.inference).join('; ')).toMatch(
       /16 a-chains; the answer polished by up to 3 rounds/,
     );
+    // The x-chain's pull, in its unit and shape.
+    expect(describeSearch(shipped.inference)[0]).toBe(
+      "generation pulled toward its start (x.shrink 0.3, each position and colour as one vector, then 30 refit steps; in half-widths of each attribute's range; not in the paper)",
+    );
+    const raw = withChains(DEFAULT_INFERENCE, {
+      x: { anchor: 2, pullUnit: 'raw', pullBy: 'coordinate', shrink: 0.1 },
+    });
+    expect(describeSearch(raw)).toEqual([
+      'generation pulled toward its start (x.shrink 0.1, coordinate by coordinate, x.anchor 2; in raw units; not in the paper)',
+    ]);
   });
 });
