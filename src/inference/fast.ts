@@ -124,6 +124,10 @@ export function fastLangevin(
   const groupsOf = pullGroups(range, last, settings.pullBy, scales);
   const grouped = groupsOf.some((gr) => gr.length > 1);
   const next = grouped ? new Float64Array(size) : null;
+  // Each attribute once (its members share one list), so a row's change is measured once per attribute.
+  const attributes = [...new Map(groupsOf.map((gr) => [gr[0], gr])).values()];
+  const clampAt = (v: number, col: number): number =>
+    lo && hi ? Math.min(Math.max(v, lo[loStride ? col : 0]), hi[hiStride ? col : 0]) : v;
   const clampGrad = Number.isFinite(gradClamp);
   const trajectory: TrajectoryStep[] | undefined = record ? [] : undefined;
   const push = () =>
@@ -166,24 +170,19 @@ export function fastLangevin(
         const t = shrinkBy * scales[q % last];
         v -= Math.min(t, Math.max(-t, d)) * (mask ? mask[q] : 1);
       }
-      if (lo && hi) {
-        const col = q % last;
-        v = Math.min(Math.max(v, lo[loStride ? col : 0]), hi[hiStride ? col : 0]);
-      }
-      z[q] = v;
+      z[q] = clampAt(v, q % last);
     }
     if (next && shrinkBy > 0) {
-      for (let q = 0; q < size; q++) {
-        const base = q - (q % last);
-        let length2 = 1e-24;
-        for (const j of groupsOf[q % last]) length2 += (next[base + j] - home[base + j]) ** 2;
-        const kept = Math.max(1 - (shrinkBy * scales[q % last]) / Math.sqrt(length2), 0);
-        let v = next[q] - (1 - kept) * (next[q] - home[q]) * (mask ? mask[q] : 1);
-        if (lo && hi) {
-          const col = q % last;
-          v = Math.min(Math.max(v, lo[loStride ? col : 0]), hi[hiStride ? col : 0]);
+      for (let base = 0; base < size; base += last) {
+        for (const group of attributes) {
+          let length2 = 1e-24;
+          for (const j of group) length2 += (next[base + j] - home[base + j]) ** 2;
+          const kept = Math.max(1 - (shrinkBy * scales[group[0]]) / Math.sqrt(length2), 0);
+          for (const j of group) {
+            const q = base + j;
+            z[q] = clampAt(next[q] - (1 - kept) * (next[q] - home[q]) * (mask ? mask[q] : 1), j);
+          }
         }
-        z[q] = v;
       }
     }
     push();

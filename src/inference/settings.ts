@@ -79,19 +79,20 @@ export function describeSearch(s: InferenceSettings): string[] {
   const restarts = s.a.restarts ?? 1;
   const polish = s.a.polish ?? 0;
   const out: string[] = [];
-  const { anchor = 0, shrink = 0, refit = 0 } = s.x;
+  const { anchor = 0, shrink = 0, refit = 0, pullBy = 'attribute', pullUnit = 'range' } = s.x;
   if (anchor > 0 || shrink > 0) {
+    const shape =
+      pullBy === 'attribute'
+        ? 'each position and colour as one vector'
+        : 'coordinate by coordinate';
+    const unit = pullUnit === 'range' ? "half-widths of each attribute's range" : 'raw units';
     const pulls = [
-      ...(shrink > 0
-        ? [
-            `x.shrink ${shrink}, ${(s.x.pullBy ?? 'attribute') === 'attribute' ? 'each position and colour as one vector' : 'coordinate by coordinate'}`,
-          ]
-        : []),
+      ...(shrink > 0 ? [`x.shrink ${shrink}, ${shape}`] : []),
       ...(anchor > 0 ? [`x.anchor ${anchor}`] : []),
       ...(refit > 0 ? [`then ${refit} refit steps`] : []),
     ];
     out.push(
-      `generation pulled toward its start (${pulls.join(', ')}; in ${(s.x.pullUnit ?? 'range') === 'range' ? "half-widths of each attribute's range" : 'raw units'}; not in the paper)`,
+      `generation pulled toward its start (${pulls.join(', ')}; in ${unit}; not in the paper)`,
     );
   }
   if (restarts > 1)
