@@ -55,8 +55,12 @@ describe('--chain overrides', () => {
     );
   });
 
-  it('sets the test-time search knobs (a.restarts, a.polish), which training refuses', () => {
+  it('sets the test-time search knobs (a.restarts, a.polish, a.enumerate), which training refuses', () => {
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.polish=2']).a.polish).toBe(2);
+    expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.enumerate=12']).a.enumerate).toBe(12);
+    expect(() => resolveTrainingConfig({ inference: { a: { enumerate: 12 } } })).toThrow(
+      /inference\.a\.enumerate/,
+    );
     expect(applyChainOverrides(DEFAULT_INFERENCE, ['a.restarts=4']).a.restarts).toBe(4);
     expect(() => resolveTrainingConfig({ inference: { a: { polish: 2 } } })).toThrow(
       /inference\.a\.polish/,

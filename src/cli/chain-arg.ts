@@ -2,7 +2,7 @@
  * `--chain a.steps=20 --chain x.stepSize=0.3`: override any knob of the
  * test-time chains (w, x, a: steps, stepSize, noise, gradClamp, gradClipNorm;
  * x only: anchor, shrink, refit, pullUnit (range or raw), pullBy (attribute or
- * coordinate); a only: restarts, polish)
+ * coordinate); a only: restarts, polish, enumerate)
  * or attentionLogit / attentionRange.
  */
 import {
@@ -25,6 +25,7 @@ const CHAIN_KEYS = [
   'pullBy',
   'restarts',
   'polish',
+  'enumerate',
 ] as const;
 
 export function collect(value: string, previous: string[] = []): string[] {

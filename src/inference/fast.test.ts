@@ -283,6 +283,45 @@ describe.each(CASES)('fast inference matches the engine path ($name)', (c) => {
       }
       expect(moved.has('moved')).toBe(true);
     });
+
+    it('identify with enumeration: the lowest of all 2^N masks by the full energy, on both backends', () => {
+      // A chain of one noisy step answers at random; the enumeration must not depend on it.
+      const short = withChains(settings, { a: { steps: 1, restarts: 1, noise: 0.5 } });
+      const enumerated = withChains(short, { a: { enumerate: n } });
+      const L = settings.attentionLogit;
+      const x = sceneToArray(scene);
+      // Brute force on the full forward pass (fe.energy recomputes g; enumeration pools kept features).
+      let best = Infinity;
+      let bestMask: number[] = [];
+      for (let m = 0; m < 2 ** n; m++) {
+        const mask = Array.from({ length: n }, (_, i) => (m >> i) & 1);
+        const e = fe.energy(
+          x,
+          n,
+          Float32Array.from(mask, (v) => (v ? L : -L)),
+          code,
+        );
+        if (e < best) [best, bestMask] = [e, mask];
+      }
+      const chainAnswers = new Set<string>();
+      for (const seed of [3, 4, 5, 6]) {
+        const fast = fastIdentify(fe, scene, code, enumerated, new Rng(seed));
+        expect(fast.mask).toEqual(bestMask);
+        expect(identify(model, scene, code, enumerated, new Rng(seed)).mask).toEqual(bestMask);
+        chainAnswers.add(fastIdentify(fe, scene, code, short, new Rng(seed)).mask.join(''));
+      }
+      // The chains alone do not always find it, so the test could fail.
+      expect([...chainAnswers].some((a) => a !== bestMask.join(''))).toBe(true);
+      // One entity more than the bound: the chains answer again.
+      const below = withChains(short, { a: { enumerate: n - 1 } });
+      expect(fastIdentify(fe, scene, code, below, new Rng(3)).mask).toEqual(
+        fastIdentify(fe, scene, code, short, new Rng(3)).mask,
+      );
+      // A trace asked for is chain 0's, while the answer stays the enumeration's.
+      const traced = fastIdentify(fe, scene, code, enumerated, new Rng(3), { record: true });
+      expect(traced.trajectory!.energies).toHaveLength(2);
+      expect(traced.mask).toEqual(bestMask);
+    });
   });
 });
 

@@ -42,7 +42,7 @@ import {
   type ChainSettings,
   type TrajectoryStep,
 } from './langevin.js';
-import { hardLogits, maskOf, polishMasks } from './mask-search.js';
+import { hardLogits, lowestMask, maskOf, polishMasks } from './mask-search.js';
 import { STATE_RANGE, type InferenceSettings } from './settings.js';
 import { composeSettings, type ComposeOp, type ComposeOptions } from './compose.js';
 
@@ -382,7 +382,10 @@ const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
  * lowest energy, the first on a tie. `first`, when given, is chain 0 already
  * run (the playground animates it): its final logits, and it is not run again.
  * With `chain.polish` > 0 the answer is then polished (./mask-search.ts);
- * `polished` counts the rounds in which its mask moved.
+ * `polished` counts the rounds in which its mask moved. In a scene of at most
+ * `chain.enumerate` entities the answer is instead the lowest-energy of all
+ * 2^n masks (`enumerated`); the chains run there only for a trace (`record`
+ * or `first`: the playground shows chain 0).
  */
 export function fastAttentionRestarts(
   objective: FastObjective,
@@ -392,9 +395,32 @@ export function fastAttentionRestarts(
   attentionLogit: number,
   rng: Rng,
   options: { record?: boolean; first?: Float32Array } = {},
-): FastChainResult & { chosen: number; polished: number } {
+): FastChainResult & { chosen: number; polished: number; enumerated: boolean } {
   const restarts = chain.restarts ?? 1;
   const polish = chain.polish ?? 0;
+  if (n <= (chain.enumerate ?? 0)) {
+    const traced = options.first
+      ? { z: options.first }
+      : options.record
+        ? fastLangevin(objective, new Float32Array(n), chain, {
+            rng,
+            range: { lo: -range, hi: range },
+            record: true,
+          })
+        : { z: new Float32Array(n) };
+    const logits = new Float32Array(n);
+    const lowest = lowestMask(n, (mask) => {
+      for (let i = 0; i < n; i++) logits[i] = mask[i] ? attentionLogit : -attentionLogit;
+      return objective.energy(logits);
+    });
+    return {
+      ...traced,
+      z: hardLogits(lowest.mask, attentionLogit),
+      chosen: 0,
+      polished: 0,
+      enumerated: true,
+    };
+  }
   const run = () =>
     fastLangevin(objective, new Float32Array(n), chain, {
       rng,
@@ -404,12 +430,13 @@ export function fastAttentionRestarts(
   const maskEnergy = (z: ArrayLike<number>) =>
     restarts === 1 && polish === 0 ? 0 : objective.energy(hardLogits(z, attentionLogit));
   const first: FastChainResult = options.first ? { z: options.first } : run();
-  let best = { ...first, chosen: 0, polished: 0 };
+  let best = { ...first, chosen: 0, polished: 0, enumerated: false };
   let bestEnergy = maskEnergy(first.z);
   for (let r = 1; r < restarts; r++) {
     const next = run();
     const e = maskEnergy(next.z);
-    if (e < bestEnergy) [best, bestEnergy] = [{ ...next, chosen: r, polished: 0 }, e];
+    if (e < bestEnergy)
+      [best, bestEnergy] = [{ ...next, chosen: r, polished: 0, enumerated: false }, e];
   }
   if (polish > 0) {
     const polished = polishMasks([maskOf(best.z)], [bestEnergy], polish, (_, masks) =>

@@ -9,13 +9,14 @@
 import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
 import { whoMoves } from '../concepts/family.js';
+import { FastEnergy } from '../model/fast-energy.js';
 import type { EnergyModel } from '../model/model.js';
 import type { NormalSource, Rng } from '../random/rng.js';
 import { agentIndex, arrayToScene, sceneToArray } from '../world/scene.js';
 import { ATTRIBUTES, type Event, type Scene } from '../world/types.js';
 import { attentionEnergy, conceptEnergy, stateEnergy } from './chain-energies.js';
 import { langevin, type ChainSettings, type TrajectoryStep } from './langevin.js';
-import { hardLogits, maskOf, polishMasks } from './mask-search.js';
+import { hardLogits, lowestMask, maskOf, polishMasks } from './mask-search.js';
 import { STATE_RANGE, type InferenceSettings } from './settings.js';
 
 // ---------------------------------------------------------------------------
@@ -132,6 +133,17 @@ export function identifyBatch(
     if (!options.differentiable) a0.dispose();
     return out;
   };
+  if (N <= (chain.enumerate ?? 0)) {
+    if (options.differentiable)
+      throw new Error('identify: enumeration is not differentiable (train with a.enumerate = 0)');
+    // A chain runs only for its trace; the answer is the energy's own minimum.
+    const traced = options.record ? run() : undefined;
+    if (traced) T.dispose(traced.z);
+    return {
+      a: T.tensor(lowestMasks(model, x, w, options.answerLogit ?? 4), [B, N]),
+      trajectory: traced?.trajectory,
+    };
+  }
   if (restarts === 1 && polish === 0) {
     const { z, trajectory } = run();
     return { a: z, trajectory };
@@ -169,6 +181,35 @@ export function identifyBatch(
   const top = votes.indexOf(Math.max(...votes));
   if (polish > 0) polishAnswers(model, x, w, answer, best, polish, L);
   return { a: T.tensor(answer, [B, N]), trajectory: trajectories[top] };
+}
+
+/**
+ * Per scene, the lowest-energy of all 2^N masks as logits +-L [B * N]. Scored
+ * on the fast kernel, as on the kernel backend: each scene's pair features
+ * once, then per mask only the pooling and f (the engine would recompute g
+ * for each of the 2^N masks). First order, as enumeration needs.
+ */
+function lowestMasks(model: EnergyModel, x: Tensor, w: Tensor, L: number): Float32Array {
+  const [B, N, A] = x.shape;
+  const D = w.shape[1] as number;
+  const xs = T.read(x);
+  const ws = T.read(w);
+  const fe = new FastEnergy(model.config, model.values());
+  const out = new Float32Array(B * N);
+  const logits = new Float32Array(N);
+  for (let b = 0; b < B; b++) {
+    const objective = fe.aChain(
+      xs.subarray(b * N * A, (b + 1) * N * A),
+      N,
+      ws.subarray(b * D, (b + 1) * D),
+    );
+    const { mask } = lowestMask(N, (m) => {
+      for (let i = 0; i < N; i++) logits[i] = m[i] ? L : -L;
+      return objective.energy(logits);
+    });
+    out.set(hardLogits(mask, L), b * N);
+  }
+  return out;
 }
 
 /** Pair rows per energy call in the polish (see polishAnswers). */

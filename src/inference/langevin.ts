@@ -104,6 +104,14 @@ export interface ChainSettings {
    * (./mask-search.ts; default 0, none). Not in the paper.
    */
   polish?: number;
+  /**
+   * Identification only: in a scene of at most this many entities, score all
+   * 2^N hard masks and answer the lowest-energy one, the energy's own minimum
+   * over the answers; the chains and the polish do not decide there (default
+   * 0, never). g's pair features are computed once per scene, so a mask costs
+   * only its pooling and f (./mask-search.ts). Not in the paper.
+   */
+  enumerate?: number;
 }
 
 export const PULL_UNITS = ['range', 'raw'] as const;
@@ -222,7 +230,14 @@ function boundTensor(bound: number | readonly number[], last: number): Tensor | 
 }
 
 /** Bounds on a chain's counts: beyond them a model file or a flag is a mistake, not a setting (a chain of 1e9 steps never ends). */
-export const CHAIN_LIMITS = { steps: 10_000, restarts: 1_000, polish: 100, refit: 10_000 } as const;
+export const CHAIN_LIMITS = {
+  steps: 10_000,
+  restarts: 1_000,
+  polish: 100,
+  refit: 10_000,
+  // 2^16 masks a scene (mask-search.ts's ENUMERATE_MAX_ENTITIES): beyond it enumeration is a stall, not a search.
+  enumerate: 16,
+} as const;
 
 export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
   const bad = (what: string) => {
@@ -232,7 +247,7 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
     bad(`expected an object of chain knobs, got ${JSON.stringify(s)}`);
   if (!Number.isInteger(s.steps) || s.steps < 0)
     bad(`steps must be an integer >= 0, got ${s.steps}`);
-  for (const key of ['steps', 'restarts', 'polish', 'refit'] as const) {
+  for (const key of ['steps', 'restarts', 'polish', 'refit', 'enumerate'] as const) {
     const v = s[key];
     if (typeof v === 'number' && v > CHAIN_LIMITS[key])
       bad(`${key} must be at most ${CHAIN_LIMITS[key]}, got ${v}`);
@@ -261,6 +276,9 @@ export function validateChainSettings(s: ChainSettings, label = 'chain'): void {
   }
   if (s.polish !== undefined && (!Number.isInteger(s.polish) || s.polish < 0)) {
     bad(`polish must be an integer >= 0, got ${s.polish}`);
+  }
+  if (s.enumerate !== undefined && (!Number.isInteger(s.enumerate) || s.enumerate < 0)) {
+    bad(`enumerate must be an integer >= 0, got ${s.enumerate}`);
   }
 }
 

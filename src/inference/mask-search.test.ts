@@ -4,7 +4,7 @@ import { EnergyModel } from '../model/model.js';
 import { Rng } from '../random/rng.js';
 import { useEngine } from '../test-utils/engine.js';
 import { identifyBatch } from './infer.js';
-import { maskNeighbours, polishMasks } from './mask-search.js';
+import { lowestMask, maskNeighbours, polishMasks } from './mask-search.js';
 import { readFileSync } from 'node:fs';
 import {
   DEFAULT_INFERENCE,
@@ -230,6 +230,73 @@ describe('identification with the polish (a.polish)', () => {
     });
     expect(describeSearch(raw)).toEqual([
       'generation pulled toward its start (x.shrink 0.1, coordinate by coordinate, x.anchor 2; in raw units; not in the paper)',
+    ]);
+  });
+});
+
+describe('lowestMask (a.enumerate)', () => {
+  // The energy's minimum sits at `target`; every mask's energy is its Hamming distance to it.
+  const target = Uint8Array.of(1, 0, 1, 1, 0, 0, 1);
+
+  it('scores every mask once and keeps the lowest', () => {
+    const seen = new Set<string>();
+    const { mask, energy } = lowestMask(7, (m) => {
+      seen.add(m.join(''));
+      return hamming(m, target);
+    });
+    expect(seen.size).toBe(128);
+    expect(Array.from(mask)).toEqual(Array.from(target));
+    expect(energy).toBe(0);
+  });
+
+  it('finds a minimum that no descent from the empty set reaches', () => {
+    // A trap: every mask scores 1 + its count, but the full set scores -1.
+    const { mask } = lowestMask(6, (m) =>
+      m.every((v) => v) ? -1 : 1 + m.reduce((s, v) => s + v, 0),
+    );
+    expect(Array.from(mask)).toEqual([1, 1, 1, 1, 1, 1]);
+    const polished = polishMasks([new Uint8Array(6)], [1], 10, (_, masks) =>
+      masks.map((m) => (m.every((v) => v) ? -1 : 1 + m.reduce((s, v) => s + v, 0))),
+    );
+    expect(Array.from(polished.masks[0])).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('keeps the first in counting order on a tie, and handles the empty scene', () => {
+    // Entity 0 alone (m = 1) and entity 1 alone (m = 2) tie below the rest.
+    const e = (m: Uint8Array) => (m.reduce((s, v) => s + v, 0) === 1 && !m[2] ? 0 : 1);
+    expect(Array.from(lowestMask(3, e).mask)).toEqual([1, 0, 0]);
+    expect(lowestMask(0, () => 5)).toEqual({ mask: new Uint8Array(0), energy: 5 });
+  });
+
+  it('names bad input', () => {
+    expect(() => lowestMask(17, () => 0)).toThrow(/0 to 16 entities, got 17/);
+    expect(() => lowestMask(2.5, () => 0)).toThrow(/got 2.5/);
+  });
+
+  it('is a test-time knob of the a-chain only, named in every error and in a results page header', () => {
+    const model = EnergyModel.init(
+      { variant: 'relational', attributes: 5, codeSize: 4, hidden: 16, gLayers: 2, fLayers: 1 },
+      new Rng(7),
+      1.5,
+    );
+    const x = T.tensor(new Float32Array(2 * 4 * 5).fill(0.1), [2, 4, 5]);
+    const w = T.tensor(new Float32Array(2 * 4), [2, 4]);
+    const chain = { steps: 2, stepSize: 0.5, noise: 0.1, gradClamp: 5, enumerate: 4 };
+    expect(() =>
+      identifyBatch(model, x, w, chain, 15, { rng: new Rng(1), differentiable: true }),
+    ).toThrow(/enumeration is not differentiable/);
+    T.dispose([x, w]);
+    expect(() =>
+      validateInferenceSettings(withChains(DEFAULT_INFERENCE, { w: { enumerate: 4 } })),
+    ).toThrow(/w-chain: enumerate applies to identification/);
+    expect(() =>
+      validateInferenceSettings(withChains(DEFAULT_INFERENCE, { a: { enumerate: 17 } })),
+    ).toThrow(/a-chain: enumerate must be at most 16, got 17/);
+    expect(() =>
+      validateInferenceSettings(withChains(DEFAULT_INFERENCE, { a: { enumerate: 1.5 } })),
+    ).toThrow(/a-chain: enumerate must be an integer >= 0/);
+    expect(describeSearch(withChains(DEFAULT_INFERENCE, { a: { enumerate: 12 } }))).toEqual([
+      'in scenes of up to 12 entities, the answer is the lowest-energy of all 2^N sets instead (a.enumerate; not in the paper)',
     ]);
   });
 });

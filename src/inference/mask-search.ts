@@ -109,3 +109,34 @@ export function polishMasks(
   }
   return { masks, energies: best, moves };
 }
+
+/** Above this many entities `lowestMask` refuses: 2^n masks would not end. */
+export const ENUMERATE_MAX_ENTITIES = 16;
+
+/**
+ * The energy's own minimum over the answers: all 2^n masks scored and the
+ * lowest kept, the first in counting order on a tie (mask m holds entity i
+ * where bit i of m is set, so the empty set comes first). Where the chains and
+ * the polish stop in a local minimum, this is the answer they were searching
+ * for; where the energy ranks a wrong set first, it is that wrong set. Pure
+ * but for `energy`, which gets one mask (a buffer it must not keep) per call.
+ */
+export function lowestMask(
+  n: number,
+  energy: (mask: Uint8Array) => number,
+): { mask: Uint8Array; energy: number } {
+  if (!(Number.isInteger(n) && n >= 0 && n <= ENUMERATE_MAX_ENTITIES))
+    throw new Error(
+      `enumerate: scenes of 0 to ${ENUMERATE_MAX_ENTITIES} entities, got ${n} (2^${n} masks)`,
+    );
+  const mask = new Uint8Array(n);
+  let best = Infinity;
+  let bestM = 0;
+  for (let m = 0; m < 2 ** n; m++) {
+    for (let i = 0; i < n; i++) mask[i] = (m >> i) & 1;
+    const e = energy(mask);
+    if (e < best) [best, bestM] = [e, m];
+  }
+  for (let i = 0; i < n; i++) mask[i] = (bestM >> i) & 1;
+  return { mask, energy: best };
+}

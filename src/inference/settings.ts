@@ -60,8 +60,10 @@ export function validateInferenceSettings(s: InferenceSettings): InferenceSettin
   for (const k of ['w', 'x'] as const) {
     if ((s[k].restarts ?? 1) !== 1)
       throw new Error(`${k}-chain: restarts apply to identification (the a-chain) only`);
-    if ((s[k].polish ?? 0) !== 0)
-      throw new Error(`${k}-chain: polish applies to identification (the a-chain) only`);
+    for (const key of ['polish', 'enumerate'] as const) {
+      if ((s[k][key] ?? 0) !== 0)
+        throw new Error(`${k}-chain: ${key} applies to identification (the a-chain) only`);
+    }
   }
   if (!(s.attentionLogit > 0))
     throw new Error(`attentionLogit must be > 0, got ${s.attentionLogit}`);
@@ -78,6 +80,7 @@ export function validateInferenceSettings(s: InferenceSettings): InferenceSettin
 export function describeSearch(s: InferenceSettings): string[] {
   const restarts = s.a.restarts ?? 1;
   const polish = s.a.polish ?? 0;
+  const enumerate = s.a.enumerate ?? 0;
   const out: string[] = [];
   const { anchor = 0, shrink = 0, refit = 0, pullBy = 'attribute', pullUnit = 'range' } = s.x;
   if (anchor > 0 || shrink > 0) {
@@ -100,6 +103,11 @@ export function describeSearch(s: InferenceSettings): string[] {
   if (polish > 0) {
     out.push(
       `the answer polished by up to ${polish} rounds of descent over the sets one or two entities away (a.polish; not in the paper)`,
+    );
+  }
+  if (enumerate > 0) {
+    out.push(
+      `in scenes of up to ${enumerate} entities, the answer is the lowest-energy of all 2^N sets instead (a.enumerate; not in the paper)`,
     );
   }
   return out;

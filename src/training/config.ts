@@ -264,6 +264,11 @@ export function validateTrainingConfig(c: TrainingConfig, source = 'config'): Tr
       'inference.a.polish: training differentiates through the a-chain; the polish is a test-time knob (export --chain a.polish=R)',
     );
   }
+  if ((c.inference.a.enumerate ?? 0) !== 0) {
+    fail(
+      'inference.a.enumerate: training differentiates through the a-chain; enumeration is a test-time knob (export --chain a.enumerate=N)',
+    );
+  }
   if (!Number.isInteger(c.seed)) fail(`seed: expected an integer, got ${c.seed}`);
   const names = Object.keys(c.families);
   if (names.length === 0) fail('families: at least one family is needed');

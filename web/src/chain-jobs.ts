@@ -108,8 +108,13 @@ export function* identifyJob(ep: PageEpisode): Generator<void, void, void> {
     first,
   );
   view.probs = best.probs;
-  if (best.restarts > 1 || best.polished > 0)
-    view.bestOf = { chosen: best.chosen, restarts: best.restarts, polished: best.polished };
+  if (best.restarts > 1 || best.polished > 0 || best.enumerated)
+    view.bestOf = {
+      chosen: best.chosen,
+      restarts: best.restarts,
+      polished: best.polished,
+      enumerated: best.enumerated,
+    };
   view.answer = best.probs.map((p) => (p > 0.5 ? 1 : 0));
   view.verdict = judgeIdentification(ep.family, ep.query.scene, view.answer);
   view.done = true;

@@ -131,7 +131,7 @@ export function identifyRestarts(
   attentionLogit: number,
   rng: Rng,
   first: Float32Array,
-): { probs: number[]; chosen: number; restarts: number; polished: number } {
+): { probs: number[]; chosen: number; restarts: number; polished: number; enumerated: boolean } {
   const objective = fastAttentionObjective(kernelOf(model), scene, code);
   const best = fastAttentionRestarts(
     objective,
@@ -147,6 +147,7 @@ export function identifyRestarts(
     chosen: best.chosen,
     restarts: chain.restarts ?? 1,
     polished: best.polished,
+    enumerated: best.enumerated,
   };
 }
 

@@ -32,8 +32,11 @@ export type View =
       done: boolean;
       answer: number[] | null;
       verdict: CheckResult | null;
-      /** With the model's a.restarts > 1 or a.polish > 0: which chain's answer was kept, of how many, and the polish's moves. */
-      bestOf: { chosen: number; restarts: number; polished: number } | null;
+      /**
+       * With the model's a.restarts > 1, a.polish > 0 or a.enumerate: which chain's answer was kept, of how
+       * many, the polish's moves, and whether the answer is instead the lowest-energy of all 2^N sets.
+       */
+      bestOf: { chosen: number; restarts: number; polished: number; enumerated: boolean } | null;
     }
   | {
       kind: 'generate';
