@@ -191,6 +191,56 @@ describe.each(CASES)('energy ($name)', ({ config }) => {
     }
     T.dispose(Object.values(grads));
   });
+
+  it('energyOfAttentions: K patterns a scene at once equal the energy of each, with gradients', () => {
+    const K = 3;
+    const ak = Float32Array.from({ length: B * K * N }, () => rng.range(-4, 4));
+    const akt = () => T.tensor(ak, [B, K, N]);
+    const each = (xx: T.Tensor, aa: T.Tensor, ww: T.Tensor) =>
+      T.stack(
+        Array.from({ length: K }, (_, k) =>
+          model.energy(xx, T.reshape(T.slice(aa, [0, k, 0], [B, 1, N]), [B, N]), ww),
+        ),
+        1,
+      ); // [B, K]
+    const together = T.tidy(() => T.read(model.energyOfAttentions(xt(), akt(), wt())));
+    const apart = T.tidy(() => T.read(each(xt(), akt(), wt())));
+    expect(together.length).toBe(B * K);
+    expect(relativeError(Float64Array.from(together), Float64Array.from(apart))).toBeLessThan(1e-5);
+    // A pattern's energy differs from another's, so the comparison can fail.
+    expect(Math.abs(apart[0] - apart[1])).toBeGreaterThan(1e-4);
+    // Gradients w.r.t. x, the patterns, w and every parameter.
+    const weights = T.tensor(
+      Float32Array.from({ length: B * K }, (_, i) => 1 + i),
+      [B, K],
+    );
+    const lossOf = (f: typeof each) => (xx: T.Tensor, aa: T.Tensor, ww: T.Tensor) =>
+      T.sum(T.mul(f(xx, aa, ww), weights));
+    const byInputs = (f: typeof each) => {
+      const g = T.grads(lossOf(f))([xt(), akt(), wt()]);
+      const out = g.map((t) => Float64Array.from(T.read(t)));
+      T.dispose(g);
+      return out;
+    };
+    const fused = (xx: T.Tensor, aa: T.Tensor, ww: T.Tensor) =>
+      model.energyOfAttentions(xx, aa, ww);
+    byInputs(fused).forEach((g, i) =>
+      expect(relativeError(g, byInputs(each)[i])).toBeLessThan(1e-4),
+    );
+    const byParams = (f: typeof each) => {
+      const { value, grads } = model.valueAndGrads(() => lossOf(f)(xt(), akt(), wt()) as T.Scalar);
+      value.dispose();
+      const out = Object.fromEntries(
+        Object.entries(grads).map(([k, t]) => [k, Float64Array.from(T.read(t))]),
+      );
+      T.dispose(Object.values(grads));
+      return out;
+    };
+    const [got, want] = [byParams(fused), byParams(each)];
+    for (const spec of paramSpecs(config))
+      expect(relativeError(got[spec.name], want[spec.name]), spec.name).toBeLessThan(1e-4);
+    weights.dispose();
+  });
 });
 
 describe('energy shape checks', () => {
@@ -203,6 +253,9 @@ describe('energy shape checks', () => {
     expect(() =>
       T.tidy(() => model.energy(T.zeros([2, 3, 5]), T.zeros([2, 4]), T.zeros([2, 3]))),
     ).toThrow(/a must be \[2, 3\]/);
+    expect(() =>
+      T.tidy(() => model.energyOfAttentions(T.zeros([2, 3, 5]), T.zeros([2, 3]), T.zeros([2, 3]))),
+    ).toThrow(/a must be \[2, K, 3\]/);
     model.dispose();
   });
 

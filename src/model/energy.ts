@@ -61,12 +61,15 @@ export function pairDirections(
   return T.div(v, denom);
 }
 
-/** Pooled relation features [B, H]. */
-function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: Tensor): Tensor {
+/**
+ * All of g, none of the attention: g's output for every pair [B, N, N, H]
+ * (relational variants) or entity [B, N, H] (non-relational). The attention
+ * enters only afterwards, as gates on the pooling.
+ */
+function gFeatures(config: ModelConfig, p: ParamTensors, x: Tensor, w: Tensor): Tensor {
   const [B, N, D] = x.shape;
   const H = config.hidden;
   const xf = T.reshape(x, [B * N, D]);
-  const gate1 = T.sigmoid(a); // [B, N]
   const wProj = T.add(T.matMul(w, p['g0.ww']), p['g0.b']); // [B, H]
   const pi = T.matMul(xf, p['g0.wi']); // [B*N, H]
 
@@ -75,8 +78,7 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
     for (let k = 1; k < config.gLayers; k++) {
       h = T.silu(dense(T.reshape(h, [B * N, H]), p[`g${k}.w`], p[`g${k}.b`]));
     }
-    h = T.reshape(h, [B, N, H]);
-    return T.sum(T.mul(h, T.reshape(gate1, [B, N, 1])), 1);
+    return T.reshape(h, [B, N, H]);
   }
 
   const pj = T.matMul(xf, p['g0.wj']);
@@ -101,12 +103,88 @@ function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: T
   for (let k = 1; k < config.gLayers; k++) {
     h = T.silu(dense(T.reshape(h, [B * N * N, H]), p[`g${k}.w`], p[`g${k}.b`]));
   }
-  h = T.reshape(h, [B, N, N, H]);
+  return T.reshape(h, [B, N, N, H]);
+}
+
+/** Pooled relation features [B, H]. */
+function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: Tensor): Tensor {
+  const [B, N] = x.shape;
+  const gate1 = T.sigmoid(a); // [B, N]
+  const h = gFeatures(config, p, x, w);
+  if (config.variant === 'non-relational') return T.sum(T.mul(h, T.reshape(gate1, [B, N, 1])), 1);
   const gate =
     config.variant === 'relational'
       ? T.mul(T.reshape(gate1, [B, N, 1, 1]), T.reshape(gate1, [B, 1, N, 1]))
       : T.reshape(gate1, [B, N, 1, 1]);
   return T.sum(T.mul(h, gate), [1, 2]);
+}
+
+function checkShapes(config: ModelConfig, x: Tensor, a: Tensor, w: Tensor, patterns: boolean) {
+  const [B, N, D] = x.shape;
+  if (x.rank !== 3 || D !== config.attributes) {
+    throw new Error(`energy: x must be [B, N, ${config.attributes}], got [${x.shape}]`);
+  }
+  const aOk = patterns
+    ? a.rank === 3 && a.shape[0] === B && a.shape[2] === N
+    : a.rank === 2 && a.shape[0] === B && a.shape[1] === N;
+  if (!aOk)
+    throw new Error(`energy: a must be [${B}, ${patterns ? 'K, ' : ''}${N}], got [${a.shape}]`);
+  if (w.rank !== 2 || w.shape[0] !== B || w.shape[1] !== config.codeSize) {
+    throw new Error(`energy: w must be [${B}, ${config.codeSize}], got [${w.shape}]`);
+  }
+}
+
+/** f's layers after the first, and the squared outputs: [R, H] -> [R]. */
+function head(config: ModelConfig, p: ParamTensors, h0: Tensor): Tensor {
+  let h = h0;
+  for (let k = 1; k < config.fLayers; k++) {
+    h = T.silu(dense(h, p[`f${k}.w`], p[`f${k}.b`]));
+  }
+  const out = dense(h, p['out.w'], p['out.b']); // [R, K]
+  return T.sum(T.square(out), 1);
+}
+
+/**
+ * E(x, a_k, w) for K attention patterns of each scene at once: x [B, N, D],
+ * a [B, K, N] (logits), w [B, DW]; the result is [B, K], equal to `energy`
+ * of each pattern up to float rounding. The attention enters only as gates
+ * on g's pooling, so g runs once per scene and a pattern costs one row of a
+ * batched product and f: ranking all 64 masks of a 6-entity scene (the
+ * mask-ranking term) costs about two energies of it, not 64.
+ */
+export function energyOfAttentions(
+  config: ModelConfig,
+  p: ParamTensors,
+  x: Tensor,
+  a: Tensor,
+  w: Tensor,
+): Tensor {
+  checkShapes(config, x, a, w, true);
+  const [B, N] = x.shape;
+  const K = a.shape[1] as number;
+  const H = config.hidden;
+  const s = T.sigmoid(a); // [B, K, N]
+  const rows = config.variant === 'non-relational' ? N : N * N;
+  const gates =
+    config.variant === 'non-relational'
+      ? s
+      : T.reshape(
+          T.mul(
+            T.reshape(s, [B, K, N, 1]),
+            config.variant === 'relational' ? T.reshape(s, [B, K, 1, N]) : T.ones([1, 1, 1, N]),
+          ),
+          [B, K, rows],
+        );
+  // [B, K, rows] x [B, rows, H]: batched, neither operand broadcast (see ../engine/index.ts).
+  const pool = T.matMul(gates, T.reshape(gFeatures(config, p, x, w), [B, rows, H])); // [B, K, H]
+  const fromW = T.add(T.matMul(w, p['f0.ww']), p['f0.b']); // [B, H]
+  const h0 = T.silu(
+    T.add(
+      T.reshape(T.matMul(T.reshape(pool, [B * K, H]), p['f0.wp']), [B, K, H]),
+      T.reshape(fromW, [B, 1, H]),
+    ),
+  );
+  return T.reshape(head(config, p, T.reshape(h0, [B * K, H])), [B, K]);
 }
 
 /** E(x, a, w) for a batch: [B]. */
@@ -117,23 +195,13 @@ export function energy(
   a: Tensor,
   w: Tensor,
 ): Tensor {
-  const [B, N, D] = x.shape;
-  if (x.rank !== 3 || D !== config.attributes) {
-    throw new Error(`energy: x must be [B, N, ${config.attributes}], got [${x.shape}]`);
-  }
-  if (a.rank !== 2 || a.shape[0] !== B || a.shape[1] !== N) {
-    throw new Error(`energy: a must be [${B}, ${N}], got [${a.shape}]`);
-  }
-  if (w.rank !== 2 || w.shape[0] !== B || w.shape[1] !== config.codeSize) {
-    throw new Error(`energy: w must be [${B}, ${config.codeSize}], got [${w.shape}]`);
-  }
+  checkShapes(config, x, a, w, false);
   const pool = pooled(config, p, x, a, w);
-  let h = T.silu(T.add(T.add(T.matMul(pool, p['f0.wp']), T.matMul(w, p['f0.ww'])), p['f0.b']));
-  for (let k = 1; k < config.fLayers; k++) {
-    h = T.silu(dense(h, p[`f${k}.w`], p[`f${k}.b`]));
-  }
-  const out = dense(h, p['out.w'], p['out.b']); // [B, K]
-  return T.sum(T.square(out), 1);
+  return head(
+    config,
+    p,
+    T.silu(T.add(T.add(T.matMul(pool, p['f0.wp']), T.matMul(w, p['f0.ww'])), p['f0.b'])),
+  );
 }
 
 /** The parameters seen through a first-order stop: used for the KL term's E_stop(theta). */

@@ -5,7 +5,7 @@ import * as T from '../engine/index.js';
 import type { Tensor, Variable } from '../engine/index.js';
 import type { Rng } from '../random/rng.js';
 import { validateModelConfig, type ModelConfig } from './config.js';
-import { energy, type ParamTensors } from './energy.js';
+import { energy, energyOfAttentions, type ParamTensors } from './energy.js';
 import { checkParamValues, initParams, paramSpecs, type ParamValues } from './params.js';
 
 export class EnergyModel {
@@ -28,6 +28,11 @@ export class EnergyModel {
   /** E(x, a, w): [B]. */
   energy(x: Tensor, a: Tensor, w: Tensor, params: ParamTensors = this.params): Tensor {
     return energy(this.config, params, x, a, w);
+  }
+
+  /** E(x, a_k, w) of K attention patterns a [B, K, N] per scene, g run once a scene: [B, K]. */
+  energyOfAttentions(x: Tensor, a: Tensor, w: Tensor, params: ParamTensors = this.params): Tensor {
+    return energyOfAttentions(this.config, params, x, a, w);
   }
 
   /** The variables in a fixed order (the order of paramSpecs). */

@@ -15,10 +15,14 @@
  * where "right" is the family's own checker (so count-k's many right answers
  * all count), and a mask m enters the energy as logits +-L, as demos do.
  *
+ * g runs once per episode: a mask enters only as gates on g's pooling, so
+ * each mask costs one row of a batched product and f
+ * (`energyOfAttentions`, ../model/energy.ts; about 20x less than an energy per
+ * mask at N = 6, `npx tsx bench/mask-rank.ts`).
+ *
  * The sum runs over every mask while 2^N is at most `loss.maskRankMasks`
- * (64: N <= 6). Above, enumerating costs 2^N energies per episode (4,096 at
- * N = 12, which the engine's memory does not hold at hidden 128), so each row
- * ranks a sample of that many masks instead: some right masks, the masks one
+ * (64: N <= 6). Above, each row ranks a sample of that many masks instead
+ * (all 4,096 at N = 12 would be 64 times the term's work): some right masks, the masks one
  * entity away from a right one (the wrong answers nearest the truth, the ones
  * a chain ends in), and uniform draws. The loss is then a sampled softmax:
  * the same ranking, its normaliser estimated from the masks that compete.
@@ -114,7 +118,6 @@ export function maskEnergies(
   attentionLogit: number,
 ): Tensor {
   const [B, N, D] = after.shape as [number, number, number];
-  const C = w.shape[1]!;
   const R = rows.length;
   const M = masks[0]?.length ?? 0;
   if (masks.length !== R || masks.some((m) => m.length !== M))
@@ -122,15 +125,12 @@ export function maskEnergies(
   const pick = new Float32Array(R * B);
   rows.forEach((b, r) => (pick[r * B + b] = 1));
   const S = T.tensor(pick, [R, B]);
-  const broadcast = T.zeros([R, M, 1]);
-  const xs = T.reshape(
-    T.add(T.reshape(T.matMul(S, T.reshape(after, [B, N * D])), [R, 1, N * D]), broadcast),
-    [R * M, N, D],
-  );
-  const ws = T.reshape(T.add(T.reshape(T.matMul(S, w), [R, 1, C]), broadcast), [R * M, C]);
+  const xs = T.reshape(T.matMul(S, T.reshape(after, [B, N * D])), [R, N, D]);
+  const ws = T.matMul(S, w);
   const logits = new Float32Array(R * M * N);
   masks.forEach((m, r) => logits.set(maskLogits(m, N, attentionLogit), r * M * N));
-  return T.reshape(model.energy(xs, T.tensor(logits, [R * M, N]), ws), [R, M]);
+  // g once per row, then each mask's pooling and f (energyOfAttentions in ../model/energy.ts).
+  return model.energyOfAttentions(xs, T.tensor(logits, [R, M, N]), ws);
 }
 
 /** E(x1, m, w) of every hard mask m of each selected row: [rows.length, 2^N], column m holding mask m. */
