@@ -187,6 +187,17 @@ describe('model commands', () => {
     const t = await loadModelDir(tuned);
     expect((t.inference as { a: { steps: number } }).a.steps).toBe(7);
     expect((t.inference as { x: unknown }).x).toEqual((best.inference as { x: unknown }).x);
+    // A re-export keeps where the parameters came from and every knob set on the way.
+    const again = join(dir, 'tuned-again');
+    expect(await runExport({ from: tuned, out: again, chain: ['a.polish=2'] }, capture())).toBe(0);
+    const t2 = await loadModelDir(again);
+    expect(t2.meta?.exportedFrom).toBe(t.meta?.exportedFrom);
+    expect(t.meta?.exportedFrom).toMatch(/run/);
+    expect(t2.meta?.testTimeOverrides).toEqual(['a.steps=7', 'a.polish=2']);
+    expect((t2.inference as { a: { steps: number; polish: number } }).a).toMatchObject({
+      steps: 7,
+      polish: 2,
+    });
   });
 
   it('export --add writes the sum of two energies as one model, and names a missing second model', async () => {

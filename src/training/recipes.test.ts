@@ -21,6 +21,8 @@ describe('committed recipes', () => {
     const recipe = await readRecipe(`${root}recipes/shipped.json`);
     const shipped = JSON.parse(readFileSync(`${root}models/default/model.json`, 'utf8'));
     expect(shipped.inference.x).toMatchObject(recipe.model.chains!.x!);
+    expect(shipped.inference.a).toMatchObject(recipe.model.chains!.a!);
+    expect(shipped.inference.a.enumerate).toBe(12);
     const lineage = recipe.stages.find((s) => s.name === recipe.model.from)!;
     expect('export' in lineage && lineage.chains?.a).toMatchObject({
       restarts: shipped.inference.a.restarts,

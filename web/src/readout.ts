@@ -41,7 +41,7 @@ export function renderReadout(ep: PageEpisode): void {
     el.answer.textContent = view.answer
       ? `model's answer: ${describeSet(view.answer)}  (sigmoid(a) = ${view.probs.map((p) => fmt(p, 2)).join(', ')})` +
         (view.bestOf?.enumerated
-          ? `; the lowest-energy of all ${2 ** view.answer.length} sets (the model's a.enumerate), not the chain's`
+          ? `; chosen among all ${2 ** view.answer.length} sets by their energy (the model's a.enumerate), not by the chain shown`
           : '') +
         (view.bestOf && !view.bestOf.enumerated && view.bestOf.restarts > 1
           ? `; the lowest-energy answer of ${view.bestOf.restarts} a-chains: chain ${view.bestOf.chosen + 1}${view.bestOf.chosen === 0 ? ' (the one shown)' : ''}`

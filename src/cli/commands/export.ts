@@ -49,17 +49,24 @@ export async function runExport(args: ExportArgs, io: CliIo): Promise<number> {
         );
       }
     }
+    // `exportedFrom` names where the parameters come from and `testTimeOverrides` every chain knob
+    // set since: re-exporting a model to change a knob keeps both, so a model's file says how it
+    // was made (models/default: the sum's two sources, then each stored knob in order).
+    const earlier = data.meta ?? {};
     const meta: Record<string, unknown> = {
-      ...data.meta,
-      exportedFrom: added ? [source, added] : source,
+      ...earlier,
+      exportedFrom: added ? [source, added] : (earlier.exportedFrom ?? source),
     };
+    const earlierOverrides = added
+      ? []
+      : ((earlier.testTimeOverrides as string[] | undefined) ?? []);
     const inference = args.chain?.length
       ? applyChainOverrides(
           (data.inference as InferenceSettings | undefined) ?? DEFAULT_INFERENCE,
           args.chain,
         )
       : data.inference;
-    if (args.chain?.length) meta.testTimeOverrides = args.chain;
+    if (args.chain?.length) meta.testTimeOverrides = [...earlierOverrides, ...args.chain];
     const path = await saveModelDir(args.out, {
       config: data.config,
       values: data.values,
