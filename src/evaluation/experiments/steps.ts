@@ -20,8 +20,10 @@ export const stepsExperiment: Experiment = {
       knob: 'K',
       values: STEP_COUNTS,
       families: () => families,
-      // The polish is a discrete search after the chain, not steps of it: off, so K alone varies.
-      settings: (k) => withChains(ctx.settings, { x: { steps: k }, a: { steps: k, polish: 0 } }),
+      // The polish and the enumeration are discrete searches instead of steps of the chain: off,
+      // so K alone varies.
+      settings: (k) =>
+        withChains(ctx.settings, { x: { steps: k }, a: { steps: k, polish: 0, enumerate: 0 } }),
       options: () => evalOptions(ctx),
     });
     const k1 = pointAt(points, 1);
@@ -50,9 +52,7 @@ export const stepsExperiment: Experiment = {
           ((ctx.settings.a.restarts ?? 1) > 1
             ? `; identification keeps the best of ${ctx.settings.a.restarts} a-chains by energy (the model's default)`
             : '') +
-          ((ctx.settings.a.polish ?? 0) > 0
-            ? `; without the model's polish of the answer (a.polish = ${ctx.settings.a.polish}), so that only the chain varies`
-            : ''),
+          searchOff(ctx.settings.a),
         `${ctx.episodes} episodes per family and K, M = 5 demos, seed ${ctx.seed}; the same episodes at every K`,
       ],
       tables: [sweepTable('K', points, families)],
@@ -82,3 +82,16 @@ export const stepsExperiment: Experiment = {
     };
   },
 };
+
+/** The setup's words for the discrete searches the sweep turns off, so that only the chain varies. */
+function searchOff(a: { polish?: number; enumerate?: number }): string {
+  const off = [
+    ...((a.polish ?? 0) > 0 ? [`its polish of the answer (a.polish = ${a.polish})`] : []),
+    ...((a.enumerate ?? 0) > 0
+      ? [`its enumeration of every set up to ${a.enumerate} entities (a.enumerate)`]
+      : []),
+  ];
+  return off.length > 0
+    ? `; without the model's ${off.join(' or ')}, so that only the chain varies`
+    : '';
+}
