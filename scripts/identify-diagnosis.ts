@@ -43,7 +43,9 @@ for (const family of families) {
     n += part.length;
     const N = batch.entities;
     const M = 1 << N;
-    const { a } = identifyBatch(model, t.after, w, inference.a, inference.attentionRange, {
+    // The chain's own answer: the model's enumeration off (with it, the chain column is the argmin).
+    const chain = { ...inference.a, enumerate: 0 };
+    const { a } = identifyBatch(model, t.after, w, chain, inference.attentionRange, {
       rng: rng.split('a'),
       answerLogit: L,
     });

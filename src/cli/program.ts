@@ -243,7 +243,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     )
     .option(
       '--steps <k>',
-      "test-time Langevin steps for x and a (default: the model's)",
+      "test-time Langevin steps for x and a (default: the model's; a's chain answers only above the model's a.enumerate)",
       integer(0),
     )
     .option('--entities <n>', "entities per scene (default: each family's)", integer(1))
@@ -331,7 +331,7 @@ export function buildProgram(io: CliIo, setCode: (code: number) => void): Comman
     .option('--trajectory', 'include every chain step in the results')
     .option(
       '--steps <k>',
-      "test-time Langevin steps for x and a (default: the model's)",
+      "test-time Langevin steps for x and a (default: the model's; a's chain answers only above the model's a.enumerate)",
       integer(0),
     )
     .option('--seed <s>', "seed of the chains' noise", anyInteger, 0)

@@ -398,7 +398,7 @@ export function fastAttentionRestarts(
 ): FastChainResult & { chosen: number; polished: number; enumerated: boolean } {
   const restarts = chain.restarts ?? 1;
   const polish = chain.polish ?? 0;
-  if (n <= (chain.enumerate ?? 0)) {
+  if ((chain.enumerate ?? 0) > 0 && n <= chain.enumerate!) {
     const traced = options.first
       ? { z: options.first }
       : options.record

@@ -117,7 +117,7 @@ export function identifyBatch(
   chain: ChainSettings,
   range: number,
   options: ChainOptions & {
-    /** The logit of a thresholded answer (the settings' attentionLogit), to compare restarts by energy. */
+    /** The logit of a thresholded answer (the settings' attentionLogit), to compare restarts by energy and to enumerate masks. */
     answerLogit?: number;
   } = {},
 ): { a: Tensor; trajectory?: TrajectoryStep[] } {
@@ -133,7 +133,7 @@ export function identifyBatch(
     if (!options.differentiable) a0.dispose();
     return out;
   };
-  if (N <= (chain.enumerate ?? 0)) {
+  if ((chain.enumerate ?? 0) > 0 && N <= chain.enumerate!) {
     if (options.differentiable)
       throw new Error('identify: enumeration is not differentiable (train with a.enumerate = 0)');
     // A chain runs only for its trace; the answer is the energy's own minimum.
@@ -185,9 +185,9 @@ export function identifyBatch(
 
 /**
  * Per scene, the lowest-energy of all 2^N masks as logits +-L [B * N]. Scored
- * on the fast kernel, as on the kernel backend: each scene's pair features
- * once, then per mask only the pooling and f (the engine would recompute g
- * for each of the 2^N masks). First order, as enumeration needs.
+ * on the fast kernel, as on the kernel backend, so both answer alike: each
+ * scene's pair features once, then per mask only the pooling and f. First
+ * order, as enumeration needs.
  */
 function lowestMasks(model: EnergyModel, x: Tensor, w: Tensor, L: number): Float32Array {
   const [B, N, A] = x.shape;

@@ -12,6 +12,9 @@
  * the first are square, triangle, farthest; the second red, closest).
  *
  * Not in the paper; off unless the a-chain's `polish` is > 0.
+ *
+ * `lowestMask` is the exhaustive search: every one of the 2^N masks, for the
+ * a-chain's `enumerate` (scenes of at most that many entities).
  */
 
 /**

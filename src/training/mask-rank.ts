@@ -17,8 +17,8 @@
  *
  * g runs once per episode: a mask enters only as gates on g's pooling, so
  * each mask costs one row of a batched product and f
- * (`energyOfAttentions`, ../model/energy.ts; about 20x less than an energy per
- * mask at N = 6, `npx tsx bench/mask-rank.ts`).
+ * (`energyOfAttentions`, ../model/energy.ts; 12-22 times faster than an energy
+ * per mask at N = 6, `npx tsx bench/mask-rank.ts`).
  *
  * The sum runs over every mask while 2^N is at most `loss.maskRankMasks`
  * (64: N <= 6). Above, each row ranks a sample of that many masks instead

@@ -96,7 +96,8 @@ export function* identifyJob(ep: PageEpisode): Generator<void, void, void> {
       noteTiming('a', r, n);
     },
   );
-  // The animated chain is the first of the model's restarts; the rest run at once, as eval runs them.
+  // The animated chain is the first of the model's restarts; the rest run at once, as eval runs them
+  // (none where the model's a.enumerate covers the scene: the answer is then the lowest-energy set).
   const best = identifyRestarts(
     model.model,
     ep.query.scene,

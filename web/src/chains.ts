@@ -120,7 +120,8 @@ export function* identifyChain(
 
 /**
  * The identification's other restarts, run at once after the animated first
- * chain (final logits `first`), and the answer kept as fastIdentify keeps it.
+ * chain (final logits `first`), and the answer kept as fastIdentify keeps it
+ * (where the model's a.enumerate covers the scene, no other chain runs).
  */
 export function identifyRestarts(
   model: EnergyModel,
