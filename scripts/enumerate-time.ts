@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { initEngine } from '../src/engine/index.js';
 import { fastAttentionRestarts, fastEnergyOf } from '../src/inference/fast.js';
-import { lowestMask } from '../src/inference/mask-search.js';
+import { lowestLogits } from '../src/inference/mask-search.js';
 import { withChains } from '../src/inference/settings.js';
 import { loadTrainedModel } from '../src/inference/trained.js';
 import { Rng } from '../src/random/rng.js';
@@ -33,14 +33,7 @@ console.log('| N | all 2^N masks (ms) | the a-chains (ms) |\n| ---: | ---: | ---
 for (const n of [4, 6, 8, 10, 12]) {
   const x = Float32Array.from({ length: n * 5 }, () => rng.range(0, 1));
   const w = Float32Array.from({ length: t.model.config.codeSize }, () => rng.range(-0.5, 0.5));
-  const logits = new Float32Array(n);
-  const enumerate = median(() => {
-    const objective = fe.aChain(x, n, w);
-    lowestMask(n, (m) => {
-      for (let i = 0; i < n; i++) logits[i] = m[i] ? L : -L;
-      return objective.energy(logits);
-    });
-  });
+  const enumerate = median(() => lowestLogits(n, L, fe.aChain(x, n, w).energy));
   const search = median(() =>
     fastAttentionRestarts(fe.aChain(x, n, w), n, chains, attentionRange, L, rng.split('a')),
   );

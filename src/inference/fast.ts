@@ -42,7 +42,7 @@ import {
   type ChainSettings,
   type TrajectoryStep,
 } from './langevin.js';
-import { hardLogits, lowestMask, maskOf, polishMasks } from './mask-search.js';
+import { enumerates, hardLogits, lowestLogits, maskOf, polishMasks } from './mask-search.js';
 import { STATE_RANGE, type InferenceSettings } from './settings.js';
 import { composeSettings, type ComposeOp, type ComposeOptions } from './compose.js';
 
@@ -398,35 +398,17 @@ export function fastAttentionRestarts(
 ): FastChainResult & { chosen: number; polished: number; enumerated: boolean } {
   const restarts = chain.restarts ?? 1;
   const polish = chain.polish ?? 0;
-  if ((chain.enumerate ?? 0) > 0 && n <= chain.enumerate!) {
-    const traced = options.first
-      ? { z: options.first }
-      : options.record
-        ? fastLangevin(objective, new Float32Array(n), chain, {
-            rng,
-            range: { lo: -range, hi: range },
-            record: true,
-          })
-        : { z: new Float32Array(n) };
-    const logits = new Float32Array(n);
-    const lowest = lowestMask(n, (mask) => {
-      for (let i = 0; i < n; i++) logits[i] = mask[i] ? attentionLogit : -attentionLogit;
-      return objective.energy(logits);
-    });
-    return {
-      ...traced,
-      z: hardLogits(lowest.mask, attentionLogit),
-      chosen: 0,
-      polished: 0,
-      enumerated: true,
-    };
-  }
   const run = () =>
     fastLangevin(objective, new Float32Array(n), chain, {
       rng,
       range: { lo: -range, hi: range },
       record: options.record,
     });
+  if (enumerates(chain, n)) {
+    const traced = options.first ? { z: options.first } : options.record ? run() : {};
+    const z = lowestLogits(n, attentionLogit, (a) => objective.energy(a));
+    return { ...traced, z, chosen: 0, polished: 0, enumerated: true };
+  }
   const maskEnergy = (z: ArrayLike<number>) =>
     restarts === 1 && polish === 0 ? 0 : objective.energy(hardLogits(z, attentionLogit));
   const first: FastChainResult = options.first ? { z: options.first } : run();

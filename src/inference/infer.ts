@@ -16,7 +16,7 @@ import { agentIndex, arrayToScene, sceneToArray } from '../world/scene.js';
 import { ATTRIBUTES, type Event, type Scene } from '../world/types.js';
 import { attentionEnergy, conceptEnergy, stateEnergy } from './chain-energies.js';
 import { langevin, type ChainSettings, type TrajectoryStep } from './langevin.js';
-import { hardLogits, lowestMask, maskOf, polishMasks } from './mask-search.js';
+import { enumerates, hardLogits, lowestLogits, maskOf, polishMasks } from './mask-search.js';
 import { STATE_RANGE, type InferenceSettings } from './settings.js';
 
 // ---------------------------------------------------------------------------
@@ -133,7 +133,7 @@ export function identifyBatch(
     if (!options.differentiable) a0.dispose();
     return out;
   };
-  if ((chain.enumerate ?? 0) > 0 && N <= chain.enumerate!) {
+  if (enumerates(chain, N)) {
     if (options.differentiable)
       throw new Error('identify: enumeration is not differentiable (train with a.enumerate = 0)');
     // A chain runs only for its trace; the answer is the energy's own minimum.
@@ -196,18 +196,16 @@ function lowestMasks(model: EnergyModel, x: Tensor, w: Tensor, L: number): Float
   const ws = T.read(w);
   const fe = new FastEnergy(model.config, model.values());
   const out = new Float32Array(B * N);
-  const logits = new Float32Array(N);
   for (let b = 0; b < B; b++) {
     const objective = fe.aChain(
       xs.subarray(b * N * A, (b + 1) * N * A),
       N,
       ws.subarray(b * D, (b + 1) * D),
     );
-    const { mask } = lowestMask(N, (m) => {
-      for (let i = 0; i < N; i++) logits[i] = m[i] ? L : -L;
-      return objective.energy(logits);
-    });
-    out.set(hardLogits(mask, L), b * N);
+    out.set(
+      lowestLogits(N, L, (a) => objective.energy(a)),
+      b * N,
+    );
   }
   return out;
 }

@@ -45,6 +45,7 @@
 import * as T from '../engine/index.js';
 import type { Tensor } from '../engine/index.js';
 import type { NormalSource } from '../random/rng.js';
+import { ENUMERATE_MAX_ENTITIES } from './mask-search.js';
 
 export interface ChainSettings {
   /** K: number of steps. */
@@ -236,8 +237,8 @@ export const CHAIN_LIMITS = {
   restarts: 1_000,
   polish: 100,
   refit: 10_000,
-  // 2^16 masks a scene (mask-search.ts's ENUMERATE_MAX_ENTITIES): beyond it enumeration is a stall, not a search.
-  enumerate: 16,
+  // 2^16 masks a scene: beyond it enumeration is a stall, not a search.
+  enumerate: ENUMERATE_MAX_ENTITIES,
 } as const;
 
 export function validateChainSettings(s: ChainSettings, label = 'chain'): void {

@@ -143,3 +143,26 @@ export function lowestMask(
   for (let i = 0; i < n; i++) mask[i] = (bestM >> i) & 1;
   return { mask, energy: best };
 }
+
+/** Whether the a-chain's `enumerate` covers a scene of n entities (off at 0). */
+export function enumerates(chain: { enumerate?: number }, n: number): boolean {
+  const bound = chain.enumerate ?? 0;
+  return bound > 0 && n <= bound;
+}
+
+/**
+ * `lowestMask` over an energy of attention logits (how a mask enters the
+ * energy: +-L): the lowest mask's logits. Both inference paths answer with it.
+ */
+export function lowestLogits(
+  n: number,
+  L: number,
+  energyOfLogits: (logits: Float32Array) => number,
+): Float32Array {
+  const logits = new Float32Array(n);
+  const { mask } = lowestMask(n, (m) => {
+    for (let i = 0; i < n; i++) logits[i] = m[i] ? L : -L;
+    return energyOfLogits(logits);
+  });
+  return hardLogits(mask, L);
+}
