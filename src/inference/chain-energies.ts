@@ -36,12 +36,18 @@ export function stateEnergy(
   return (x: Tensor) => model.energy(x, a, w, params);
 }
 
-/** Identification: a [B, N] -> E(x, a, w). */
+/**
+ * Identification: a [B, N] -> E(x, a, w). With `h` = model.relations(x, w)
+ * (the same params), the chain reuses g's features instead of running g at
+ * every step: the attention only gates their pooling.
+ */
 export function attentionEnergy(
   model: EnergyModel,
   x: Tensor,
   w: Tensor,
   params?: ParamTensors,
+  h?: Tensor,
 ): (a: Tensor) => Tensor {
+  if (h) return (a: Tensor) => model.energyOfRelations(h, a, w, params);
   return (a: Tensor) => model.energy(x, a, w, params);
 }

@@ -116,17 +116,41 @@ export function identifyBatch(
   w: Tensor,
   chain: ChainSettings,
   range: number,
-  options: ChainOptions & {
-    /** The logit of a thresholded answer (the settings' attentionLogit), to compare restarts by energy and to enumerate masks. */
-    answerLogit?: number;
-  } = {},
+  options: IdentifyOptions = {},
+): { a: Tensor; trajectory?: TrajectoryStep[] } {
+  // g's features once for the whole search: the attention only gates their pooling.
+  const given = options.relations;
+  const h =
+    given ?? (options.differentiable ? model.relations(x, w) : T.tidy(() => model.relations(x, w)));
+  try {
+    return identifyGiven(model, x, w, h, chain, range, options);
+  } finally {
+    if (!given && !options.differentiable) h.dispose();
+  }
+}
+
+export interface IdentifyOptions extends ChainOptions {
+  /** The logit of a thresholded answer (the settings' attentionLogit), to compare restarts by energy and to enumerate masks. */
+  answerLogit?: number;
+  /** g's features of (x, w), `model.relations(x, w)`, when the caller has them (the training loss shares them between terms). */
+  relations?: Tensor;
+}
+
+function identifyGiven(
+  model: EnergyModel,
+  x: Tensor,
+  w: Tensor,
+  h: Tensor,
+  chain: ChainSettings,
+  range: number,
+  options: IdentifyOptions,
 ): { a: Tensor; trajectory?: TrajectoryStep[] } {
   const [B, N] = x.shape;
   const restarts = chain.restarts ?? 1;
   const polish = chain.polish ?? 0;
   const run = () => {
     const a0 = T.zeros([B, N]);
-    const out = langevin(attentionEnergy(model, x, w), a0, chain, {
+    const out = langevin(attentionEnergy(model, x, w, undefined, h), a0, chain, {
       ...options,
       range: { lo: -range, hi: range },
     });
@@ -165,7 +189,7 @@ export function identifyBatch(
     trajectories.push(trajectory);
     const logits = T.read(z);
     const hard = T.tensor(hardLogits(logits, L), [B, N]);
-    const e = T.tidy(() => T.read(model.energy(x, hard, w)));
+    const e = T.tidy(() => T.read(model.energyOfRelations(h, hard, w)));
     for (let b = 0; b < B; b++) {
       if (e[b] < best[b]) {
         best[b] = e[b];

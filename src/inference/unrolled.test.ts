@@ -65,12 +65,31 @@ function chain64(
 interface Case {
   name: 'x' | 'a' | 'w';
   settings: ChainSettings;
+  /** The a-chain on g's features computed once before it (as the training loss runs it). */
+  shared?: boolean;
 }
 
 const cases: Case[] = [
-  { name: 'x', settings: { steps: STEPS, stepSize: 0.2, noise: 0.01, gradClamp: 5 } },
-  { name: 'a', settings: { steps: STEPS, stepSize: 1.0, noise: 0.05, gradClamp: 5 } },
-  { name: 'w', settings: { steps: STEPS, stepSize: 1.0, noise: 0.01, gradClamp: 5 } },
+  {
+    name: 'x',
+    settings: { steps: STEPS, stepSize: 0.2, noise: 0.01, gradClamp: 5 },
+    shared: false,
+  },
+  {
+    name: 'a',
+    settings: { steps: STEPS, stepSize: 1.0, noise: 0.05, gradClamp: 5 },
+    shared: false,
+  },
+  {
+    name: 'a',
+    settings: { steps: STEPS, stepSize: 1.0, noise: 0.05, gradClamp: 5 },
+    shared: true,
+  },
+  {
+    name: 'w',
+    settings: { steps: STEPS, stepSize: 1.0, noise: 0.01, gradClamp: 5 },
+    shared: false,
+  },
 ];
 
 describe.each(ENERGY_VARIANTS)('gradient through %s unrolled chains', (variant) => {
@@ -86,80 +105,95 @@ describe.each(ENERGY_VARIANTS)('gradient through %s unrolled chains', (variant) 
   // A fixed linear read-out of the chain's end state makes the loss sensitive to every element.
   const readout = (n: number) => Float32Array.from({ length: n }, () => rng.range(-1, 1));
 
-  it.each(cases)('chain over $name matches nested finite differences', ({ name, settings }) => {
-    const size = name === 'x' ? B * N * D : name === 'a' ? B * N : B * cfg.codeSize;
-    const rowSize = size / B;
-    const r = readout(size);
-    const noiseSeed = 99;
-    const lo = name === 'x' ? -1 : name === 'a' ? -15 : -1e9;
-    const hi = name === 'x' ? 1 : name === 'a' ? 15 : 1e9;
+  it.each(cases)(
+    'chain over $name (g shared: $shared) matches nested finite differences',
+    ({ name, settings, shared }) => {
+      const size = name === 'x' ? B * N * D : name === 'a' ? B * N : B * cfg.codeSize;
+      const rowSize = size / B;
+      const r = readout(size);
+      const noiseSeed = 99;
+      const lo = name === 'x' ? -1 : name === 'a' ? -15 : -1e9;
+      const hi = name === 'x' ? 1 : name === 'a' ? 15 : 1e9;
 
-    // Engine: loss = sum(r * z_K), gradient w.r.t. every parameter through the chain.
-    const { value, grads } = model.valueAndGrads(() => {
-      const xt = T.tensor(x, [B, N, D]);
-      const at = T.tensor(a, [B, N]);
-      const wt = T.tensor(w, [B, cfg.codeSize]);
-      let fn: (z: T.Tensor) => T.Tensor;
-      let z0: T.Tensor;
-      if (name === 'x') {
-        fn = stateEnergy(model, at, wt);
-        z0 = xt;
-      } else if (name === 'a') {
-        fn = attentionEnergy(model, xt, wt);
-        z0 = at;
-      } else {
-        fn = conceptEnergy(model, T.tensor(xd, [B * M, N, D]), T.tensor(ad, [B * M, N]), M);
-        z0 = wt;
-      }
-      const { z } = langevin(fn, z0, settings, {
-        rng: new Rng(noiseSeed),
-        differentiable: true,
-        range: { lo, hi },
-      });
-      return T.sum(T.mul(z, T.tensor(r, z.shape))) as T.Scalar;
-    });
-    value.dispose();
-
-    // Reference: the same loss in float64, differentiated numerically.
-    const noiseRng = new Rng(noiseSeed);
-    const noise = Array.from({ length: STEPS }, () => noiseRng.normals(size));
-    const loss64 = (p: Params): number => {
-      const energyOfRow = (z: Float64Array, b: number): number => {
+      // Engine: loss = sum(r * z_K), gradient w.r.t. every parameter through the chain.
+      const { value, grads } = model.valueAndGrads(() => {
+        const xt = T.tensor(x, [B, N, D]);
+        const at = T.tensor(a, [B, N]);
+        const wt = T.tensor(w, [B, cfg.codeSize]);
+        let fn: (z: T.Tensor) => T.Tensor;
+        let z0: T.Tensor;
         if (name === 'x') {
-          return energy64(
-            cfg,
-            p,
-            rows(z, 0, N, D),
-            a.subarray(b * N, b * N + N),
-            w.subarray(b * 3, b * 3 + 3),
+          fn = stateEnergy(model, at, wt);
+          z0 = xt;
+        } else if (name === 'a') {
+          fn = attentionEnergy(
+            model,
+            xt,
+            wt,
+            undefined,
+            shared ? model.relations(xt, wt) : undefined,
           );
+          z0 = at;
+        } else {
+          fn = conceptEnergy(model, T.tensor(xd, [B * M, N, D]), T.tensor(ad, [B * M, N]), M);
+          z0 = wt;
         }
-        if (name === 'a') {
-          return energy64(cfg, p, rows(x, b * N * D, N, D), z, w.subarray(b * 3, b * 3 + 3));
-        }
-        let e = 0;
-        for (let m = 0; m < M; m++) {
-          const row = b * M + m;
-          e += energy64(cfg, p, rows(xd, row * N * D, N, D), ad.subarray(row * N, row * N + N), z);
-        }
-        return e / M;
-      };
-      const z0 = name === 'x' ? x : name === 'a' ? a : w;
-      const zK = chain64(energyOfRow, z0, rowSize, settings, noise, lo, hi);
-      let s = 0;
-      for (let i = 0; i < zK.length; i++) s += r[i] * zK[i];
-      return s;
-    };
+        const { z } = langevin(fn, z0, settings, {
+          rng: new Rng(noiseSeed),
+          differentiable: true,
+          range: { lo, hi },
+        });
+        return T.sum(T.mul(z, T.tensor(r, z.shape))) as T.Scalar;
+      });
+      value.dispose();
 
-    for (const spec of paramSpecs(cfg)) {
-      const got = Float64Array.from(T.read(grads[spec.name]));
-      const numeric = numericGradient(
-        (v) => loss64({ ...values, [spec.name]: v }),
-        values[spec.name],
-        1e-4,
-      );
-      expect(relativeError(got, numeric), `${name}-chain, ${spec.name}`).toBeLessThan(2e-3);
-    }
-    T.dispose(Object.values(grads));
-  });
+      // Reference: the same loss in float64, differentiated numerically.
+      const noiseRng = new Rng(noiseSeed);
+      const noise = Array.from({ length: STEPS }, () => noiseRng.normals(size));
+      const loss64 = (p: Params): number => {
+        const energyOfRow = (z: Float64Array, b: number): number => {
+          if (name === 'x') {
+            return energy64(
+              cfg,
+              p,
+              rows(z, 0, N, D),
+              a.subarray(b * N, b * N + N),
+              w.subarray(b * 3, b * 3 + 3),
+            );
+          }
+          if (name === 'a') {
+            return energy64(cfg, p, rows(x, b * N * D, N, D), z, w.subarray(b * 3, b * 3 + 3));
+          }
+          let e = 0;
+          for (let m = 0; m < M; m++) {
+            const row = b * M + m;
+            e += energy64(
+              cfg,
+              p,
+              rows(xd, row * N * D, N, D),
+              ad.subarray(row * N, row * N + N),
+              z,
+            );
+          }
+          return e / M;
+        };
+        const z0 = name === 'x' ? x : name === 'a' ? a : w;
+        const zK = chain64(energyOfRow, z0, rowSize, settings, noise, lo, hi);
+        let s = 0;
+        for (let i = 0; i < zK.length; i++) s += r[i] * zK[i];
+        return s;
+      };
+
+      for (const spec of paramSpecs(cfg)) {
+        const got = Float64Array.from(T.read(grads[spec.name]));
+        const numeric = numericGradient(
+          (v) => loss64({ ...values, [spec.name]: v }),
+          values[spec.name],
+          1e-4,
+        );
+        expect(relativeError(got, numeric), `${name}-chain, ${spec.name}`).toBeLessThan(2e-3);
+      }
+      T.dispose(Object.values(grads));
+    },
+  );
 });

@@ -241,6 +241,50 @@ describe.each(CASES)('energy ($name)', ({ config }) => {
       expect(relativeError(got[spec.name], want[spec.name]), spec.name).toBeLessThan(1e-4);
     weights.dispose();
   });
+
+  it('energyOfRelations: g computed once equals the energy bit for bit, and several attentions on one h give its gradients', () => {
+    const a2 = Float32Array.from({ length: B * N }, () => rng.range(-4, 4));
+    const a2t = () => T.tensor(a2, [B, N]);
+    const once = T.tidy(() =>
+      T.read(model.energyOfRelations(model.relations(xt(), wt()), at(), wt())),
+    );
+    const whole = T.tidy(() => T.read(model.energy(xt(), at(), wt())));
+    expect(Array.from(once)).toEqual(Array.from(whole));
+    // Two energies of each scene under two attentions (an a-chain's two steps), g shared or not.
+    const shared = (xx: T.Tensor, ww: T.Tensor) => {
+      const h = model.relations(xx, ww);
+      return T.add(
+        T.sum(model.energyOfRelations(h, at(), ww)),
+        T.mul(T.sum(model.energyOfRelations(h, a2t(), ww)), 2),
+      );
+    };
+    const separate = (xx: T.Tensor, ww: T.Tensor) =>
+      T.add(T.sum(model.energy(xx, at(), ww)), T.mul(T.sum(model.energy(xx, a2t(), ww)), 2));
+    const byParams = (f: typeof shared) => {
+      const { value, grads } = model.valueAndGrads(() => f(xt(), wt()) as T.Scalar);
+      const v = T.readScalar(value);
+      value.dispose();
+      const out = Object.fromEntries(
+        Object.entries(grads).map(([k, t]) => [k, Float64Array.from(T.read(t))]),
+      );
+      T.dispose(Object.values(grads));
+      return { v, out };
+    };
+    const [got, want] = [byParams(shared), byParams(separate)];
+    expect(got.v).toBe(want.v);
+    for (const spec of paramSpecs(config))
+      expect(relativeError(got.out[spec.name], want.out[spec.name]), spec.name).toBeLessThan(1e-5);
+    const byInputs = (f: typeof shared) => {
+      const g = T.grads(f)([xt(), wt()]);
+      const out = g.map((t) => Float64Array.from(T.read(t)));
+      T.dispose(g);
+      return out;
+    };
+    const [gx, gw] = byInputs(shared);
+    const [wx, ww] = byInputs(separate);
+    expect(relativeError(gx, wx)).toBeLessThan(1e-5);
+    expect(relativeError(gw, ww)).toBeLessThan(1e-5);
+  });
 });
 
 describe('energy shape checks', () => {

@@ -64,9 +64,11 @@ export function pairDirections(
 /**
  * All of g, none of the attention: g's output for every pair [B, N, N, H]
  * (relational variants) or entity [B, N, H] (non-relational). The attention
- * enters only afterwards, as gates on the pooling.
+ * enters only afterwards, as gates on the pooling, so a chain over a, or
+ * several energies of one scene under other attentions, can share them
+ * (`energyOfRelations`, `energyOfAttentionsGiven`).
  */
-function gFeatures(config: ModelConfig, p: ParamTensors, x: Tensor, w: Tensor): Tensor {
+export function relations(config: ModelConfig, p: ParamTensors, x: Tensor, w: Tensor): Tensor {
   const [B, N, D] = x.shape;
   const H = config.hidden;
   const xf = T.reshape(x, [B * N, D]);
@@ -106,11 +108,10 @@ function gFeatures(config: ModelConfig, p: ParamTensors, x: Tensor, w: Tensor): 
   return T.reshape(h, [B, N, N, H]);
 }
 
-/** Pooled relation features [B, H]. */
-function pooled(config: ModelConfig, p: ParamTensors, x: Tensor, a: Tensor, w: Tensor): Tensor {
-  const [B, N] = x.shape;
+/** Pooled relation features [B, H], from g's features h (`relations`). */
+function pooled(config: ModelConfig, h: Tensor, a: Tensor): Tensor {
+  const [B, N] = a.shape;
   const gate1 = T.sigmoid(a); // [B, N]
-  const h = gFeatures(config, p, x, w);
   if (config.variant === 'non-relational') return T.sum(T.mul(h, T.reshape(gate1, [B, N, 1])), 1);
   const gate =
     config.variant === 'relational'
@@ -161,7 +162,20 @@ export function energyOfAttentions(
   w: Tensor,
 ): Tensor {
   checkShapes(config, x, a, w, true);
-  const [B, N] = x.shape;
+  return energyOfAttentionsGiven(config, p, relations(config, p, x, w), a, w);
+}
+
+/** `energyOfAttentions` from g's features h = relations(x, w): a [B, K, N] -> [B, K]. */
+export function energyOfAttentionsGiven(
+  config: ModelConfig,
+  p: ParamTensors,
+  h: Tensor,
+  a: Tensor,
+  w: Tensor,
+): Tensor {
+  const [B, N] = h.shape;
+  if (a.rank !== 3 || a.shape[0] !== B || a.shape[2] !== N)
+    throw new Error(`energy: a must be [${B}, K, ${N}], got [${a.shape}]`);
   const K = a.shape[1] as number;
   const H = config.hidden;
   const s = T.sigmoid(a); // [B, K, N]
@@ -177,7 +191,7 @@ export function energyOfAttentions(
           [B, K, rows],
         );
   // [B, K, rows] x [B, rows, H]: batched, neither operand broadcast (see ../engine/index.ts).
-  const pool = T.matMul(gates, T.reshape(gFeatures(config, p, x, w), [B, rows, H])); // [B, K, H]
+  const pool = T.matMul(gates, T.reshape(h, [B, rows, H])); // [B, K, H]
   const fromW = T.add(T.matMul(w, p['f0.ww']), p['f0.b']); // [B, H]
   const h0 = T.silu(
     T.add(
@@ -197,7 +211,24 @@ export function energy(
   w: Tensor,
 ): Tensor {
   checkShapes(config, x, a, w, false);
-  const pool = pooled(config, p, x, a, w);
+  return energyOfRelations(config, p, relations(config, p, x, w), a, w);
+}
+
+/**
+ * E(x, a, w) from g's features h = relations(x, w): [B]. Equal to `energy`
+ * bit for bit; a chain over a calls g once instead of once a step.
+ */
+export function energyOfRelations(
+  config: ModelConfig,
+  p: ParamTensors,
+  h: Tensor,
+  a: Tensor,
+  w: Tensor,
+): Tensor {
+  const [B, N] = h.shape;
+  if (a.rank !== 2 || a.shape[0] !== B || a.shape[1] !== N)
+    throw new Error(`energy: a must be [${B}, ${N}], got [${a.shape}]`);
+  const pool = pooled(config, h, a);
   return head(
     config,
     p,

@@ -5,7 +5,14 @@ import * as T from '../engine/index.js';
 import type { Tensor, Variable } from '../engine/index.js';
 import type { Rng } from '../random/rng.js';
 import { validateModelConfig, type ModelConfig } from './config.js';
-import { energy, energyOfAttentions, type ParamTensors } from './energy.js';
+import {
+  energy,
+  energyOfAttentions,
+  energyOfAttentionsGiven,
+  energyOfRelations,
+  relations,
+  type ParamTensors,
+} from './energy.js';
 import { checkParamValues, initParams, paramSpecs, type ParamValues } from './params.js';
 
 export class EnergyModel {
@@ -33,6 +40,26 @@ export class EnergyModel {
   /** E(x, a_k, w) of K attention patterns a [B, K, N] per scene, g run once a scene: [B, K]. */
   energyOfAttentions(x: Tensor, a: Tensor, w: Tensor, params: ParamTensors = this.params): Tensor {
     return energyOfAttentions(this.config, params, x, a, w);
+  }
+
+  /** g's features of scenes x under codes w, which do not depend on the attention. */
+  relations(x: Tensor, w: Tensor, params: ParamTensors = this.params): Tensor {
+    return relations(this.config, params, x, w);
+  }
+
+  /** E(x, a, w) from h = relations(x, w), with the same params: [B]. */
+  energyOfRelations(h: Tensor, a: Tensor, w: Tensor, params: ParamTensors = this.params): Tensor {
+    return energyOfRelations(this.config, params, h, a, w);
+  }
+
+  /** energyOfAttentions from h = relations(x, w), with the same params: [B, K]. */
+  energyOfAttentionsGiven(
+    h: Tensor,
+    a: Tensor,
+    w: Tensor,
+    params: ParamTensors = this.params,
+  ): Tensor {
+    return energyOfAttentionsGiven(this.config, params, h, a, w);
   }
 
   /** The variables in a fixed order (the order of paramSpecs). */

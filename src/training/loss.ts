@@ -274,6 +274,13 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
 
   const fz = frozen(model.params);
   let total: Tensor = T.scalar(0);
+  // g's features of the true after-scenes under w, shared by every term at (x1, w), whatever the
+  // attention: the positive energy, the a-chain's steps, its contrastive negative, the mask ranking.
+  let afterRelations: Tensor | undefined;
+  const relationsAfter = () => (afterRelations ??= model.relations(t.after, w));
+  let ePosShared: Tensor | undefined;
+  const positiveEnergy = () =>
+    (ePosShared ??= model.energyOfRelations(relationsAfter(), t.logits, w));
 
   const needX =
     side !== 'a' &&
@@ -303,7 +310,7 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
       parts.kl += T.readScalar(kl);
       total = T.add(total, T.mul(kl, weights.kl));
     }
-    const ePos = model.energy(t.after, t.logits, w);
+    const ePos = positiveEnergy();
     parts.energyPositive = T.readScalar(rowMean(ePos));
     if (weights.positiveEnergy > 0)
       total = T.add(total, T.mul(rowMean(ePos), weights.positiveEnergy));
@@ -325,6 +332,7 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
       rng: noise.a,
       differentiable: true,
       differentiableSteps: steps(truncation.aSteps),
+      relations: relationsAfter(),
     });
     const target = T.tensor(identificationTargets(batch, T.read(ahat)), [B, batch.entities]);
     const idRows = T.mean(T.bceWithLogits(ahat, target), 1);
@@ -340,8 +348,8 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
       total = T.add(total, T.mul(kl, weights.kl));
     }
     if (weights.contrastive > 0) {
-      const ePos = model.energy(t.after, t.logits, w);
-      const eNeg = model.energy(t.after, T.stopGradient(ahat), w);
+      const ePos = positiveEnergy();
+      const eNeg = model.energyOfRelations(relationsAfter(), T.stopGradient(ahat), w);
       const c = rowMean(T.softplus(T.sub(ePos, eNeg)));
       parts.contrastive += T.readScalar(c);
       total = T.add(total, T.mul(c, weights.contrastive));
@@ -355,16 +363,16 @@ export function trainingLoss(inputs: LossInputs): T.Scalar {
         candidateMasks(batch.entities, allRight[r]!, weights.maskRankMasks, noise.masks[b]!),
       );
       const right = masks.map((ms, r) => ms.map((m) => allRight[r]![m]!));
-      let rank = maskRankLoss(
-        model,
-        t.after,
+      let rank = maskRankLoss(model, {
+        after: t.after,
         w,
         rows,
         masks,
         right,
-        inf.attentionLogit,
-        weights.maskRankTemperature,
-      );
+        attentionLogit: inf.attentionLogit,
+        temperature: weights.maskRankTemperature,
+        relations: relationsAfter(),
+      });
       // Scaled by the family's identification weight, as its BCE rows are.
       const scale = rows.map((b) => config.familyLoss[batch.families[b]]?.identification ?? 1);
       if (scale.some((v) => v !== 1))

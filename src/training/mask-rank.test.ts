@@ -4,7 +4,7 @@ import * as T from '../engine/index.js';
 import type { FamilyName } from '../concepts/family.js';
 import { EnergyModel } from '../model/model.js';
 import { rngFor } from '../random/rng.js';
-import { useEngine } from '../test-utils/engine.js';
+import { relativeError, useEngine } from '../test-utils/engine.js';
 import { sampleEpisode, stackEpisodes, type Batch } from './batch.js';
 import { describeLossDepartures, resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { batchTensors, chainNoise, disposeBatchTensors, emptyParts, trainingLoss } from './loss.js';
@@ -111,16 +111,15 @@ describe('the mask-ranking term', () => {
     const rows = maskRankRows(batch);
     for (const tau of [1, 0.1]) {
       const got = T.read(
-        maskRankLoss(
-          model,
-          t.after,
+        maskRankLoss(model, {
+          after: t.after,
           w,
           rows,
-          everyMask(6, rows),
-          rows.map((b) => rightMasks(batch, b)),
-          L,
-          tau,
-        ),
+          masks: everyMask(6, rows),
+          right: rows.map((b) => rightMasks(batch, b)),
+          attentionLogit: L,
+          temperature: tau,
+        }),
       );
       rows.forEach((b, r) => {
         const expected = referenceRow(model, batch, b, T.read(w), tau);
@@ -129,6 +128,44 @@ describe('the mask-ranking term', () => {
       });
     }
     T.dispose([w]);
+    disposeBatchTensors(t);
+    model.dispose();
+  });
+
+  it("on the caller's g features of the whole batch equals the term computed from the scenes, value and gradients", () => {
+    const model = EnergyModel.init(resolveTrainingConfig(tinyBase).model, rngFor(6, 'init'));
+    const batch = batchOf(['closest', 'red', 'make-red'], 5, 8);
+    const t = batchTensors(batch, L);
+    const rows = maskRankRows(batch);
+    expect(rows.length).toBeLessThan(batch.size); // the pick must select, not copy
+    const right = rows.map((b) => rightMasks(batch, b));
+    const masks = everyMask(5, rows);
+    const w = Float32Array.from({ length: batch.size * 4 }, (_, i) => 0.5 * Math.cos(2 * i + 1));
+    const run = (shared: boolean) => {
+      const { value, grads } = model.valueAndGrads(() => {
+        const wt = T.tensor(w, [batch.size, 4]);
+        const inputs = { after: t.after, w: wt, rows, masks, right, attentionLogit: L };
+        return T.sum(
+          maskRankLoss(model, {
+            ...inputs,
+            temperature: 0.5,
+            relations: shared ? model.relations(t.after, wt) : undefined,
+          }),
+        ) as T.Scalar;
+      });
+      const v = T.readScalar(value);
+      value.dispose();
+      const g = Object.fromEntries(
+        Object.entries(grads).map(([k, x]) => [k, Float64Array.from(T.read(x))]),
+      );
+      T.dispose(Object.values(grads));
+      return { v, g };
+    };
+    const [got, want] = [run(true), run(false)];
+    expect(got.v).toBe(want.v);
+    expect(want.v).toBeGreaterThan(0);
+    for (const k of Object.keys(want.g))
+      expect(relativeError(got.g[k], want.g[k]), k).toBeLessThan(1e-5);
     disposeBatchTensors(t);
     model.dispose();
   });
@@ -146,15 +183,33 @@ describe('the mask-ranking term', () => {
       T.tidy(() =>
         T.readScalar(
           T.sum(
-            maskRankLoss(model, t.after, T.tensor(w, [batch.size, 4]), rows, all, right, L, tau),
+            maskRankLoss(model, {
+              after: t.after,
+              w: T.tensor(w, [batch.size, 4]),
+              rows,
+              masks: all,
+              right,
+              attentionLogit: L,
+              temperature: tau,
+            }),
           ),
         ),
       );
     const gw = T.tidy(() =>
       T.read(
-        T.grad((w: T.Tensor) => T.sum(maskRankLoss(model, t.after, w, rows, all, right, L, tau)))(
-          T.tensor(w0, [batch.size, 4]),
-        ),
+        T.grad((w: T.Tensor) =>
+          T.sum(
+            maskRankLoss(model, {
+              after: t.after,
+              w,
+              rows,
+              masks: all,
+              right,
+              attentionLogit: L,
+              temperature: tau,
+            }),
+          ),
+        )(T.tensor(w0, [batch.size, 4])),
       ),
     );
     const h = 1e-2;
@@ -169,7 +224,18 @@ describe('the mask-ranking term', () => {
     // One parameter tensor, a few coordinates.
     const wt = T.tensor(w0, [batch.size, 4]);
     const { value: v, grads } = model.valueAndGrads(
-      () => T.sum(maskRankLoss(model, t.after, wt, rows, all, right, L, tau)) as T.Scalar,
+      () =>
+        T.sum(
+          maskRankLoss(model, {
+            after: t.after,
+            w: wt,
+            rows,
+            masks: all,
+            right,
+            attentionLogit: L,
+            temperature: tau,
+          }),
+        ) as T.Scalar,
     );
     const name = Object.keys(grads)[0];
     const g = T.read(grads[name]);
@@ -298,7 +364,17 @@ describe('the mask-ranking term', () => {
     const masks = rows.map((_, r) => candidateMasks(12, allRight[r]!, 32, rngFor(r, 'sample')));
     const right = masks.map((ms, r) => ms.map((m) => allRight[r]![m]!));
     const tau = 0.5;
-    const got = T.read(maskRankLoss(model, t.after, w, rows, masks, right, L, tau));
+    const got = T.read(
+      maskRankLoss(model, {
+        after: t.after,
+        w,
+        rows,
+        masks,
+        right,
+        attentionLogit: L,
+        temperature: tau,
+      }),
+    );
     rows.forEach((b, r) => {
       const x = T.tensor(batch.after.subarray(b * 12 * 5, (b + 1) * 12 * 5), [1, 12, 5]);
       const wb = T.tensor(T.read(w).subarray(b * 4, b * 4 + 4), [1, 4]);
@@ -341,16 +417,15 @@ describe('the mask-ranking term', () => {
         const t = batchTensors(batch, L);
         const rows = maskRankRows(batch);
         const nll = T.read(
-          maskRankLoss(
-            model,
-            t.after,
+          maskRankLoss(model, {
+            after: t.after,
             w,
             rows,
-            everyMask(6, rows),
-            rows.map((b) => rightMasks(batch, b)),
-            L,
-            1e-3,
-          ),
+            masks: everyMask(6, rows),
+            right: rows.map((b) => rightMasks(batch, b)),
+            attentionLogit: L,
+            temperature: 1e-3,
+          }),
         );
         // At a near-zero temperature p is one-hot on the argmin: nll ~ 0 iff the argmin is right.
         nll.forEach((v) => (ok += v < 1e-2 ? 1 : 0));
@@ -369,16 +444,15 @@ describe('the mask-ranking term', () => {
       const { value, grads } = model.valueAndGrads(
         () =>
           T.mean(
-            maskRankLoss(
-              model,
-              t.after,
+            maskRankLoss(model, {
+              after: t.after,
               w,
               rows,
-              everyMask(6, rows),
+              masks: everyMask(6, rows),
               right,
-              L,
-              config.loss.maskRankTemperature,
-            ),
+              attentionLogit: L,
+              temperature: config.loss.maskRankTemperature,
+            }),
           ) as T.Scalar,
       );
       const g: Record<string, Float32Array> = {};

@@ -116,6 +116,7 @@ export function maskEnergies(
   rows: readonly number[],
   masks: readonly (readonly number[])[],
   attentionLogit: number,
+  relations?: Tensor,
 ): Tensor {
   const [B, N, D] = after.shape as [number, number, number];
   const R = rows.length;
@@ -125,12 +126,20 @@ export function maskEnergies(
   const pick = new Float32Array(R * B);
   rows.forEach((b, r) => (pick[r * B + b] = 1));
   const S = T.tensor(pick, [R, B]);
-  const xs = T.reshape(T.matMul(S, T.reshape(after, [B, N * D])), [R, N, D]);
   const ws = T.matMul(S, w);
   const logits = new Float32Array(R * M * N);
   masks.forEach((m, r) => logits.set(maskLogits(m, N, attentionLogit), r * M * N));
+  const a = T.tensor(logits, [R, M, N]);
+  if (relations) {
+    // The caller's g features of the whole batch: the rows picked, exactly (one 1 per row).
+    const rest = relations.shape.slice(1);
+    const size = rest.reduce((u, v) => u * v, 1);
+    const hs = T.reshape(T.matMul(S, T.reshape(relations, [B, size])), [R, ...rest]);
+    return model.energyOfAttentionsGiven(hs, a, ws);
+  }
+  const xs = T.reshape(T.matMul(S, T.reshape(after, [B, N * D])), [R, N, D]);
   // g once per row, then each mask's pooling and f (energyOfAttentions in ../model/energy.ts).
-  return model.energyOfAttentions(xs, T.tensor(logits, [R, M, N]), ws);
+  return model.energyOfAttentions(xs, a, ws);
 }
 
 /** E(x1, m, w) of every hard mask m of each selected row: [rows.length, 2^N], column m holding mask m. */
@@ -152,23 +161,32 @@ export function allMaskEnergies(
   );
 }
 
+export interface MaskRankInputs {
+  /** The batch's true after-scenes [B, N, D]. */
+  after: Tensor;
+  /** The batch's codes [B, C]. */
+  w: Tensor;
+  /** The rows the term applies to (maskRankRows). */
+  rows: readonly number[];
+  /** Each row's masks (every row the same count). */
+  masks: readonly (readonly number[])[];
+  /** Which of each row's masks are right. */
+  right: readonly (readonly boolean[])[];
+  attentionLogit: number;
+  temperature: number;
+  /** g's features of (after, w) for the whole batch, when the caller has them. */
+  relations?: Tensor;
+}
+
 /**
  * Per selected row, -log p(right masks | the row's masks): [rows.length].
  * `masks[r]` are row r's masks (candidateMasks) and `right[r][k]` whether
  * `masks[r][k]` is right; with every mask, the exact likelihood.
  */
-export function maskRankLoss(
-  model: EnergyModel,
-  after: Tensor,
-  w: Tensor,
-  rows: readonly number[],
-  masks: readonly (readonly number[])[],
-  right: readonly (readonly boolean[])[],
-  attentionLogit: number,
-  temperature: number,
-): Tensor {
+export function maskRankLoss(model: EnergyModel, o: MaskRankInputs): Tensor {
+  const { right, temperature } = o;
   if (right.some((ok) => !ok.some(Boolean))) throw new Error('maskRank: a row has no right mask');
-  const e = maskEnergies(model, after, w, rows, masks, attentionLogit);
+  const e = maskEnergies(model, o.after, o.w, o.rows, o.masks, o.attentionLogit, o.relations);
   const [R, M] = e.shape as [number, number];
   const z = T.div(T.neg(e), temperature);
   // Wrong masks are pushed out of the second sum by a large negative offset.
