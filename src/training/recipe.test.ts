@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelDir } from '../model/store.js';
 import { useEngine } from '../test-utils/engine.js';
-import { parseRecipe, runRecipe, type Recipe } from './recipe.js';
+import { describeRecipe, parseRecipe, runRecipe, type Recipe } from './recipe.js';
 
 await useEngine();
 
@@ -46,6 +46,8 @@ describe('recipes', () => {
     const r = await runRecipe(await recipeIn(dir), {
       out,
       root: dir,
+      name: 'tiny',
+      set: { seed: 3, loss: { kl: 0 } },
       onStage: (i, n, s, note) => notes.push(`${i + 1}/${n} ${s?.name ?? 'model'}: ${note}`),
     });
     expect(r.stoppedBy).toBe('done');
@@ -72,7 +74,18 @@ describe('recipes', () => {
     const model = await loadModelDir(join(out, 'model'));
     expect(model.config.hidden).toBe(8 + 16);
     expect(model.inference).toMatchObject({ a: { steps: 7 }, x: { steps: 9 } });
-    expect(model.meta.recipe).toEqual({ from: 'exported', add: 'other', addWeight: 0.5 });
+    expect(model.meta.recipe).toEqual({
+      name: 'tiny',
+      set: { seed: 3, loss: { kl: 0 } },
+      from: 'exported',
+      add: 'other',
+      addWeight: 0.5,
+    });
+    // The results page names the command that makes the model again.
+    expect(describeRecipe(model.meta)).toEqual([
+      'made by `npx concept-ebm train --recipe tiny --set seed=3 --set loss.kl=0`',
+    ]);
+    expect(describeRecipe({})).toEqual([]);
   });
 
   it('carries on after an interruption, skipping the stages already done', async () => {

@@ -151,6 +151,8 @@ export interface RecipeOptions {
   root: string;
   /** A config patch applied to every training stage, after its own `set` (e.g. another seed: {"seed": 8}). */
   set?: Record<string, unknown>;
+  /** The recipe as `train --recipe` names it, recorded in the model (`meta.recipe.name`). */
+  name?: string;
   /** Passed to each stage's runTraining. */
   run?: Omit<RunOptions, 'config' | 'outDir' | 'resume' | 'from'>;
   onStage?: (index: number, total: number, stage: Stage | null, note: string) => void;
@@ -245,7 +247,33 @@ export async function runRecipe(recipe: Recipe, o: RecipeOptions): Promise<Recip
   if (m.add) data = sumModels(data, await loadModelDir(modelOf(m.add)), m.addWeight ?? 1);
   const out = o.modelOut ?? folder('model');
   await exportModel(data, out, m.chains, {
-    recipe: { from: m.from, ...(m.add ? { add: m.add, addWeight: m.addWeight ?? 1 } : {}) },
+    recipe: {
+      ...(o.name !== undefined ? { name: o.name } : {}),
+      ...(o.set && Object.keys(o.set).length > 0 ? { set: o.set } : {}),
+      from: m.from,
+      ...(m.add ? { add: m.add, addWeight: m.addWeight ?? 1 } : {}),
+    },
   });
   return { stoppedBy: 'done', model: out, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Which recipe made a model, in words, from its `meta.recipe` (empty when no
+ * recipe is recorded), for reports: the command that makes it again.
+ */
+export function describeRecipe(meta: Record<string, unknown>): string[] {
+  const r = meta.recipe as
+    { name?: unknown; set?: Record<string, unknown>; note?: unknown } | undefined;
+  if (typeof r?.name !== 'string') return [];
+  const dotted = (o: Record<string, unknown>, at = ''): string[] =>
+    Object.entries(o).flatMap(([k, v]) =>
+      typeof v === 'object' && v !== null && !Array.isArray(v)
+        ? dotted(v as Record<string, unknown>, `${at}${k}.`)
+        : [` --set ${at}${k}=${JSON.stringify(v)}`],
+    );
+  const set = dotted(r.set ?? {}).join('');
+  return [
+    `made by \`npx concept-ebm train --recipe ${r.name}${set}\`` +
+      (typeof r.note === 'string' ? ` (${r.note})` : ''),
+  ];
 }

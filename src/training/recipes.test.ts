@@ -30,5 +30,12 @@ describe('committed recipes', () => {
       noise: shipped.inference.a.noise,
     });
     expect(recipe.model.addWeight).toBe(0.75);
+    // The model names its recipe, and the recipe's sum is the one it records.
+    expect(shipped.meta.recipe).toMatchObject({
+      name: 'shipped',
+      from: recipe.model.from,
+      add: recipe.model.add,
+      addWeight: recipe.model.addWeight,
+    });
   });
 });

@@ -25,6 +25,7 @@ import {
 import { evaluateModel, reportJson } from '../../evaluation/report.js';
 import { EVAL_DEFAULTS } from '../../evaluation/evaluate.js';
 import { describeSum } from '../../model/sum.js';
+import { describeRecipe } from '../../training/recipe.js';
 import { describeEnergy } from '../../model/config.js';
 import { describeLossDepartures } from '../../training/config.js';
 import { join } from 'node:path';
@@ -153,6 +154,7 @@ export async function runExperimentCommand(args: ExperimentArgs, io: CliIo): Pro
             modelLabel,
             modelEnergy: [
               describeEnergy(trained.model.config),
+              ...describeRecipe(trained.meta),
               ...describeSum(trained.meta),
               ...describeLossDepartures(trained.meta.training),
               ...describeSearch(settings),

@@ -77,6 +77,7 @@ async function runRecipeCommand(args: TrainArgs, io: CliIo): Promise<number> {
       modelOut: args.modelOut,
       root: PACKAGE_ROOT,
       set,
+      name: args.recipe,
       run: {
         validate: validateRun,
         workers: args.workers ?? Math.min(2, availableParallelism()),
