@@ -118,14 +118,21 @@ export function identifyBatch(
   range: number,
   options: IdentifyOptions = {},
 ): { a: Tensor; trajectory?: TrajectoryStep[] } {
-  // g's features once for the whole search: the attention only gates their pooling.
+  // g's features once for the whole search: the attention only gates their pooling. Enumeration
+  // scores its masks on the kernel, so there only a trace's chain needs them.
   const given = options.relations;
+  const needed = !enumerates(chain, x.shape[1] as number) || options.record;
   const h =
-    given ?? (options.differentiable ? model.relations(x, w) : T.tidy(() => model.relations(x, w)));
+    given ??
+    (!needed
+      ? undefined
+      : options.differentiable
+        ? model.relations(x, w)
+        : T.tidy(() => model.relations(x, w)));
   try {
     return identifyGiven(model, x, w, h, chain, range, options);
   } finally {
-    if (!given && !options.differentiable) h.dispose();
+    if (!given && !options.differentiable) h?.dispose();
   }
 }
 
@@ -140,7 +147,7 @@ function identifyGiven(
   model: EnergyModel,
   x: Tensor,
   w: Tensor,
-  h: Tensor,
+  h: Tensor | undefined,
   chain: ChainSettings,
   range: number,
   options: IdentifyOptions,
@@ -189,7 +196,9 @@ function identifyGiven(
     trajectories.push(trajectory);
     const logits = T.read(z);
     const hard = T.tensor(hardLogits(logits, L), [B, N]);
-    const e = T.tidy(() => T.read(model.energyOfRelations(h, hard, w)));
+    const e = T.tidy(() =>
+      T.read(h ? model.energyOfRelations(h, hard, w) : model.energy(x, hard, w)),
+    );
     for (let b = 0; b < B; b++) {
       if (e[b] < best[b]) {
         best[b] = e[b];

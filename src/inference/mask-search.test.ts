@@ -221,8 +221,11 @@ describe('identification with the polish (a.polish)', () => {
     expect(describeSearch(shipped.inference).join('; ')).toMatch(
       /16 a-chains; the answer polished by up to 3 rounds/,
     );
-    // The x-chain's pull, in its unit and shape.
+    // The code's chain without noise, then the x-chain's pull, in its unit and shape.
     expect(describeSearch(shipped.inference)[0]).toBe(
+      'the code inferred by descent without noise (w.noise 0)',
+    );
+    expect(describeSearch(shipped.inference)[1]).toBe(
       "generation pulled toward its start (x.shrink 0.3, each position and colour as one vector, then 30 refit steps; in half-widths of each attribute's range; not in the paper)",
     );
     const raw = withChains(DEFAULT_INFERENCE, {

@@ -82,6 +82,8 @@ export function describeSearch(s: InferenceSettings): string[] {
   const polish = s.a.polish ?? 0;
   const enumerate = s.a.enumerate ?? 0;
   const out: string[] = [];
+  // Training's w-chain is noisy (Langevin); at test time the code may be a plain descent.
+  if (s.w.noise === 0) out.push('the code inferred by descent without noise (w.noise 0)');
   const { anchor = 0, shrink = 0, refit = 0, pullBy = 'attribute', pullUnit = 'range' } = s.x;
   if (anchor > 0 || shrink > 0) {
     const shape =

@@ -300,6 +300,22 @@ describe('energy shape checks', () => {
     expect(() =>
       T.tidy(() => model.energyOfAttentions(T.zeros([2, 3, 5]), T.zeros([2, 3]), T.zeros([2, 3]))),
     ).toThrow(/a must be \[2, K, 3\]/);
+    // g's features alone check the scene and the code; the energy from them checks a against them.
+    expect(() => T.tidy(() => model.relations(T.zeros([2, 3, 4]), T.zeros([2, 3])))).toThrow(
+      /x must be \[B, N, 5\]/,
+    );
+    expect(() => T.tidy(() => model.relations(T.zeros([2, 3, 5]), T.zeros([1, 3])))).toThrow(
+      /w must be \[2, 3\]/,
+    );
+    expect(() =>
+      T.tidy(() =>
+        model.energyOfRelations(
+          model.relations(T.zeros([2, 3, 5]), T.zeros([2, 3])),
+          T.zeros([2, 4]),
+          T.zeros([2, 3]),
+        ),
+      ),
+    ).toThrow(/a must be \[2, 3\]/);
     model.dispose();
   });
 

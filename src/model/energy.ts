@@ -69,6 +69,7 @@ export function pairDirections(
  * (`energyOfRelations`, `energyOfAttentionsGiven`).
  */
 export function relations(config: ModelConfig, p: ParamTensors, x: Tensor, w: Tensor): Tensor {
+  checkSceneAndCode(config, x, w);
   const [B, N, D] = x.shape;
   const H = config.hidden;
   const xf = T.reshape(x, [B * N, D]);
@@ -118,6 +119,16 @@ function pooled(config: ModelConfig, h: Tensor, a: Tensor): Tensor {
       ? T.mul(T.reshape(gate1, [B, N, 1, 1]), T.reshape(gate1, [B, 1, N, 1]))
       : T.reshape(gate1, [B, N, 1, 1]);
   return T.sum(T.mul(h, gate), [1, 2]);
+}
+
+function checkSceneAndCode(config: ModelConfig, x: Tensor, w: Tensor) {
+  const [B, , D] = x.shape;
+  if (x.rank !== 3 || D !== config.attributes) {
+    throw new Error(`energy: x must be [B, N, ${config.attributes}], got [${x.shape}]`);
+  }
+  if (w.rank !== 2 || w.shape[0] !== B || w.shape[1] !== config.codeSize) {
+    throw new Error(`energy: w must be [${B}, ${config.codeSize}], got [${w.shape}]`);
+  }
 }
 
 function checkShapes(config: ModelConfig, x: Tensor, a: Tensor, w: Tensor, patterns: boolean) {

@@ -81,9 +81,9 @@ describe('recipes', () => {
       add: 'other',
       addWeight: 0.5,
     });
-    // The results page names the command that makes the model again.
+    // The results page names the command that made the model.
     expect(describeRecipe(model.meta)).toEqual([
-      'made by `npx concept-ebm train --recipe tiny --set seed=3 --set loss.kl=0`',
+      'made by `npx concept-ebm train --recipe tiny --out runs/tiny --set seed=3 --set loss.kl=0`',
     ]);
     expect(describeRecipe({})).toEqual([]);
   });

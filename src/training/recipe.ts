@@ -259,7 +259,8 @@ export async function runRecipe(recipe: Recipe, o: RecipeOptions): Promise<Recip
 
 /**
  * Which recipe made a model, in words, from its `meta.recipe` (empty when no
- * recipe is recorded), for reports: the command that makes it again.
+ * recipe is recorded), for reports: the command that made it. A run of it
+ * makes a model like it, not the same bits (docs/TRAINING.md).
  */
 export function describeRecipe(meta: Record<string, unknown>): string[] {
   const r = meta.recipe as
@@ -273,7 +274,7 @@ export function describeRecipe(meta: Record<string, unknown>): string[] {
     );
   const set = dotted(r.set ?? {}).join('');
   return [
-    `made by \`npx concept-ebm train --recipe ${r.name}${set}\`` +
+    `made by \`npx concept-ebm train --recipe ${r.name} --out runs/${r.name}${set}\`` +
       (typeof r.note === 'string' ? ` (${r.note})` : ''),
   ];
 }

@@ -23,6 +23,8 @@ describe('committed recipes', () => {
     expect(shipped.inference.x).toMatchObject(recipe.model.chains!.x!);
     expect(shipped.inference.a).toMatchObject(recipe.model.chains!.a!);
     expect(shipped.inference.a.enumerate).toBe(12);
+    expect(shipped.inference.w).toMatchObject(recipe.model.chains!.w!);
+    expect(shipped.inference.w.noise).toBe(0);
     const lineage = recipe.stages.find((s) => s.name === recipe.model.from)!;
     expect('export' in lineage && lineage.chains?.a).toMatchObject({
       restarts: shipped.inference.a.restarts,
