@@ -69,22 +69,16 @@ interface Case {
   shared?: boolean;
 }
 
+const A_CHAIN: ChainSettings = { steps: STEPS, stepSize: 1.0, noise: 0.05, gradClamp: 5 };
+
 const cases: Case[] = [
   {
     name: 'x',
     settings: { steps: STEPS, stepSize: 0.2, noise: 0.01, gradClamp: 5 },
     shared: false,
   },
-  {
-    name: 'a',
-    settings: { steps: STEPS, stepSize: 1.0, noise: 0.05, gradClamp: 5 },
-    shared: false,
-  },
-  {
-    name: 'a',
-    settings: { steps: STEPS, stepSize: 1.0, noise: 0.05, gradClamp: 5 },
-    shared: true,
-  },
+  { name: 'a', settings: A_CHAIN, shared: false },
+  { name: 'a', settings: A_CHAIN, shared: true },
   {
     name: 'w',
     settings: { steps: STEPS, stepSize: 1.0, noise: 0.01, gradClamp: 5 },

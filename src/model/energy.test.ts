@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as T from '../engine/index.js';
 import { Rng } from '../random/rng.js';
-import { relativeError, useEngine } from '../test-utils/engine.js';
+import { paramGradients, relativeError, useEngine } from '../test-utils/engine.js';
 import {
   ENERGY_VARIANTS,
   PAIR_DISTANCE_EPS,
@@ -145,6 +145,17 @@ function secondOrder(
   return { got, numeric };
 }
 
+/** The gradient of f's value w.r.t. each of its inputs, read into float64 and freed. */
+function inputGradients(
+  f: (...inputs: T.Tensor[]) => T.Tensor,
+  inputs: T.Tensor[],
+): Float64Array[] {
+  const g = T.grads(f)(inputs);
+  const out = g.map((t) => Float64Array.from(T.read(t)));
+  T.dispose(g);
+  return out;
+}
+
 describe.each(CASES)('energy ($name)', ({ config }) => {
   const rng = new Rng(7);
   const model = EnergyModel.init(config, rng.split('params'), 1.5);
@@ -216,26 +227,14 @@ describe.each(CASES)('energy ($name)', ({ config }) => {
     );
     const lossOf = (f: typeof each) => (xx: T.Tensor, aa: T.Tensor, ww: T.Tensor) =>
       T.sum(T.mul(f(xx, aa, ww), weights));
-    const byInputs = (f: typeof each) => {
-      const g = T.grads(lossOf(f))([xt(), akt(), wt()]);
-      const out = g.map((t) => Float64Array.from(T.read(t)));
-      T.dispose(g);
-      return out;
-    };
+    const byInputs = (f: typeof each) => inputGradients(lossOf(f), [xt(), akt(), wt()]);
     const fused = (xx: T.Tensor, aa: T.Tensor, ww: T.Tensor) =>
       model.energyOfAttentions(xx, aa, ww);
     byInputs(fused).forEach((g, i) =>
       expect(relativeError(g, byInputs(each)[i])).toBeLessThan(1e-4),
     );
-    const byParams = (f: typeof each) => {
-      const { value, grads } = model.valueAndGrads(() => lossOf(f)(xt(), akt(), wt()) as T.Scalar);
-      value.dispose();
-      const out = Object.fromEntries(
-        Object.entries(grads).map(([k, t]) => [k, Float64Array.from(T.read(t))]),
-      );
-      T.dispose(Object.values(grads));
-      return out;
-    };
+    const byParams = (f: typeof each) =>
+      paramGradients(model, () => lossOf(f)(xt(), akt(), wt())).grads;
     const [got, want] = [byParams(fused), byParams(each)];
     for (const spec of paramSpecs(config))
       expect(relativeError(got[spec.name], want[spec.name]), spec.name).toBeLessThan(1e-4);
@@ -260,26 +259,14 @@ describe.each(CASES)('energy ($name)', ({ config }) => {
     };
     const separate = (xx: T.Tensor, ww: T.Tensor) =>
       T.add(T.sum(model.energy(xx, at(), ww)), T.mul(T.sum(model.energy(xx, a2t(), ww)), 2));
-    const byParams = (f: typeof shared) => {
-      const { value, grads } = model.valueAndGrads(() => f(xt(), wt()) as T.Scalar);
-      const v = T.readScalar(value);
-      value.dispose();
-      const out = Object.fromEntries(
-        Object.entries(grads).map(([k, t]) => [k, Float64Array.from(T.read(t))]),
-      );
-      T.dispose(Object.values(grads));
-      return { v, out };
-    };
+    const byParams = (f: typeof shared) => paramGradients(model, () => f(xt(), wt()));
     const [got, want] = [byParams(shared), byParams(separate)];
-    expect(got.v).toBe(want.v);
+    expect(got.value).toBe(want.value);
     for (const spec of paramSpecs(config))
-      expect(relativeError(got.out[spec.name], want.out[spec.name]), spec.name).toBeLessThan(1e-5);
-    const byInputs = (f: typeof shared) => {
-      const g = T.grads(f)([xt(), wt()]);
-      const out = g.map((t) => Float64Array.from(T.read(t)));
-      T.dispose(g);
-      return out;
-    };
+      expect(relativeError(got.grads[spec.name], want.grads[spec.name]), spec.name).toBeLessThan(
+        1e-5,
+      );
+    const byInputs = (f: typeof shared) => inputGradients(f, [xt(), wt()]);
     const [gx, gw] = byInputs(shared);
     const [wx, ww] = byInputs(separate);
     expect(relativeError(gx, wx)).toBeLessThan(1e-5);

@@ -131,19 +131,14 @@ function checkSceneAndCode(config: ModelConfig, x: Tensor, w: Tensor) {
   }
 }
 
-function checkShapes(config: ModelConfig, x: Tensor, a: Tensor, w: Tensor, patterns: boolean) {
-  const [B, N, D] = x.shape;
-  if (x.rank !== 3 || D !== config.attributes) {
-    throw new Error(`energy: x must be [B, N, ${config.attributes}], got [${x.shape}]`);
-  }
-  const aOk = patterns
+/** a against g's features h [B, N, ...]: one pattern a scene [B, N], or K of them [B, K, N]. */
+function checkAttention(h: Tensor, a: Tensor, patterns: boolean) {
+  const [B, N] = h.shape;
+  const ok = patterns
     ? a.rank === 3 && a.shape[0] === B && a.shape[2] === N
     : a.rank === 2 && a.shape[0] === B && a.shape[1] === N;
-  if (!aOk)
+  if (!ok)
     throw new Error(`energy: a must be [${B}, ${patterns ? 'K, ' : ''}${N}], got [${a.shape}]`);
-  if (w.rank !== 2 || w.shape[0] !== B || w.shape[1] !== config.codeSize) {
-    throw new Error(`energy: w must be [${B}, ${config.codeSize}], got [${w.shape}]`);
-  }
 }
 
 /** f's layers after the first, and the squared outputs: [R, H] -> [R]. */
@@ -172,7 +167,6 @@ export function energyOfAttentions(
   a: Tensor,
   w: Tensor,
 ): Tensor {
-  checkShapes(config, x, a, w, true);
   return energyOfAttentionsGiven(config, p, relations(config, p, x, w), a, w);
 }
 
@@ -184,9 +178,8 @@ export function energyOfAttentionsGiven(
   a: Tensor,
   w: Tensor,
 ): Tensor {
+  checkAttention(h, a, true);
   const [B, N] = h.shape;
-  if (a.rank !== 3 || a.shape[0] !== B || a.shape[2] !== N)
-    throw new Error(`energy: a must be [${B}, K, ${N}], got [${a.shape}]`);
   const K = a.shape[1] as number;
   const H = config.hidden;
   const s = T.sigmoid(a); // [B, K, N]
@@ -221,7 +214,6 @@ export function energy(
   a: Tensor,
   w: Tensor,
 ): Tensor {
-  checkShapes(config, x, a, w, false);
   return energyOfRelations(config, p, relations(config, p, x, w), a, w);
 }
 
@@ -236,9 +228,7 @@ export function energyOfRelations(
   a: Tensor,
   w: Tensor,
 ): Tensor {
-  const [B, N] = h.shape;
-  if (a.rank !== 2 || a.shape[0] !== B || a.shape[1] !== N)
-    throw new Error(`energy: a must be [${B}, ${N}], got [${a.shape}]`);
+  checkAttention(h, a, false);
   const pool = pooled(config, h, a);
   return head(
     config,

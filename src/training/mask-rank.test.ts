@@ -4,7 +4,7 @@ import * as T from '../engine/index.js';
 import type { FamilyName } from '../concepts/family.js';
 import { EnergyModel } from '../model/model.js';
 import { rngFor } from '../random/rng.js';
-import { relativeError, useEngine } from '../test-utils/engine.js';
+import { paramGradients, relativeError, useEngine } from '../test-utils/engine.js';
 import { sampleEpisode, stackEpisodes, type Batch } from './batch.js';
 import { describeLossDepartures, resolveTrainingConfig, type TrainingConfig } from './config.js';
 import { batchTensors, chainNoise, disposeBatchTensors, emptyParts, trainingLoss } from './loss.js';
@@ -141,8 +141,8 @@ describe('the mask-ranking term', () => {
     const right = rows.map((b) => rightMasks(batch, b));
     const masks = everyMask(5, rows);
     const w = Float32Array.from({ length: batch.size * 4 }, (_, i) => 0.5 * Math.cos(2 * i + 1));
-    const run = (shared: boolean) => {
-      const { value, grads } = model.valueAndGrads(() => {
+    const run = (shared: boolean) =>
+      paramGradients(model, () => {
         const wt = T.tensor(w, [batch.size, 4]);
         const inputs = { after: t.after, w: wt, rows, masks, right, attentionLogit: L };
         return T.sum(
@@ -151,21 +151,13 @@ describe('the mask-ranking term', () => {
             temperature: 0.5,
             relations: shared ? model.relations(t.after, wt) : undefined,
           }),
-        ) as T.Scalar;
+        );
       });
-      const v = T.readScalar(value);
-      value.dispose();
-      const g = Object.fromEntries(
-        Object.entries(grads).map(([k, x]) => [k, Float64Array.from(T.read(x))]),
-      );
-      T.dispose(Object.values(grads));
-      return { v, g };
-    };
     const [got, want] = [run(true), run(false)];
-    expect(got.v).toBe(want.v);
-    expect(want.v).toBeGreaterThan(0);
-    for (const k of Object.keys(want.g))
-      expect(relativeError(got.g[k], want.g[k]), k).toBeLessThan(1e-5);
+    expect(got.value).toBe(want.value);
+    expect(want.value).toBeGreaterThan(0);
+    for (const k of Object.keys(want.grads))
+      expect(relativeError(got.grads[k], want.grads[k]), k).toBeLessThan(1e-5);
     disposeBatchTensors(t);
     model.dispose();
   });
